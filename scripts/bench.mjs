@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// npm run bench [-- --backend wasm,webgl --model reference|default --n 64,256 --json FILE]
+// Serves the built app, opens the benchmark page in headless Chromium for each backend x N,
+// and prints first-step and median step times, beside the PyTorch peer when python3-torch is
+// installed (shared/peer/bench_torch.py, same model, loss and optimizer).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { startServer } from './serve.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const backends = opt('backend', 'wasm,webgl,webgpu,cpu').split(',');
+const model = opt('model', 'reference');
+const sizes = opt('n', '64,256').split(',').map(Number);
+const jsonPath = opt('json', null);
+const budgetMs = Number(opt('budget', 20000));
+const peerThreads = Number(opt('threads', 1));
+
+const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+const results = [];
+for (const backend of backends) {
+  for (const N of sizes) {
+    const page = await browser.newPage();
+    await page.goto(`${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}`);
+    const r = await page.waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 }).then((h) => h.jsonValue());
+    await page.close();
+    results.push({ backend, N, model, firstStepMs: round(r.firstStepMs), medianStepMs: round(r.medianStepMs),
+      minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, kernelsPerStep: r.kernelsPerStep,
+      firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), adapter: r.adapter, error: r.error });
+    const last = results[results.length - 1];
+    console.error(`  ${backend} N=${N}: ${last.error ? 'error: ' + last.error : `${last.medianStepMs} ms/step`}`);
+  }
+}
+await browser.close();
+server.close();
+
+let peer = null;
+if (model === 'reference') {
+  const script = resolve('../shared/peer/bench_torch.py');
+  if (existsSync(script)) {
+    try {
+      peer = JSON.parse(execFileSync('python3', [script, String(peerThreads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    } catch {
+      console.error('(PyTorch peer not run: install python3-torch to compare)');
+    }
+  }
+}
+
+const rows = results.map((r) => {
+  const p = peer?.results.find((x) => x.N === r.N);
+  return {
+    backend: r.backend, N: r.N, model: r.model,
+    'first step ms': r.firstStepMs ?? '-', 'median ms/step': r.medianStepMs ?? '-',
+    'steps/s': r.medianStepMs ? round(1000 / r.medianStepMs, 2) : '-',
+    'kernels/step': r.kernelsPerStep ?? '-',
+    'x peer': p && r.medianStepMs ? round(r.medianStepMs / p.medianStepMs, 2) : '-',
+    note: r.error ?? `${r.timedSteps} steps timed; ${r.adapter}`,
+  };
+});
+console.table(rows);
+if (peer) console.log(`PyTorch peer (${peer.threads} thread${peer.threads > 1 ? 's' : ''}, torch ${peer.torch}): ` +
+  peer.results.map((p) => `N=${p.N} ${p.medianStepMs} ms/step`).join(', '));
+if (jsonPath) {
+  mkdirSync(dirname(resolve(jsonPath)), { recursive: true });
+  writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), peer, results }, null, 2));
+  console.log(`wrote ${jsonPath}`);
+}
+
+function round(x, d = 1) {
+  return typeof x === 'number' && Number.isFinite(x) ? Number(x.toFixed(d)) : undefined;
+}

@@ -1,0 +1,81 @@
+// Contrastive losses (science.md, "Losses"). Both are written as logsumexp minus the
+// positive logit, never as a ratio of exponentials: at tau = 0.01 the logits reach 100 and
+// exp(100) overflows float32. Everything runs inside tf.tidy so only the returned scalar
+// survives, and everything is built from differentiable ops so tf.grad /
+// optimizer.minimize can train through it.
+import * as tf from '@tensorflow/tfjs';
+
+/** Subtracted from the self logits after dividing by tau. Finite (unlike -Infinity) so it
+ *  survives float16 WebGL textures and never makes 0 * inf = NaN in the backward pass;
+ *  1e4 dwarfs the largest real logit (1/tau = 100 at tau = 0.01), so exp(-1e4) == 0. */
+export const SELF_MASK = 1e4;
+
+/** Floor on the squared row norm: a zero row maps to zero instead of 0/0 = NaN. It is
+ *  applied before the square root so the backward pass never sees sqrt'(0) = inf. */
+const NORM_EPS = 1e-12;
+
+/** Row-wise L2 normalisation, x / ||x||, safe for zero rows (they stay zero). */
+export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const sq = tf.sum(tf.square(x), 1, true);
+    return tf.mul(x, tf.rsqrt(tf.maximum(sq, NORM_EPS))) as tf.Tensor2D;
+  });
+}
+
+/** Cosine-similarity logits z z^T / tau (rows of z normalised here), with the self
+ *  logits pushed down by SELF_MASK so they drop out of every logsumexp. Shape M x M. */
+export function maskedLogits(z: tf.Tensor2D, temperature: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const zn = l2Normalize(z);
+    const m = zn.shape[0];
+    const logits = tf.div(tf.matMul(zn, zn, false, true), temperature);
+    return tf.sub(logits, tf.mul(tf.eye(m), SELF_MASK)) as tf.Tensor2D;
+  });
+}
+
+/**
+ * NT-Xent / InfoNCE (SimCLR). a, b: N x D projections of the two views; row i of a and
+ * row i of b are a positive pair. Returns the mean over all 2N anchors of
+ * logsumexp_{k != i}(s_ik / tau) - s_{i,i+} / tau (lightly's convention; the SimCLR
+ * reference code returns twice this).
+ */
+export function ntXentLoss(a: tf.Tensor2D, b: tf.Tensor2D, temperature: number): tf.Scalar {
+  return tf.tidy(() => {
+    const n = a.shape[0];
+    const logits = maskedLogits(tf.concat([a, b], 0), temperature);
+    // Partner of row i is i + N (first view) or i - N (second view).
+    const partner = tf.tensor1d(Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)), 'int32');
+    const pos = tf.sum(tf.mul(logits, tf.oneHot(partner, 2 * n)), 1);
+    return tf.mean(tf.sub(tf.logSumExp(logits, 1), pos)) as tf.Scalar;
+  });
+}
+
+/**
+ * Supervised contrastive loss, Khosla et al. L_out (the better of their two variants).
+ * z: 2N x D (view 1 rows then view 2 rows), labels: int32 of length 2N. For anchor i,
+ * l_i = -(1/|P(i)|) sum_{p in P(i)} (s_ip/tau - logsumexp_{a != i} s_ia/tau), where P(i)
+ * is every other row with i's label. Mean over anchors that have at least one positive.
+ * With all images in distinct classes this is NT-Xent exactly.
+ */
+export function supConLoss(z: tf.Tensor2D, labels: tf.Tensor1D, temperature: number): tf.Scalar {
+  return tf.tidy(() => {
+    const m = z.shape[0];
+    const logits = maskedLogits(z, temperature);
+    const logProb = tf.sub(logits, tf.logSumExp(logits, 1, true));
+    // Positive mask: same label, self excluded (the diagonal's huge negative logProb is
+    // multiplied by 0 here, which is why the mask constant must be finite).
+    const same = tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(labels, 0)), 'float32');
+    const posMask = tf.sub(same, tf.eye(m));
+    const nPos = tf.sum(posMask, 1);
+    const has = tf.cast(tf.greater(nPos, 0), 'float32');
+    // max(|P|, 1) avoids 0/0 for anchors without positives; `has` then drops them.
+    const li = tf.neg(tf.div(tf.sum(tf.mul(posMask, logProb), 1), tf.maximum(nPos, 1)));
+    return tf.div(tf.sum(tf.mul(li, has)), tf.maximum(tf.sum(has), 1)) as tf.Scalar;
+  });
+}
+
+/** NT-Xent of an embedding carrying no information (full collapse: all logits equal):
+ *  log(2N - 1) for batch size N. The baseline a training curve must fall below. */
+export function chanceLoss(n: number): number {
+  return Math.log(2 * n - 1);
+}

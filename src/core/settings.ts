@@ -1,0 +1,149 @@
+// Every user-facing setting, declared once (as tensorflow/playground's PROPS list): its type,
+// default and valid range. The URL hash is written from this list and read back through it,
+// so a setting added here is automatically shareable, validated and restorable.
+
+import { AUGMENTS, type AugmentName, type AugmentSettings, defaultAugments } from './augmentations';
+
+export const DATASETS = ['mnist', 'shapes'] as const;
+export const BACKENDS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
+export const LOSSES = ['ntxent', 'supcon'] as const;
+export const MODELS = ['default', 'reference'] as const;
+export const EMBEDDING_DIMS = [2, 3, 8, 16, 32, 64, 128] as const;
+
+export type DatasetId = (typeof DATASETS)[number];
+export type BackendChoice = (typeof BACKENDS)[number];
+export type LossId = (typeof LOSSES)[number];
+export type ModelId = (typeof MODELS)[number];
+
+export interface Settings {
+  dataset: DatasetId;
+  backend: BackendChoice;
+  model: ModelId;
+  loss: LossId;
+  embeddingDim: number;
+  temperature: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  augments: AugmentSettings;
+}
+
+type PropSpec =
+  | { key: keyof Settings; kind: 'enum'; values: readonly (string | number)[]; numeric?: boolean }
+  | { key: keyof Settings; kind: 'number'; min: number; max: number; integer?: boolean };
+
+/** How each setting may change: live (next step uses it) or only by rebuilding the engine. */
+export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss'];
+export const RESET_KEYS: (keyof Settings)[] = ['dataset', 'model', 'embeddingDim', 'seed', 'backend'];
+
+export const PROPS: PropSpec[] = [
+  { key: 'dataset', kind: 'enum', values: DATASETS },
+  { key: 'backend', kind: 'enum', values: BACKENDS },
+  { key: 'model', kind: 'enum', values: MODELS },
+  { key: 'loss', kind: 'enum', values: LOSSES },
+  { key: 'embeddingDim', kind: 'enum', values: EMBEDDING_DIMS, numeric: true },
+  { key: 'temperature', kind: 'number', min: 0.01, max: 2 },
+  { key: 'batchSize', kind: 'number', min: 8, max: 512, integer: true },
+  { key: 'learningRate', kind: 'number', min: 1e-5, max: 0.1 },
+  { key: 'seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
+];
+
+export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
+  return {
+    dataset,
+    backend: 'auto',
+    model: 'default',
+    loss: 'ntxent',
+    embeddingDim: 32,
+    temperature: 0.2,
+    batchSize: 64,
+    learningRate: 3e-3,
+    seed: 1,
+    augments: defaultAugments(dataset),
+  };
+}
+
+export interface ParseResult {
+  settings: Settings;
+  /** Human-readable notices for anything ignored or corrected. */
+  notices: string[];
+}
+
+/** Augmentation keys in the URL: `crop=0.4` (on, strength 0.4) or `crop=off`. */
+const AUG_KEYS = new Set<string>(AUGMENTS.map((a) => a.name));
+
+/**
+ * Reads settings from URL parameters (the query string and the hash, the hash winning).
+ * Anything unknown or out of range falls back to its default, with a notice saying so.
+ */
+export function parseSettings(search: string, hash: string): ParseResult {
+  const params = new Map<string, string>();
+  for (const part of [search.replace(/^\?/, ''), hash.replace(/^#/, '')]) {
+    for (const [k, v] of new URLSearchParams(part)) params.set(k, v);
+  }
+  const notices: string[] = [];
+  const rawDataset = params.get('dataset');
+  const dataset: DatasetId = (DATASETS as readonly string[]).includes(rawDataset ?? '')
+    ? (rawDataset as DatasetId)
+    : 'mnist';
+  const s = defaultSettings(dataset);
+  const out = s as unknown as Record<string, unknown>;
+
+  for (const [key, raw] of params) {
+    const spec = PROPS.find((p) => p.key === key);
+    if (spec) {
+      const v = parseValue(spec, raw);
+      if (v === undefined) {
+        notices.push(`"${key}=${raw}" is not valid (${describe(spec)}); using ${String(out[key])}.`);
+      } else {
+        out[key] = v;
+      }
+    } else if (AUG_KEYS.has(key)) {
+      const name = key as AugmentName;
+      if (raw === 'off') s.augments[name].on = false;
+      else {
+        const x = Number(raw);
+        if (raw.trim() !== '' && Number.isFinite(x) && x >= 0 && x <= 1) s.augments[name] = { on: true, strength: x };
+        else notices.push(`"${key}=${raw}" is not valid (a strength 0 to 1, or "off"); using the default.`);
+      }
+    } else {
+      notices.push(`Unknown setting "${key}" was ignored.`);
+    }
+  }
+  return { settings: s, notices };
+}
+
+function parseValue(spec: PropSpec, raw: string): string | number | undefined {
+  if (spec.kind === 'enum') {
+    const v = spec.numeric ? Number(raw) : raw;
+    return spec.values.includes(v) ? v : undefined;
+  }
+  if (raw.trim() === '') return undefined;
+  const x = Number(raw);
+  if (!Number.isFinite(x) || x < spec.min || x > spec.max) return undefined;
+  if (spec.integer && !Number.isInteger(x)) return undefined;
+  return x;
+}
+
+function describe(spec: PropSpec): string {
+  return spec.kind === 'enum'
+    ? `one of ${spec.values.join(', ')}`
+    : `${spec.integer ? 'an integer' : 'a number'} from ${spec.min} to ${spec.max}`;
+}
+
+/** Writes only what differs from the defaults, so shared links stay short and readable. */
+export function serializeSettings(s: Settings): string {
+  const d = defaultSettings(s.dataset);
+  const p = new URLSearchParams();
+  const sr = s as unknown as Record<string, unknown>;
+  const dr = d as unknown as Record<string, unknown>;
+  for (const spec of PROPS) {
+    if (spec.key === 'dataset' || sr[spec.key] !== dr[spec.key]) p.set(spec.key, String(sr[spec.key]));
+  }
+  for (const a of AUGMENTS) {
+    const cur = s.augments[a.name];
+    const def = d.augments[a.name];
+    if (cur.on !== def.on || (cur.on && cur.strength !== def.strength)) p.set(a.name, cur.on ? String(cur.strength) : 'off');
+  }
+  return p.toString();
+}

@@ -1,0 +1,372 @@
+// Applies the augmentations of src/core/augmentations.ts to a batch of images with tfjs.
+//
+// Every random choice is drawn on the CPU from a seeded Rng (same seed, same views, on every
+// backend); the per-image parameters are uploaded as small tensors and the pixels are
+// processed batched, with ops that exist on the cpu, wasm, webgl and webgpu backends of tfjs
+// 4.22: Transform (tf.image.transform), BatchMatMul, DepthwiseConv2dNative, MirrorPad, Range,
+// Slice, Sum, Mean, Transpose, Reshape, Concat, Cast, GreaterEqual, Less and elementwise maths.
+//
+// Order, as in SimCLR: geometric (crop + rotation + translation as ONE bilinear resampling),
+// colour jitter (p = 0.8), random greyscale, Gaussian blur, cutout, Gaussian noise, clip.
+
+import * as tf from '@tensorflow/tfjs';
+import type { AugmentParams } from '../core/augmentations';
+import { deriveSeed, mulberry32, Rng } from '../core/rng';
+
+/** The random draws for one image; all in image-relative units except where noted. */
+export interface ImageDraw {
+  /** Crop size as a fraction of the width / height (1 = no crop). */
+  cropW: number;
+  cropH: number;
+  /** Crop centre offset from the image centre, in pixels. */
+  cropX: number;
+  cropY: number;
+  /** Rotation in radians; positive turns the content counter-clockwise as displayed. */
+  theta: number;
+  /** Translation in pixels; positive moves the content right / down. */
+  tx: number;
+  ty: number;
+  jitter: boolean;
+  brightness: number;
+  contrast: number;
+  saturation: number;
+  /** Hue rotation in turns. */
+  hue: number;
+  gray: boolean;
+  blur: boolean;
+  sigma: number;
+  cutout: boolean;
+  /** Cutout side in pixels and centre in pixel coordinates (pixel i spans [i, i + 1)). */
+  cutSide: number;
+  cutY: number;
+  cutX: number;
+}
+
+/** Stream ids for deriveSeed: one for the per-image parameters, one for the pixel noise. */
+const PARAM_STREAM = 0x70617261;
+const NOISE_STREAM = 0x6e6f6973;
+/** Rec. 601 luma, as torchvision's rgb_to_grayscale. */
+const LUMA = [0.299, 0.587, 0.114];
+const JITTER_PROB = 0.8;
+
+/**
+ * Draws every image's parameters. Each image always consumes the same number of draws in the
+ * same order, so switching one augmentation off leaves the others' draws unchanged.
+ */
+export function drawImageParams(n: number, height: number, width: number, p: AugmentParams, seed: number): ImageDraw[] {
+  const rng = new Rng(deriveSeed(seed, PARAM_STREAM));
+  const out: ImageDraw[] = [];
+  const sMin = Math.min(1, Math.max(0, p.cropMinScale));
+  for (let i = 0; i < n; i++) {
+    // Random resized crop: area fraction s in [cropMinScale, 1], aspect ratio r in [3/4, 4/3]
+    // (log-uniform), restricted to ratios where the crop fits (r in [s, 1/s]); so s = 1 gives
+    // exactly the whole image and small crop strengths give small changes.
+    const s = rng.uniform(sMin, 1);
+    const lo = Math.log(Math.max(3 / 4, s));
+    const hi = Math.log(Math.min(4 / 3, 1 / s));
+    const r = Math.exp(rng.uniform(lo, hi));
+    const cropW = Math.min(1, Math.sqrt(s * r));
+    const cropH = Math.min(1, Math.sqrt(s / r));
+    const cropX = rng.uniform(-0.5, 0.5) * (1 - cropW) * width;
+    const cropY = rng.uniform(-0.5, 0.5) * (1 - cropH) * height;
+    const theta = rng.uniform(-1, 1) * p.rotateMaxRad;
+    const tx = rng.uniform(-1, 1) * p.translateMax * width;
+    const ty = rng.uniform(-1, 1) * p.translateMax * height;
+    const jitter = rng.bool(JITTER_PROB);
+    const brightness = 1 + rng.uniform(-1, 1) * p.jitter;
+    const contrast = 1 + rng.uniform(-1, 1) * p.jitter;
+    const saturation = 1 + rng.uniform(-1, 1) * p.jitter;
+    const hue = rng.uniform(-1, 1) * p.hueJitter;
+    const gray = rng.bool(p.grayscaleProb);
+    const blur = rng.bool(p.blurProb);
+    const sigma = rng.uniform(Math.min(0.1, p.blurMaxSigma), p.blurMaxSigma);
+    const cutout = rng.bool(p.cutoutProb);
+    const cutSide = rng.uniform(0, p.cutoutMaxSide) * Math.min(height, width);
+    const cutY = rng.uniform(0, height);
+    const cutX = rng.uniform(0, width);
+    out.push({
+      cropW, cropH, cropX, cropY, theta, tx, ty,
+      jitter, brightness, contrast, saturation, hue, gray,
+      blur: blur && p.blurMaxSigma > 0, sigma,
+      cutout: cutout && cutSide > 0, cutSide, cutY, cutX,
+    });
+  }
+  return out;
+}
+
+/**
+ * The 8 numbers of tf.image.transform for one image: output pixel (x, y) samples the input at
+ * (a0 x + a1 y + a2, b0 x + b1 y + b2). Forward order: crop-and-resize, rotate about the centre,
+ * translate; so the inverse applied here is: untranslate, unrotate, map into the crop box.
+ */
+export function affineTransform(d: Pick<ImageDraw, 'cropW' | 'cropH' | 'cropX' | 'cropY' | 'theta' | 'tx' | 'ty'>, height: number, width: number): number[] {
+  const c = Math.cos(d.theta);
+  const s = Math.sin(d.theta);
+  // Centred output coordinates u = x + 0.5 - W/2, v = y + 0.5 - H/2; after untranslating:
+  const u0 = 0.5 - width / 2 - d.tx;
+  const v0 = 0.5 - height / 2 - d.ty;
+  // Unrotate (inverse of a counter-clockwise turn with y pointing down): (u c - v s, u s + v c).
+  // Into the crop box, then back to pixel indices: + centre - 0.5.
+  return [
+    d.cropW * c, -d.cropW * s, d.cropW * (c * u0 - s * v0) + d.cropX + width / 2 - 0.5,
+    d.cropH * s, d.cropH * c, d.cropH * (s * u0 + c * v0) + d.cropY + height / 2 - 0.5,
+    0, 0,
+  ];
+}
+
+/**
+ * Bilinear affine warp of a batch with per-image transforms [B, 8]. Outside the image:
+ * 'constant' reads 0, 'nearest' repeats the nearest edge pixel. The cpu backend's Transform
+ * kernel in tfjs 4.22 returns after the first image of a batch (the others stay at the fill
+ * value), so there it runs image by image.
+ */
+export function warpAffine(x: tf.Tensor4D, transforms: tf.Tensor2D, fillMode: 'constant' | 'nearest' = 'constant'): tf.Tensor4D {
+  return tf.tidy(() => {
+    const n = x.shape[0];
+    if (tf.getBackend() === 'cpu' && n > 1) {
+      const parts: tf.Tensor4D[] = [];
+      for (let i = 0; i < n; i++) {
+        const xi = tf.slice(x, [i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
+        const ti = tf.slice(transforms, [i, 0], [1, 8]) as tf.Tensor2D;
+        parts.push(tf.image.transform(xi, ti, 'bilinear', fillMode, 0));
+      }
+      return tf.concat(parts, 0);
+    }
+    return tf.image.transform(x, transforms, 'bilinear', fillMode, 0);
+  });
+}
+
+/** Per-image scalars as a [B,1,1,1] tensor. */
+function perImage(values: number[]): tf.Tensor4D {
+  return tf.tensor4d(values, [values.length, 1, 1, 1], 'float32');
+}
+
+/**
+ * Applies a fixed 3x3 colour matrix M (out = M in, per pixel) as a 1x1 convolution: on wasm
+ * this is 4x cheaper than a batched matMul and avoids the slow channel broadcasts.
+ */
+function colourMix(x: tf.Tensor4D, m: number[][]): tf.Tensor4D {
+  const f: number[] = [];
+  for (let i = 0; i < 3; i++) for (let o = 0; o < 3; o++) f.push(m[o][i]);
+  return tf.conv2d(x, tf.tensor4d(f, [1, 1, 3, 3]), 1, 'valid');
+}
+
+const I3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+/** Every output channel = luma (so greyscale channels are exactly equal). */
+const GREY = [LUMA, LUMA, LUMA];
+/** J - I with J the mean over channels: the step from a colour to its grey-axis projection. */
+const TO_AXIS = I3.map((row) => row.map((v) => 1 / 3 - v));
+/** [k]x for k = (1,1,1)/sqrt(3): the cross product with the grey axis. */
+const CROSS = [[0, -1, 1], [1, 0, -1], [-1, 1, 0]].map((row) => row.map((v) => v / Math.sqrt(3)));
+
+/**
+ * Row-vector (out = in M^T) 3x3 matrix turning a colour by `turns` about the grey axis
+ * (Rodrigues: M = I + (1 - cos)(J - I) + sin [k]x); positive turns take red towards green.
+ * The engine applies the same rotation as two 1x1 convolutions; this is the reference.
+ */
+export function hueMatrixT(turns: number): number[] {
+  const a = 2 * Math.PI * turns;
+  const m = I3.map((row, o) => row.map((v, i) => v + (1 - Math.cos(a)) * TO_AXIS[o][i] + Math.sin(a) * CROSS[o][i]));
+  return [0, 1, 2].flatMap((i) => [0, 1, 2].map((o) => m[o][i]));
+}
+
+/**
+ * SimCLR colour jitter, torchvision's formulas in a fixed order (brightness, contrast,
+ * saturation, hue), clipped after each; images not drawn for jitter get factors 1 and hue 0.
+ */
+function colorJitter(x: tf.Tensor4D, draws: ImageDraw[]): tf.Tensor4D {
+  const on = (d: ImageDraw, v: number, off: number) => (d.jitter ? v : off);
+  const b = perImage(draws.map((d) => on(d, d.brightness, 1)));
+  const c = perImage(draws.map((d) => on(d, d.contrast, 1)));
+  const s = perImage(draws.map((d) => on(d, 1 - d.saturation, 0)));
+  let y = tf.clipByValue(tf.mul(x, b), 0, 1) as tf.Tensor4D;
+  // Contrast: blend with the mean luma m: (y - m) c + m = y c + m (1 - c).
+  const meanRgb = tf.mean(y, [1, 2], true);
+  const m = tf.sum(tf.mul(meanRgb, tf.tensor4d(LUMA, [1, 1, 1, 3])), 3, true);
+  y = tf.clipByValue(tf.add(tf.mul(y, c), tf.mul(m, tf.sub(1, c))), 0, 1) as tf.Tensor4D;
+  // Saturation: blend with the luma: y s + g (1 - s) = y + (g - y)(1 - s).
+  y = tf.clipByValue(tf.add(y, tf.mul(tf.sub(colourMix(y, GREY), y), s)), 0, 1) as tf.Tensor4D;
+  if (draws.some((d) => d.jitter && d.hue !== 0)) {
+    const turn = (f: (a: number) => number) => perImage(draws.map((d) => f(2 * Math.PI * (d.jitter ? d.hue : 0))));
+    const toAxis = tf.mul(colourMix(y, TO_AXIS), turn((a) => 1 - Math.cos(a)));
+    const cross = tf.mul(colourMix(y, CROSS), turn(Math.sin));
+    y = tf.clipByValue(tf.add(y, tf.add(toAxis, cross)), 0, 1) as tf.Tensor4D;
+  }
+  return y;
+}
+
+/** Random greyscale: selected images become their luma in all three channels. */
+function randomGrey(x: tf.Tensor4D, draws: ImageDraw[]): tf.Tensor4D {
+  const gm = perImage(draws.map((d) => (d.gray ? 1 : 0)));
+  // gm is exactly 0 or 1, so this is exactly x or exactly the grey image.
+  return tf.add(tf.mul(x, tf.sub(1, gm)), tf.mul(colourMix(x, GREY), gm)) as tf.Tensor4D;
+}
+
+/** Passes of the 3-tap blur kernel needed for sigmas up to maxSigma (each adds variance <= 2/3). */
+function blurPasses(maxSigma: number): number {
+  return Math.max(1, Math.ceil(1.5 * maxSigma * maxSigma));
+}
+
+/**
+ * The effective 1-D blur kernel (radius = passes): `passes` convolutions of [a, 1 - 2a, a]
+ * with a = sigma^2 / (2 passes), a discrete near-Gaussian with variance exactly sigma^2.
+ */
+export function blurKernel1d(sigma: number, maxSigma: number): number[] {
+  const m = blurPasses(maxSigma);
+  const a = (sigma * sigma) / (2 * m);
+  let k = [1];
+  for (let p = 0; p < m; p++) {
+    const next = new Array(k.length + 2).fill(0);
+    k.forEach((v, i) => { next[i] += a * v; next[i + 1] += (1 - 2 * a) * v; next[i + 2] += a * v; });
+    k = next;
+  }
+  return k;
+}
+
+/**
+ * Per-image Gaussian blur with reflect padding. The batch is folded into the channel axis
+ * ([1,H,W,B*C]) so one depthwise convolution applies a different kernel to every image; the
+ * Gaussian is built as repeated 3-tap passes with per-image variance sigma^2 / passes (central
+ * limit: a near-Gaussian of exactly the drawn variance), because on wasm XNNPACK runs 1x3 and
+ * 3x1 depthwise kernels ~5x faster than one 1x11 kernel.
+ */
+function gaussianBlur(x: tf.Tensor4D, draws: ImageDraw[], maxSigma: number): tf.Tensor4D {
+  const [n, h, w, ch] = x.shape;
+  const m = Math.min(blurPasses(maxSigma), h - 1, w - 1);
+  const bc = n * ch;
+  const taps = new Float32Array(3 * bc);
+  for (let i = 0; i < n; i++) {
+    const sigma = draws[i].blur ? Math.min(draws[i].sigma, maxSigma) : 0;
+    const a = Math.min(1 / 3, (sigma * sigma) / (2 * m));
+    for (let c = 0; c < ch; c++) {
+      taps[i * ch + c] = a;
+      taps[bc + i * ch + c] = 1 - 2 * a;
+      taps[2 * bc + i * ch + c] = a;
+    }
+  }
+  const folded = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, h, w, bc]) as tf.Tensor4D;
+  let y = tf.mirrorPad(folded, [[0, 0], [m, m], [m, m], [0, 0]], 'reflect');
+  const horiz = tf.tensor4d(taps, [1, 3, bc, 1]);
+  const vert = tf.tensor4d(taps, [3, 1, bc, 1]);
+  for (let p = 0; p < m; p++) y = tf.depthwiseConv2d(y, horiz, 1, 'valid');
+  for (let p = 0; p < m; p++) y = tf.depthwiseConv2d(y, vert, 1, 'valid');
+  return tf.transpose(tf.reshape(y, [h, w, n, ch]), [2, 0, 1, 3]) as tf.Tensor4D;
+}
+
+/**
+ * Sets a square per selected image to the image's mean intensity. The mask comes from
+ * comparisons of iota ranges: rows [1,H,1,1] and columns [1,1,W,C] against per-image bounds.
+ */
+function cutout(x: tf.Tensor4D, draws: ImageDraw[]): tf.Tensor4D {
+  const [, h, w, ch] = x.shape;
+  const half = (d: ImageDraw) => (d.cutout ? d.cutSide / 2 : 0);
+  const y0 = perImage(draws.map((d) => d.cutY - half(d)));
+  const y1 = perImage(draws.map((d) => d.cutY + half(d)));
+  const x0 = perImage(draws.map((d) => d.cutX - half(d)));
+  const x1 = perImage(draws.map((d) => d.cutX + half(d)));
+  // Pixel centres i + 0.5; inside when y0 <= centre < y1 (and the same for columns).
+  const rows = tf.reshape(tf.range(0.5, h, 1, 'float32'), [1, h, 1, 1]);
+  const colCentres = new Float32Array(w * ch);
+  for (let i = 0; i < w * ch; i++) colCentres[i] = Math.floor(i / ch) + 0.5;
+  const cols = tf.tensor4d(colCentres, [1, 1, w, ch]);
+  const inRows = tf.mul(tf.cast(tf.greaterEqual(rows, y0), 'float32'), tf.cast(tf.less(rows, y1), 'float32'));
+  const inCols = tf.mul(tf.cast(tf.greaterEqual(cols, x0), 'float32'), tf.cast(tf.less(cols, x1), 'float32'));
+  const mask = tf.mul(inRows, inCols); // [B,H,W,C], exactly 0 or 1
+  const fill = tf.mean(x, [1, 2, 3], true);
+  return tf.add(tf.mul(x, tf.sub(1, mask)), tf.mul(mask, fill)) as tf.Tensor4D;
+}
+
+/** Acklam's inverse normal CDF (relative error < 1.2e-9). */
+function probit(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+let normalTable: Float32Array | null = null;
+/** 65536 equiprobable normal quantiles, rescaled to mean 0 and variance exactly 1. */
+function getNormalTable(): Float32Array {
+  if (normalTable) return normalTable;
+  const n = 65536;
+  const t = new Float64Array(n);
+  for (let k = 0; k < n / 2; k++) {
+    t[k] = probit((k + 0.5) / n);
+    t[n - 1 - k] = -t[k];
+  }
+  let v = 0;
+  for (let k = 0; k < n; k++) v += t[k] * t[k];
+  const scale = 1 / Math.sqrt(v / n);
+  normalTable = Float32Array.from(t, (x) => x * scale);
+  return normalTable;
+}
+
+/**
+ * n standard normals from a seeded stream: each 32-bit draw picks two of 65536 equiprobable
+ * normal quantiles. 15x faster than Box-Muller in JS (2 ms for 786k values instead of 33 ms),
+ * which matters because the noise is the one part of augmentation that runs in JS.
+ */
+export function normals(n: number, seed: number, std = 1): Float32Array {
+  const table = std === 1 ? getNormalTable() : getNormalTable().map((v) => v * std);
+  const next = mulberry32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u = next() * 4294967296; // the generator's 32-bit integer, exactly
+    out[i] = table[u & 0xffff];
+    if (i + 1 < n) out[i + 1] = table[u >>> 16];
+  }
+  return out;
+}
+
+/**
+ * One augmented view of a batch (NHWC float32 in [0, 1], 1 or 3 channels): a new tensor of the
+ * same shape, deterministic given the seed. All intermediates are freed.
+ */
+export function augmentBatch(images: tf.Tensor4D, params: AugmentParams, seed: number): tf.Tensor4D {
+  const [n, h, w, ch] = images.shape;
+  const rgb = ch === 3;
+  const draws = drawImageParams(n, h, w, params, seed);
+  return tf.tidy(() => {
+    let x: tf.Tensor4D = images;
+
+    // 1. Geometry: one bilinear resampling per image.
+    if (params.cropMinScale < 1 || params.rotateMaxRad > 0 || params.translateMax > 0) {
+      const transforms = tf.tensor2d(draws.flatMap((d) => affineTransform(d, h, w)), [n, 8], 'float32');
+      // Grey images (MNIST) have a black background: fill with 0. Colour images repeat their
+      // edge pixels, i.e. their own background colour (Shapes keeps a background-only border),
+      // so the fill gives away nothing; free, unlike subtracting and adding a per-image colour.
+      x = warpAffine(x, transforms, rgb ? 'nearest' : 'constant');
+    }
+
+    // 2. Colour (RGB only).
+    if (rgb && (params.jitter > 0 || params.hueJitter > 0) && draws.some((d) => d.jitter)) {
+      x = colorJitter(x, draws);
+    }
+    if (rgb && params.grayscaleProb > 0 && draws.some((d) => d.gray)) {
+      x = randomGrey(x, draws);
+    }
+
+    // 3. Blur.
+    if (draws.some((d) => d.blur)) x = gaussianBlur(x, draws, params.blurMaxSigma);
+
+    // 4. Cutout.
+    if (draws.some((d) => d.cutout)) x = cutout(x, draws);
+
+    // 5. Noise, then clip.
+    if (params.noiseStd > 0) {
+      x = tf.add(x, tf.tensor4d(normals(n * h * w * ch, deriveSeed(seed, NOISE_STREAM), params.noiseStd), [n, h, w, ch]));
+    }
+    return x === images ? tf.clone(images) : (tf.clipByValue(x, 0, 1) as tf.Tensor4D);
+  });
+}
+
+/** The two views of a contrastive pair, from two seeds derived from `seed`. */
+export function makeViews(images: tf.Tensor4D, params: AugmentParams, seed: number): [tf.Tensor4D, tf.Tensor4D] {
+  return [augmentBatch(images, params, deriveSeed(seed, 1)), augmentBatch(images, params, deriveSeed(seed, 2))];
+}

@@ -1,0 +1,109 @@
+// Picks the tfjs backend the machine runs fastest, and says why. Runs inside the worker.
+//
+// Order: WebGPU on real hardware; wasm when there is no GPU or only a software adapter
+// (SwiftShader WebGPU is ~40x slower than wasm SIMD, see shared/platform-notes.md); then WebGL;
+// then the pure-JS cpu backend. Importing the WebGPU backend makes it tfjs's default even on
+// SwiftShader, so the choice is always made explicitly here, before any tensor exists.
+
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendChoice } from '../core/settings';
+import type { BackendInfo, BackendName } from '../protocol';
+
+const AUTO_ORDER: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+// The app serves its own wasm binaries (no CDN): Vite emits them as hashed assets.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+// Threaded wasm breaks in minified builds (tfjs #4107) and gained nothing on 2 cores.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+export interface GpuProbe {
+  available: boolean;
+  software: boolean;
+  description: string;
+}
+
+/** Asks for a WebGPU adapter without creating a device, to tell real hardware from SwiftShader. */
+export async function probeWebGpu(): Promise<GpuProbe> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return { available: false, software: false, description: 'no WebGPU in this browser' };
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { available: false, software: false, description: `requestAdapter failed: ${String(e)}` };
+  }
+  if (!adapter) return { available: false, software: false, description: 'no WebGPU adapter' };
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const fallbackFlag =
+    (info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter ??
+    (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    false;
+  const text = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
+  const software = fallbackFlag || /swiftshader|llvmpipe|software|microsoft basic/i.test(text);
+  return { available: true, software, description: (text || 'unnamed adapter') + (software ? ' (software)' : '') };
+}
+
+function orderFor(choice: BackendChoice, gpu: GpuProbe): { order: BackendName[]; reason: string } {
+  if (choice !== 'auto') {
+    return { order: [choice, ...AUTO_ORDER.filter((b) => b !== choice)], reason: `chosen in the settings` };
+  }
+  if (gpu.available && !gpu.software) return { order: AUTO_ORDER, reason: `a hardware GPU was found (${gpu.description})` };
+  const why = gpu.available
+    ? `the only WebGPU adapter is software (${gpu.description}), which trains ~40x slower than wasm`
+    : `no GPU: ${gpu.description}`;
+  return { order: ['wasm', 'webgl', 'cpu', 'webgpu'], reason: `${why}, so wasm (SIMD) on the CPU` };
+}
+
+/** Tries backends in order until one starts; every failure is reported, none is fatal but the last. */
+export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const gpu = await probeWebGpu();
+  const { order, reason } = orderFor(choice, gpu);
+  const failures: string[] = [];
+  for (const name of order) {
+    if (name === 'webgpu' && !gpu.available) {
+      failures.push(`webgpu: ${gpu.description}`);
+      continue;
+    }
+    try {
+      const ok = await tf.setBackend(name);
+      if (!ok) throw new Error('did not initialise');
+      await tf.ready();
+      // A smoke test: some backends register but fail on the first kernel.
+      const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
+      await probe.data();
+      probe.dispose();
+      const adapter = name === 'webgpu' ? gpu.description : name === 'wasm' ? wasmDescription() : name === 'webgl' ? webglDescription() : 'JavaScript';
+      const why = failures.length === 0 ? reason : `${failures.length === 1 ? 'the preferred backend' : 'preferred backends'} failed (${failures.join('; ')}); fell back to ${name}`;
+      return { type: 'backend', name, adapter, reason: why, failures };
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  throw new Error(`No tfjs backend could start: ${failures.join('; ')}`);
+}
+
+function wasmDescription(): string {
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  return `WebAssembly${simd ? ' SIMD' : ''}, 1 thread`;
+}
+
+function webglDescription(): string {
+  const v = tf.env().getNumber('WEBGL_VERSION');
+  return `WebGL ${v}`;
+}
+
+/** Resolves when the WebGPU device is lost (driver reset, GPU removed); never for other backends. */
+export function deviceLost(): Promise<string> | null {
+  const b = tf.backend() as unknown as { device?: GPUDevice };
+  if (tf.getBackend() !== 'webgpu' || !b.device) return null;
+  return b.device.lost.then((info) => info.message || info.reason || 'unknown reason');
+}

@@ -1,0 +1,42 @@
+// The contrastive update in one place, shared by the trainer and the benchmark: both views
+// through the encoder in one batch, the loss, and its gradients. The caller reads the loss
+// and decides whether to apply the gradients (a non-finite loss must not touch the weights).
+
+import * as tf from '@tensorflow/tfjs';
+import { l2Normalize, ntXentLoss, supConLoss } from '../core/losses';
+import type { LossId } from '../core/settings';
+import type { Encoder } from './model';
+
+export interface StepOptions {
+  loss: LossId;
+  temperature: number;
+  /** Labels of the 2N rows (SupCon only). */
+  labels?: Int32Array;
+  /** Fault injection: make the loss NaN (tests the divergence path). */
+  poison?: boolean;
+}
+
+export interface StepTensors {
+  value: tf.Scalar;
+  grads: tf.NamedTensorMap;
+  /** The 2N projections, L2-normalised, before the update (the caller disposes them). */
+  z: tf.Tensor2D;
+}
+
+export function lossAndGrads(encoder: Encoder, v1: tf.Tensor4D, v2: tf.Tensor4D, o: StepOptions): StepTensors {
+  let zOut: tf.Tensor2D | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const z = encoder.project(encoder.encode(tf.concat([v1, v2], 0)));
+    zOut = tf.keep(l2Normalize(z));
+    let loss: tf.Scalar;
+    if (o.loss === 'supcon') {
+      if (!o.labels) throw new Error('SupCon needs labels');
+      loss = supConLoss(z, tf.tensor1d(o.labels, 'int32'), o.temperature);
+    } else {
+      const [a, b] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+      loss = ntXentLoss(a, b, o.temperature);
+    }
+    return o.poison ? tf.mul(loss, NaN) : loss;
+  }, encoder.variables);
+  return { value, grads, z: zOut as unknown as tf.Tensor2D };
+}

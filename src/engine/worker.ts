@@ -1,0 +1,237 @@
+// The worker's entry: speaks the protocol and drives the Trainer. Training runs here so the
+// page never waits on tfjs; between steps the loop yields so commands (pause, temperature...)
+// are handled at once.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../core/dataset';
+import { loadMnist } from '../core/mnist';
+import { makeShapes } from '../core/shapes';
+import type { Settings } from '../core/settings';
+import { HISTORY_MAX, type BackendInfo, type Command, type EngineEvent, type Snapshot } from '../protocol';
+import { deviceLost, selectBackend } from './backend';
+import { LossHistory } from './history';
+import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
+
+const SHAPES_SEED = 20261123;
+const SHAPES_COUNT = 10_000;
+const SNAPSHOT_MS = 33;
+
+const post = (ev: EngineEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(ev, transfer);
+
+let settings: Settings | null = null;
+let assetBase = '';
+let backend: BackendInfo | null = null;
+let trainer: Trainer | null = null;
+const datasets = new Map<string, Dataset>();
+let playing = false;
+let pendingSteps = 0;
+let pendingConfigure = 0;
+let looping = false;
+let last: StepResult | null = null;
+let history = new LossHistory(HISTORY_MAX);
+let stepTimes: number[] = [];
+let display: Snapshot['display'] = null;
+let displayCostMs = 0;
+let lastDisplayAt = 0;
+let lastSnapshotAt = 0;
+
+let chain: Promise<void> = Promise.resolve();
+function enqueue(task: () => Promise<void>): void {
+  chain = chain.then(task).catch((e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }));
+}
+
+self.onmessage = (e: MessageEvent<Command>) => {
+  const cmd = e.data;
+  switch (cmd.type) {
+    case 'configure':
+      assetBase = cmd.assetBase;
+      pendingConfigure++;
+      enqueue(() => configure(cmd.settings).finally(() => pendingConfigure--));
+      enqueue(async () => kick());
+      break;
+    case 'reset':
+      if (!settings) return;
+      pendingConfigure++;
+      enqueue(() => configure(settings!).finally(() => pendingConfigure--));
+      break;
+    case 'play':
+      playing = true;
+      kick();
+      break;
+    case 'pause':
+      playing = false;
+      pendingSteps = 0;
+      sendSnapshot(true);
+      break;
+    case 'step':
+      pendingSteps += Math.max(1, Math.floor(cmd.n));
+      kick();
+      break;
+    case 'poisonNextStep':
+      if (trainer) trainer.poisonNext = true;
+      break;
+    case 'setParams':
+      settings = cmd.settings;
+      trainer?.update(cmd.settings);
+      break;
+  }
+};
+
+async function loadDataset(id: string): Promise<Dataset> {
+  const cached = datasets.get(id);
+  if (cached) return cached;
+  const d = id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
+  datasets.set(id, d);
+  return d;
+}
+
+async function configure(next: Settings): Promise<void> {
+  const backendChanged = !backend || !settings || next.backend !== settings.backend;
+  settings = next;
+  trainer?.dispose();
+  trainer = null;
+  last = null;
+  display = null;
+  history = new LossHistory(HISTORY_MAX);
+  stepTimes = [];
+  if (backendChanged) {
+    backend = await selectBackend(next.backend);
+    post(backend);
+    watchDevice();
+  }
+  let data: Dataset;
+  try {
+    data = await loadDataset(next.dataset);
+  } catch (e) {
+    playing = false;
+    post({ type: 'error', kind: 'data', message: `Could not load the ${next.dataset} dataset: ${errorText(e)}` });
+    return;
+  }
+  trainer = new Trainer(data, next);
+  post({
+    type: 'ready', dataset: next.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
+    classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,
+  });
+  await refreshDisplay();
+  sendSnapshot(true);
+}
+
+/** A lost WebGPU device (driver reset, GPU unplugged) falls back to the next backend. */
+function watchDevice(): void {
+  const lost = deviceLost();
+  if (!lost) return;
+  const backendAtStart = backend;
+  void lost.then((why) => {
+    if (backend !== backendAtStart || !settings) return;
+    playing = false;
+    post({ type: 'error', kind: 'backend', message: `The GPU device was lost (${why}). Switching to wasm; training restarts from step 0.` });
+    backend = null;
+    const fallback: Settings = { ...settings, backend: 'wasm' };
+    pendingConfigure++;
+    enqueue(() => configure(fallback).finally(() => pendingConfigure--));
+  });
+}
+
+function kick(): void {
+  if (looping || !trainer || pendingConfigure > 0) return;
+  if (!playing && pendingSteps === 0) return;
+  looping = true;
+  enqueue(loop);
+}
+
+async function loop(): Promise<void> {
+  try {
+    while (trainer && pendingConfigure === 0 && (playing || pendingSteps > 0)) {
+      const t0 = performance.now();
+      try {
+        last = await trainer.trainStep();
+      } catch (e) {
+        if (!(e instanceof NonFiniteLossError)) throw e;
+        playing = false;
+        pendingSteps = 0;
+        post({ type: 'error', kind: 'nan', message: nanMessage(e.message) });
+        break;
+      }
+      if (pendingSteps > 0) pendingSteps--;
+      const t1 = performance.now();
+      stepTimes.push(t1);
+      while (stepTimes.length > 2 && t1 - stepTimes[0] > 2000) stepTimes.shift();
+      history.push(trainer.step, last.loss);
+      // Re-embed the display set often, but spend at most ~1/6 of the time on it.
+      if (t1 - lastDisplayAt > Math.max(200, 5 * displayCostMs)) await refreshDisplay();
+      if (performance.now() - lastSnapshotAt >= SNAPSHOT_MS) sendSnapshot(false);
+      // Yield to the event loop so commands arrive between steps.
+      await new Promise((r) => setTimeout(r, 0));
+      void t0;
+    }
+  } finally {
+    looping = false;
+  }
+  if (trainer) {
+    await refreshDisplay();
+    sendSnapshot(true);
+  }
+}
+
+async function refreshDisplay(): Promise<void> {
+  if (!trainer) return;
+  const t0 = performance.now();
+  const embeddings = await trainer.embedDisplay();
+  displayCostMs = performance.now() - t0;
+  lastDisplayAt = performance.now();
+  display = { embeddings, labels: trainer.displayLabels(), indices: trainer.displayIndices.slice(), step: trainer.step };
+}
+
+function stepsPerSecond(): number {
+  if (stepTimes.length < 2) return 0;
+  const span = stepTimes[stepTimes.length - 1] - stepTimes[0];
+  return span > 0 ? ((stepTimes.length - 1) * 1000) / span : 0;
+}
+
+function sendSnapshot(final: boolean): void {
+  if (!trainer || !settings) return;
+  lastSnapshotAt = performance.now();
+  const h = history.export();
+  const snap: Snapshot = {
+    type: 'snapshot',
+    step: trainer.step,
+    epoch: trainer.epoch,
+    playing: playing || pendingSteps > 0,
+    loss: last?.loss ?? NaN,
+    lossHistory: h.losses,
+    lossSteps: h.steps,
+    stepsPerSecond: final && !playing ? 0 : stepsPerSecond(),
+    numTensors: tf.memory().numTensors,
+    temperature: settings.temperature,
+    dim: trainer.encoder.zDim,
+    display: display && { ...display, embeddings: display.embeddings.slice() },
+    batch: last?.batch ?? null,
+    views: last?.views ?? null,
+  };
+  // The display copy and the history are transferred; the batch is sent once, then dropped.
+  const transfer: Transferable[] = [snap.lossHistory.buffer, snap.lossSteps.buffer];
+  if (snap.display) transfer.push(snap.display.embeddings.buffer);
+  if (last) {
+    transfer.push(last.batch.embeddings.buffer, last.views.pixels.buffer);
+    last = null;
+  }
+  post(snap, transfer);
+}
+
+function nanMessage(value: string): string {
+  const s = settings!;
+  const causes: string[] = [];
+  if (s.learningRate > 0.01) causes.push(`the learning rate (${s.learningRate}) is probably too high`);
+  if (s.temperature < 0.05) causes.push(`the temperature (${s.temperature}) is very low`);
+  if (causes.length === 0) causes.push('the learning rate may be too high or the temperature too low');
+  return `The loss became ${value} at step ${trainer?.step ?? 0}: ${causes.join(' and ')}. Training paused; the weights are those of the last good step. Lower the learning rate or raise the temperature, then press Play.`;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// Unhandled rejections inside tfjs (e.g. a backend crash) become visible errors, not silence.
+self.addEventListener('unhandledrejection', (e) => {
+  post({ type: 'error', kind: 'fatal', message: errorText((e as PromiseRejectionEvent).reason) });
+});

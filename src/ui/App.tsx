@@ -1,0 +1,96 @@
+// The page: settings (mirrored in the URL hash) flow down to the controls and to the engine;
+// snapshots flow back up from the worker to the views. No training logic here.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { defaultAugments } from '../core/augmentations';
+import { parseSettings, RESET_KEYS, serializeSettings, type Settings } from '../core/settings';
+import { Controls } from './Controls';
+import { LossChart } from './LossChart';
+import { Notices } from './Notices';
+import { Readouts } from './Readouts';
+import { Scatter } from './Scatter';
+import { useEngine } from './useEngine';
+import { ViewPairs } from './ViewPairs';
+
+export function App() {
+  const initial = useMemo(() => parseSettings(location.search, location.hash), []);
+  const [settings, setSettings] = useState<Settings>(initial.settings);
+  const [notices, setNotices] = useState<string[]>(initial.notices);
+  const engine = useEngine();
+  const { send } = engine;
+  const playing = engine.snapshot?.playing ?? false;
+  const [wantPlay, setWantPlay] = useState(false);
+  const settingsRef = useRef(settings);
+
+  useEffect(() => {
+    send({ type: 'configure', settings: initial.settings, assetBase: document.baseURI });
+  }, [send, initial]);
+
+  // The URL always says what is on screen, so a copied link reopens it.
+  useEffect(() => {
+    const hash = '#' + serializeSettings(settings);
+    if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search.replace(/^\?.*$/, '') + hash);
+  }, [settings]);
+
+  const change = useCallback((next: Settings) => {
+    const prev = settingsRef.current;
+    if (next.dataset !== prev.dataset) next = { ...next, augments: defaultAugments(next.dataset) };
+    settingsRef.current = next;
+    setSettings(next);
+    const needsReset = RESET_KEYS.some((k) => next[k] !== prev[k]);
+    send(needsReset ? { type: 'configure', settings: next, assetBase: document.baseURI } : { type: 'setParams', settings: next });
+  }, [send]);
+
+  const togglePlay = useCallback(() => {
+    const next = !(playing || wantPlay);
+    setWantPlay(next);
+    send({ type: next ? 'play' : 'pause' });
+  }, [playing, wantPlay, send]);
+
+  // The button follows the engine once it answers; until then, what was asked.
+  useEffect(() => { if (engine.snapshot) setWantPlay(engine.snapshot.playing); }, [engine.snapshot]);
+
+  const step = useCallback(() => send({ type: 'step', n: 1 }), [send]);
+  const reset = useCallback(() => { setWantPlay(false); send({ type: 'pause' }); send({ type: 'reset' }); }, [send]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t.closest('input, select, textarea, button')) return;
+      if (e.key === ' ') { e.preventDefault(); togglePlay(); }
+      else if (e.key === 'ArrowRight') { e.preventDefault(); step(); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [togglePlay, step]);
+
+  const snap = engine.snapshot;
+  const classNames = engine.ready?.classNames ?? [];
+  const errorNotices = engine.errors.map((e) => e.message);
+  const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
+
+  return (
+    <div className="app">
+      <header>
+        <h1>Contrastive Playground</h1>
+        <p className="tagline">A small encoder learns, without labels, that two views of one image belong together.</p>
+      </header>
+      <Notices
+        items={[...notices, ...backendNotices, ...errorNotices]}
+        onDismiss={(i) => {
+          if (i < notices.length) setNotices(notices.filter((_, k) => k !== i));
+          else if (i >= notices.length + backendNotices.length) engine.dismissError(i - notices.length - backendNotices.length);
+        }}
+      />
+      <main>
+        <Controls settings={settings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
+        <Scatter display={snap?.display ?? null} dim={snap?.dim ?? settings.embeddingDim} classNames={classNames} />
+        <div className="side">
+          <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
+          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={Math.log(2 * settings.batchSize - 1)} />
+          <ViewPairs views={snap?.views ?? null} />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+// The control panel: buttons and sliders over the settings. Holds no state of its own
+// beyond what the settings say; every control has an accessible name and a tooltip.
+
+import type { Settings } from '../core/settings';
+import { BACKENDS, DATASETS, EMBEDDING_DIMS, LOSSES } from '../core/settings';
+
+interface Props {
+  settings: Settings;
+  playing: boolean;
+  onChange: (s: Settings) => void;
+  onPlay: () => void;
+  onStep: () => void;
+  onReset: () => void;
+}
+
+const LOG_STEPS = 1000;
+const toLog = (v: number, lo: number, hi: number) => Math.round((Math.log(v / lo) / Math.log(hi / lo)) * LOG_STEPS);
+const fromLog = (p: number, lo: number, hi: number) => lo * Math.pow(hi / lo, p / LOG_STEPS);
+/** Rounds to 2 significant digits so URLs stay readable (0.0512 -> 0.051). */
+const round2 = (x: number) => Number(x.toPrecision(2));
+
+const LOSS_NAMES: Record<string, string> = { ntxent: 'NT-Xent (SimCLR)', supcon: 'SupCon (labels)' };
+const DATASET_NAMES: Record<string, string> = { mnist: 'MNIST digits', shapes: 'Shapes (colour)' };
+const BACKEND_NAMES: Record<string, string> = { auto: 'Auto (fastest)', webgpu: 'WebGPU', wasm: 'WebAssembly', webgl: 'WebGL', cpu: 'CPU (slow)' };
+
+export function Controls({ settings, playing, onChange, onPlay, onStep, onReset }: Props) {
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => onChange({ ...settings, [k]: v });
+  return (
+    <section className="panel controls" aria-label="Controls">
+      <div className="buttons">
+        <button className="primary" onClick={onPlay} aria-label={playing ? 'Pause' : 'Play'} title="Start or stop training (space).">
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button onClick={onStep} disabled={playing} aria-label="Step" title="Run one training step (right arrow).">Step</button>
+        <button onClick={onReset} aria-label="Reset" title="Start again from fresh random weights.">Reset</button>
+      </div>
+
+      <label className="field" title="Softmax temperature: low values focus the loss on the hardest negatives.">
+        <span>Temperature <output>{settings.temperature}</output></span>
+        <input type="range" aria-label="Temperature" min={0} max={LOG_STEPS} step={1}
+          value={toLog(settings.temperature, 0.01, 2)} aria-valuetext={String(settings.temperature)}
+          onChange={(e) => set('temperature', round2(fromLog(Number(e.target.value), 0.01, 2)))} />
+      </label>
+
+      <label className="field" title="Images per step: each anchor meets 2N - 2 negatives.">
+        <span>Batch size <output>{settings.batchSize}</output></span>
+        <input type="range" aria-label="Batch size" min={8} max={512} step={8}
+          value={settings.batchSize} aria-valuetext={String(settings.batchSize)}
+          onChange={(e) => set('batchSize', Number(e.target.value))} />
+      </label>
+
+      <label className="field" title="Adam's step size: too high and the loss turns to NaN.">
+        <span>Learning rate <output>{settings.learningRate}</output></span>
+        <input type="range" aria-label="Learning rate" min={0} max={LOG_STEPS} step={1}
+          value={toLog(settings.learningRate, 1e-5, 0.1)} aria-valuetext={String(settings.learningRate)}
+          onChange={(e) => set('learningRate', round2(fromLog(Number(e.target.value), 1e-5, 0.1)))} />
+      </label>
+
+      <label className="field" title="The images the encoder learns from (changing it restarts training).">
+        <span>Dataset</span>
+        <select aria-label="Dataset" value={settings.dataset} onChange={(e) => onChange({ ...settings, dataset: e.target.value as Settings['dataset'] })}>
+          {DATASETS.map((d) => <option key={d} value={d}>{DATASET_NAMES[d]}</option>)}
+        </select>
+      </label>
+
+      <label className="field" title="Size of the embedding z; 2 and 3 are geometry lessons that cost accuracy.">
+        <span>Embedding dimension</span>
+        <select aria-label="Embedding dimension" value={settings.embeddingDim} onChange={(e) => set('embeddingDim', Number(e.target.value))}>
+          {EMBEDDING_DIMS.map((d) => <option key={d} value={d}>{d}</option>)}
+        </select>
+      </label>
+
+      <label className="field" title="NT-Xent treats only the other view as positive; SupCon also every image of the same class.">
+        <span>Loss</span>
+        <select aria-label="Loss" value={settings.loss} onChange={(e) => set('loss', e.target.value as Settings['loss'])}>
+          {LOSSES.map((l) => <option key={l} value={l}>{LOSS_NAMES[l]}</option>)}
+        </select>
+      </label>
+
+      <label className="field" title="Where the training runs: Auto picks the fastest this machine has.">
+        <span>Backend</span>
+        <select aria-label="Backend" value={settings.backend} onChange={(e) => set('backend', e.target.value as Settings['backend'])}>
+          {BACKENDS.map((b) => <option key={b} value={b}>{BACKEND_NAMES[b]}</option>)}
+        </select>
+      </label>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+// The page's handle on the training worker: sends commands, keeps the latest events as React
+// state. The only place in the UI that knows a worker exists.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BackendInfo, Command, EngineError, EngineEvent, Ready, Snapshot } from '../protocol';
+
+export interface EngineState {
+  snapshot: Snapshot | null;
+  backend: BackendInfo | null;
+  ready: Ready | null;
+  errors: EngineError[];
+}
+
+export function useEngine() {
+  const workerRef = useRef<Worker | null>(null);
+  const [state, setState] = useState<EngineState>({ snapshot: null, backend: null, ready: null, errors: [] });
+
+  useEffect(() => {
+    const worker = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+    workerRef.current = worker;
+    worker.onmessage = (e: MessageEvent<EngineEvent>) => {
+      const ev = e.data;
+      setState((s) => {
+        switch (ev.type) {
+          case 'snapshot':
+            // Keep the last batch and views when a snapshot carries none (they are sent once).
+            return { ...s, snapshot: { ...ev, batch: ev.batch ?? s.snapshot?.batch ?? null, views: ev.views ?? s.snapshot?.views ?? null } };
+          case 'backend':
+            return { ...s, backend: ev };
+          case 'ready':
+            return { ...s, ready: ev, snapshot: null };
+          case 'error':
+            return { ...s, errors: [...s.errors.slice(-4), ev] };
+        }
+      });
+    };
+    worker.onerror = (e) => {
+      setState((s) => ({ ...s, errors: [...s.errors, { type: 'error', kind: 'fatal', message: `The training worker crashed: ${e.message}` }] }));
+    };
+    (window as unknown as { __engine?: Worker }).__engine = worker;
+    return () => worker.terminate();
+  }, []);
+
+  const send = useCallback((cmd: Command) => workerRef.current?.postMessage(cmd), []);
+  const dismissError = useCallback((i: number) => setState((s) => ({ ...s, errors: s.errors.filter((_, k) => k !== i) })), []);
+  return { ...state, send, dismissError };
+}
