@@ -50,11 +50,14 @@ let peer = null;
 if (model === 'reference') {
   const script = resolve('../shared/peer/bench_torch.py');
   if (existsSync(script)) {
-    try {
-      peer = JSON.parse(execFileSync('python3', [script, String(peerThreads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    } catch {
-      console.error('(PyTorch peer not run: install python3-torch to compare)');
+    // Debian's python3-torch belongs to /usr/bin/python3, which a pyenv shim may hide.
+    for (const py of ['/usr/bin/python3', 'python3']) {
+      try {
+        peer = JSON.parse(execFileSync(py, [script, String(peerThreads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+        break;
+      } catch { /* try the next interpreter */ }
     }
+    if (!peer) console.error('(PyTorch peer not run: apt-get install -y python3-torch to compare)');
   }
 }
 
@@ -65,6 +68,7 @@ const rows = results.map((r) => {
     'first step ms': r.firstStepMs ?? '-', 'median ms/step': r.medianStepMs ?? '-',
     'steps/s': r.medianStepMs ? round(1000 / r.medianStepMs, 2) : '-',
     'kernels/step': r.kernelsPerStep ?? '-',
+    'augment ms': r.augmentMs ?? '-',
     'x peer': p && r.medianStepMs ? round(r.medianStepMs / p.medianStepMs, 2) : '-',
     note: r.error ?? `${r.timedSteps} steps timed; ${r.adapter}`,
   };

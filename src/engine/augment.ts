@@ -2,9 +2,13 @@
 //
 // Every random choice is drawn on the CPU from a seeded Rng (same seed, same views, on every
 // backend); the per-image parameters are uploaded as small tensors and the pixels are
-// processed batched, with ops that exist on the cpu, wasm, webgl and webgpu backends of tfjs
-// 4.22: Transform (tf.image.transform), BatchMatMul, DepthwiseConv2dNative, MirrorPad, Range,
-// Slice, Sum, Mean, Transpose, Reshape, Concat, Cast, GreaterEqual, Less and elementwise maths.
+// processed batched, with kernels registered on the cpu, wasm, webgl and webgpu backends of
+// tfjs 4.22: Transform (tf.image.transform), Conv2D (1x1 colour mixing; SplitV + AddN on
+// WebGPU), DepthwiseConv2dNative, MirrorPad, Transpose, Reshape, Range, Cast, GreaterEqual,
+// Less, Mean, Sum, Mul, Add, Sub, ClipByValue (and Slice + Concat on cpu only). Costs were
+// measured on wasm, where broadcasts other than per-image scalars ([B,1,1,1]), gathers and
+// concats along the channel axis, long depthwise kernels and small batched matMuls are slow:
+// the code avoids them.
 //
 // Order, as in SimCLR: geometric (crop + rotation + translation as ONE bilinear resampling),
 // colour jitter (p = 0.8), random greyscale, Gaussian blur, cutout, Gaussian noise, clip.
@@ -142,13 +146,21 @@ function perImage(values: number[]): tf.Tensor4D {
 }
 
 /**
- * Applies a fixed 3x3 colour matrix M (out = M in, per pixel) as a 1x1 convolution: on wasm
- * this is 4x cheaper than a batched matMul and avoids the slow channel broadcasts.
+ * Applies a fixed 3x3 colour matrix M (out = M in, per pixel). Usually as a 1x1 convolution: on
+ * wasm 4x cheaper than a batched matMul and free of wasm's slow channel broadcasts; on WebGL
+ * about as fast as the alternative. On WebGPU as three broadcast multiply-adds of the channel
+ * planes instead: there the 1x1 convolution (a [B*H*W,3]x[3,3] matMul) was 5x slower
+ * (1.3 s against 0.23 s for one greyscale of 256 32x32 images on SwiftShader).
  */
-function colourMix(x: tf.Tensor4D, m: number[][]): tf.Tensor4D {
-  const f: number[] = [];
-  for (let i = 0; i < 3; i++) for (let o = 0; o < 3; o++) f.push(m[o][i]);
-  return tf.conv2d(x, tf.tensor4d(f, [1, 1, 3, 3]), 1, 'valid');
+export function colourMix(x: tf.Tensor4D, m: number[][], viaConv = tf.getBackend() !== 'webgpu'): tf.Tensor4D {
+  if (viaConv) {
+    const f: number[] = [];
+    for (let i = 0; i < 3; i++) for (let o = 0; o < 3; o++) f.push(m[o][i]);
+    return tf.conv2d(x, tf.tensor4d(f, [1, 1, 3, 3]), 1, 'valid');
+  }
+  const planes = tf.split(x, 3, 3);
+  const col = (i: number) => tf.tensor4d([m[0][i], m[1][i], m[2][i]], [1, 1, 1, 3]);
+  return tf.addN(planes.map((p, i) => tf.mul(p, col(i)))) as tf.Tensor4D;
 }
 
 const I3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
@@ -309,8 +321,8 @@ function getNormalTable(): Float32Array {
 
 /**
  * n standard normals from a seeded stream: each 32-bit draw picks two of 65536 equiprobable
- * normal quantiles. 15x faster than Box-Muller in JS (2 ms for 786k values instead of 33 ms),
- * which matters because the noise is the one part of augmentation that runs in JS.
+ * normal quantiles. Several times faster than Box-Muller in JS (786k values: ~3-6 ms against
+ * ~33 ms), which matters because the noise is the one per-pixel part that runs in JS.
  */
 export function normals(n: number, seed: number, std = 1): Float32Array {
   const table = std === 1 ? getNormalTable() : getNormalTable().map((v) => v * std);

@@ -27,7 +27,9 @@ let playing = false;
 let pendingSteps = 0;
 let pendingConfigure = 0;
 let looping = false;
+/** The last step's batch and views, sent with the next snapshot only (they are large). */
 let last: StepResult | null = null;
+let lastLoss = NaN;
 let history = new LossHistory(HISTORY_MAX);
 let stepTimes: number[] = [];
 let display: Snapshot['display'] = null;
@@ -91,6 +93,7 @@ async function configure(next: Settings): Promise<void> {
   trainer?.dispose();
   trainer = null;
   last = null;
+  lastLoss = NaN;
   display = null;
   history = new LossHistory(HISTORY_MAX);
   stepTimes = [];
@@ -145,6 +148,7 @@ async function loop(): Promise<void> {
       const t0 = performance.now();
       try {
         last = await trainer.trainStep();
+        lastLoss = last.loss;
       } catch (e) {
         if (!(e instanceof NonFiniteLossError)) throw e;
         playing = false;
@@ -156,7 +160,7 @@ async function loop(): Promise<void> {
       const t1 = performance.now();
       stepTimes.push(t1);
       while (stepTimes.length > 2 && t1 - stepTimes[0] > 2000) stepTimes.shift();
-      history.push(trainer.step, last.loss);
+      history.push(trainer.step, lastLoss);
       // Re-embed the display set often, but spend at most ~1/6 of the time on it.
       if (t1 - lastDisplayAt > Math.max(200, 5 * displayCostMs)) await refreshDisplay();
       if (performance.now() - lastSnapshotAt >= SNAPSHOT_MS) sendSnapshot(false);
@@ -197,7 +201,7 @@ function sendSnapshot(final: boolean): void {
     step: trainer.step,
     epoch: trainer.epoch,
     playing: playing || pendingSteps > 0,
-    loss: last?.loss ?? NaN,
+    loss: lastLoss,
     lossHistory: h.losses,
     lossSteps: h.steps,
     stepsPerSecond: final && !playing ? 0 : stepsPerSecond(),

@@ -1,6 +1,7 @@
 // The control panel: buttons and sliders over the settings. Holds no state of its own
 // beyond what the settings say; every control has an accessible name and a tooltip.
 
+import { fromLogPosition, LOG_STEPS, toLogPosition } from '../core/logScale';
 import type { Settings } from '../core/settings';
 import { BACKENDS, DATASETS, EMBEDDING_DIMS, LOSSES } from '../core/settings';
 
@@ -12,12 +13,6 @@ interface Props {
   onStep: () => void;
   onReset: () => void;
 }
-
-const LOG_STEPS = 1000;
-const toLog = (v: number, lo: number, hi: number) => Math.round((Math.log(v / lo) / Math.log(hi / lo)) * LOG_STEPS);
-const fromLog = (p: number, lo: number, hi: number) => lo * Math.pow(hi / lo, p / LOG_STEPS);
-/** Rounds to 2 significant digits so URLs stay readable (0.0512 -> 0.051). */
-const round2 = (x: number) => Number(x.toPrecision(2));
 
 const LOSS_NAMES: Record<string, string> = { ntxent: 'NT-Xent (SimCLR)', supcon: 'SupCon (labels)' };
 const DATASET_NAMES: Record<string, string> = { mnist: 'MNIST digits', shapes: 'Shapes (colour)' };
@@ -38,8 +33,8 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
       <label className="field" title="Softmax temperature: low values focus the loss on the hardest negatives.">
         <span>Temperature <output>{settings.temperature}</output></span>
         <input type="range" aria-label="Temperature" min={0} max={LOG_STEPS} step={1}
-          value={toLog(settings.temperature, 0.01, 2)} aria-valuetext={String(settings.temperature)}
-          onChange={(e) => set('temperature', round2(fromLog(Number(e.target.value), 0.01, 2)))} />
+          value={toLogPosition(settings.temperature, 0.01, 2)} aria-valuetext={String(settings.temperature)}
+          onChange={(e) => set('temperature', fromLogPosition(Number(e.target.value), 0.01, 2))} />
       </label>
 
       <label className="field" title="Images per step: each anchor meets 2N - 2 negatives.">
@@ -52,8 +47,8 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
       <label className="field" title="Adam's step size: too high and the loss turns to NaN.">
         <span>Learning rate <output>{settings.learningRate}</output></span>
         <input type="range" aria-label="Learning rate" min={0} max={LOG_STEPS} step={1}
-          value={toLog(settings.learningRate, 1e-5, 0.1)} aria-valuetext={String(settings.learningRate)}
-          onChange={(e) => set('learningRate', round2(fromLog(Number(e.target.value), 1e-5, 0.1)))} />
+          value={toLogPosition(settings.learningRate, 1e-5, 0.1)} aria-valuetext={String(settings.learningRate)}
+          onChange={(e) => set('learningRate', fromLogPosition(Number(e.target.value), 1e-5, 0.1))} />
       </label>
 
       <label className="field" title="The images the encoder learns from (changing it restarts training).">

@@ -31,10 +31,11 @@ export function Scatter({ display, dim, classNames }: Props) {
     } else {
       projRef.current = pca2(display.embeddings, n, dim, projRef.current?.mean.length === dim ? projRef.current : null);
       target = project(display.embeddings, n, dim, projRef.current);
-      // Scale so the cloud fills the view the same way whatever the spread.
-      let r = 1e-6;
-      for (let i = 0; i < target.length; i++) r = Math.max(r, Math.abs(target[i]));
-      for (let i = 0; i < target.length; i++) target[i] /= r;
+      // Scale so the bulk of the cloud fills the view whatever the spread; a few outliers
+      // may sit at the edge rather than shrinking everyone else.
+      const radii = Array.from({ length: n }, (_, i) => Math.hypot(target[2 * i], target[2 * i + 1])).sort((a, b) => a - b);
+      const r = Math.max(1e-6, radii[Math.floor(0.97 * (n - 1))]);
+      for (let i = 0; i < target.length; i++) target[i] = Math.max(-1.08, Math.min(1.08, target[i] / r));
     }
     const from = shownRef.current && shownRef.current.length === target.length ? shownRef.current.slice() : target;
     fromRef.current = from;

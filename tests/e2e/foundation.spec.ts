@@ -27,6 +27,15 @@ test('Play trains: the step count rises and the loss falls; Pause stops', async 
   expect(await readNumber(page, 'steps-per-second')).toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/training.png`, fullPage: true });
 
+  // Temperature and batch size change live: training goes on from where it was, no reset.
+  const before = await readNumber(page, 'step-count');
+  const slider = page.getByRole('slider', { name: 'Temperature' });
+  await slider.focus();
+  for (let i = 0; i < 40; i++) await slider.press('ArrowLeft');
+  await expect(slider).not.toHaveAttribute('aria-valuetext', '0.2');
+  await expect(page).toHaveURL(/temperature=0\.\d+/);
+  await waitForStep(page, before + 2);
+
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
   await page.waitForTimeout(500);
@@ -98,6 +107,7 @@ test('bad URL values fall back to defaults with a visible notice', async ({ page
   // The app keeps working.
   await page.getByRole('button', { name: 'Step' }).click();
   await expect(page.getByTestId('step-count')).toHaveText('1');
+  await expect.poll(() => readNumber(page, 'loss-value')).toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/bad-url.png`, fullPage: true });
 });
 
@@ -120,4 +130,18 @@ test('a NaN loss pauses training with a message and keeps the last good weights'
   expect(Number.isFinite(next)).toBe(true);
   expect(Math.abs(next - good)).toBeLessThan(2);
   await page.screenshot({ path: `${SHOTS}/nan.png`, fullPage: true });
+});
+
+test('switching the dataset to Shapes rebuilds the engine and trains on RGB images', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openApp(page, '#batchSize=16');
+  await page.getByRole('combobox', { name: 'Dataset' }).selectOption('shapes');
+  await expect(page).toHaveURL(/dataset=shapes/);
+  await expect(page.getByText('circle', { exact: true })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Embedding space of 400/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(page.getByTestId('step-count')).toHaveText('1');
+  await expect.poll(() => readNumber(page, 'loss-value')).toBeGreaterThan(0);
+  await page.screenshot({ path: `${SHOTS}/shapes.png`, fullPage: true });
+  expect(errors).toEqual([]);
 });
