@@ -4,7 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_AUGMENTS, augmentParams } from '../core/augmentations';
-import { Rng } from '../core/rng';
+import { deriveSeed, Rng } from '../core/rng';
 import { selectBackend } from '../engine/backend';
 import { makeViews } from '../engine/augment';
 import { buildEncoder } from '../engine/model';
@@ -27,7 +27,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     const aug: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      const [a, b] = makeViews(x, params, i);
+      const [a, b] = makeViews(x, params, deriveSeed(0, i));
       await Promise.all([a.data(), b.data()]);
       aug.push(performance.now() - t);
       tf.dispose([a, b]);

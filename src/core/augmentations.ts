@@ -82,7 +82,8 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
   noise: { on: true, strength: 0.2 },
   blur: off(),
   cutout: off(),
-  colorJitter: { on: true, strength: 1 },
+  // SimCLR's CIFAR strength: at 1 some views turn too dark to see the shape.
+  colorJitter: { on: true, strength: 0.5 },
   grayscale: { on: true, strength: 0.4 },
 };
 

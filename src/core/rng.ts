@@ -13,14 +13,24 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Mixes a seed with a stream id (e.g. the step number) into a new independent seed. */
-export function deriveSeed(seed: number, stream: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (stream >>> 0), 0x85ebca6b) >>> 0;
+/** A 32-bit integer hash (murmur3's finaliser): nearby inputs give unrelated outputs. */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35) >>> 0;
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/**
+ * Mixes a seed with a stream id (e.g. the step number) into a new independent seed. The seed
+ * is hashed before the stream is mixed in, so (seed, stream) pairs never collide the way
+ * seed ^ stream would ((1, 2) and (2, 1), or seeds 42 and 43 sharing steps).
+ */
+export function deriveSeed(seed: number, stream: number): number {
+  return mix32(mix32(seed ^ 0x9e3779b9) ^ mix32((stream + 0x632be5ab) >>> 0));
 }
 
 export class Rng {

@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 
-export const SHOTS = 'test-results/screenshots';
+// Outside Playwright's outputDir, which is wiped at every run.
+export const SHOTS = 'screenshots';
 
 /** Collects console errors and uncaught exceptions from the page. */
 export function watchErrors(page: Page): string[] {

@@ -24,5 +24,11 @@ describe('Rng', () => {
   it('deriveSeed separates streams', () => {
     expect(deriveSeed(1, 0)).not.toBe(deriveSeed(1, 1));
     expect(deriveSeed(1, 5)).toBe(deriveSeed(1, 5));
+    // No symmetric or shifted collisions between (seed, stream) pairs.
+    expect(deriveSeed(1, 2)).not.toBe(deriveSeed(2, 1));
+    expect(deriveSeed(42, 5)).not.toBe(deriveSeed(43, 4));
+    const seen = new Set<number>();
+    for (let s = 0; s < 50; s++) for (let t = 0; t < 200; t++) seen.add(deriveSeed(s, t));
+    expect(seen.size).toBe(50 * 200);
   });
 });
