@@ -20,6 +20,7 @@ const sizes = opt('n', '64,256').split(',').map(Number);
 const jsonPath = opt('json', null);
 const budgetMs = Number(opt('budget', 20000));
 const peerThreads = Number(opt('threads', 1));
+const profile = args.includes('--profile');
 
 const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
 const base = `http://127.0.0.1:${server.address().port}/`;
@@ -40,6 +41,8 @@ for (const backend of backends) {
       minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, kernelsPerStep: r.kernelsPerStep,
       firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), adapter: r.adapter, error: r.error });
     const last = results[results.length - 1];
+    last.topKernels = r.topKernels;
+    if (profile && r.topKernels) console.error('    ' + r.topKernels.map((k) => `${k.name} ${k.ms}`).join(', '));
     console.error(`  ${backend} N=${N}: ${last.error ? 'error: ' + last.error : `${last.medianStepMs} ms/step`}`);
   }
 }

@@ -22,5 +22,7 @@ export interface BenchResult extends BenchRequest {
   firstLoss?: number;
   lastLoss?: number;
   kernelsPerStep?: number;
+  /** Kernel time by kernel name in one profiled step, largest first. */
+  topKernels?: { name: string; ms: number }[];
   error?: string;
 }

@@ -45,8 +45,12 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     res.firstLoss = await step();
     res.firstStepMs = performance.now() - t;
     for (let i = 0; i < 3; i++) await step();
-    const kernels = await tf.profile(step);
-    res.kernelsPerStep = kernels.kernels.length;
+    const prof = await tf.profile(step);
+    res.kernelsPerStep = prof.kernels.length;
+    // Per-kernel time, summed by kernel name: where a step's time goes.
+    const byName = new Map<string, number>();
+    for (const k of prof.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (Number(k.kernelTimeMs) || 0));
+    res.topKernels = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms: Math.round(ms * 10) / 10 }));
     const steps = Math.max(3, Math.min(20, Math.floor(req.budgetMs / Math.max(1, res.firstStepMs))));
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {

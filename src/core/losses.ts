@@ -4,6 +4,7 @@
 // survives, and everything is built from differentiable ops so tf.grad /
 // optimizer.minimize can train through it.
 import * as tf from '@tensorflow/tfjs';
+import { matMul } from './matmul';
 
 /** Subtracted from the self logits after dividing by tau. Finite (unlike -Infinity) so it
  *  survives float16 WebGL textures and never makes 0 * inf = NaN in the backward pass;
@@ -28,7 +29,7 @@ export function maskedLogits(z: tf.Tensor2D, temperature: number): tf.Tensor2D {
   return tf.tidy(() => {
     const zn = l2Normalize(z);
     const m = zn.shape[0];
-    const logits = tf.div(tf.matMul(zn, zn, false, true), temperature);
+    const logits = tf.div(matMul(zn, zn, false, true), temperature);
     return tf.sub(logits, tf.mul(tf.eye(m), SELF_MASK)) as tf.Tensor2D;
   });
 }

@@ -5,6 +5,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { conv2d, maxPool2 } from './conv';
+import { matMul } from '../core/matmul';
 import type { ModelId } from '../core/settings';
 
 export interface ModelShape {
@@ -74,7 +75,7 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number): Enco
     const variables: tf.Variable[] = all.flatMap((l) => [l.w, l.b] as tf.Variable[]);
 
     const dense = (x: tf.Tensor2D, l: DenseLayer) => {
-      const y = tf.add(tf.matMul(x, l.w), l.b) as tf.Tensor2D;
+      const y = tf.add(matMul(x, l.w), l.b) as tf.Tensor2D;
       return l.relu ? tf.relu(y) : y;
     };
     return {

@@ -1,8 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
 
-test('loads without console errors and picks wasm on a machine without a GPU', async ({ page }) => {
+test('loads without console errors and picks wasm on a machine without a GPU', async ({ page, context }) => {
   const errors = watchErrors(page);
+  // Works offline: every request must go to the app's own server (no CDN, no fonts, no data hub).
+  const external: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('http://127.0.0.1') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
   await openApp(page);
   // This machine's only WebGPU adapter is SwiftShader (software): auto must choose wasm and say why.
   await expect(page.getByTestId('backend-name')).toHaveText('wasm');
@@ -10,8 +18,11 @@ test('loads without console errors and picks wasm on a machine without a GPU', a
   for (const name of ['Play', 'Step', 'Reset']) await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
   for (const name of ['Temperature', 'Batch size', 'Learning rate']) await expect(page.getByRole('slider', { name })).toBeVisible();
   for (const name of ['Dataset', 'Backend']) await expect(page.getByRole('combobox', { name })).toBeVisible();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(page.getByTestId('step-count')).toHaveText('1');
   await page.screenshot({ path: `${SHOTS}/loaded.png`, fullPage: true });
   expect(errors).toEqual([]);
+  expect(external).toEqual([]);
 });
 
 test('Play trains: the step count rises and the loss falls; Pause stops', async ({ page }) => {

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import path from 'node:path';
+import { matMul } from '../../src/core/matmul';
+import { Rng } from '../../src/core/rng';
+
+const rand = (shape: [number, number], seed: number) => {
+  const r = new Rng(seed);
+  return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => r.normal()), shape);
+};
+
+async function valueAndGrads(f: typeof matMul, ta: boolean, tb: boolean) {
+  const a = rand(ta ? [7, 5] : [5, 7], 1), b = rand(tb ? [3, 7] : [7, 3], 2), w = rand([5, 3], 3);
+  const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(f(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb), w)));
+  const y = f(a, b, ta, tb);
+  const [da, db] = g([a, b]);
+  const out = { y: (await y.array()) as number[][], da: (await da.array()) as number[][], db: (await db.array()) as number[][] };
+  tf.dispose([a, b, w, y, da, db]);
+  return out;
+}
+
+const native = (a: tf.Tensor2D, b: tf.Tensor2D, ta = false, tb = false) => tf.matMul(a, b, ta, tb) as tf.Tensor2D;
+
+function close(x: number[][], y: number[][], tol: number) {
+  x.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - y[i][j])).toBeLessThan(tol)));
+}
+
+describe('matMul with explicit transposes', () => {
+  beforeAll(async () => {
+    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  });
+  afterAll(async () => { await tf.setBackend('cpu'); });
+
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    it(`value and gradients equal tf.matMul's (transposeA=${ta}, transposeB=${tb}), cpu and wasm`, async () => {
+      await tf.setBackend('cpu');
+      const ref = await valueAndGrads(native, ta, tb);
+      const cpu = await valueAndGrads(matMul, ta, tb);
+      await tf.setBackend('wasm');
+      const wasm = await valueAndGrads(matMul, ta, tb); // runs as a 1x1 convolution here
+      for (const got of [cpu, wasm]) {
+        close(got.y, ref.y, 1e-4);
+        close(got.da, ref.da, 1e-4);
+        close(got.db, ref.db, 1e-4);
+      }
+    });
+  }
+
+  it('leaks nothing', async () => {
+    await tf.setBackend('wasm');
+    await valueAndGrads(matMul, false, true);
+    const before = tf.memory().numTensors;
+    await valueAndGrads(matMul, true, false);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
