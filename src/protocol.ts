@@ -10,12 +10,19 @@ export type Command =
   | { type: 'configure'; settings: Settings; /** The page's base URL: data assets are resolved against it. */ assetBase: string }
   | { type: 'play' }
   | { type: 'pause' }
-  | { type: 'step'; n: number }
+  /** explain: the next step also re-embeds its own views after the update and sends an 'explain' event (slow motion). */
+  | { type: 'step'; n: number; explain?: boolean }
+  /** Augments a few fixed images with these settings' augmentations and answers with a 'preview' event (also while paused). */
+  | { type: 'preview'; settings: Settings }
   | { type: 'reset' }
   /** Live changes: temperature, batch size, learning rate, loss, augmentations. */
   | { type: 'setParams'; settings: Settings }
   /** Fault injection for tests: the next step's loss becomes NaN, as a diverging run's would. */
-  | { type: 'poisonNextStep' };
+  | { type: 'poisonNextStep' }
+  /** Measurement: neighbours used by the periodic kNN evaluation (a new evaluation follows). */
+  | { type: 'setMetrics'; knnK: number }
+  /** Linear probe and its baselines with this many labels per class; runs between steps. */
+  | { type: 'evaluate'; labelsPerClass: LabelsPerClass };
 
 export interface BackendInfo {
   type: 'backend';
@@ -60,6 +67,11 @@ export interface Snapshot {
   /** The current batch: 2N projections (view 1 rows 0..N-1, view 2 rows N..2N-1). */
   batch: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number } | null;
   views: ViewPairs | null;
+  /** Both augmented views of the batch's first min(N, BATCH_VIEW_MAX) images (row i and i + N),
+   *  so the page can show any of those rows as an anchor, positive or negative. Sent once per step. */
+  batchViews?: ViewPairs | null;
+  /** The batch's dataset factor values (Shapes: shape, colour, ...), factorValues[f][row], 2N rows. */
+  batchFactors?: Int32Array[] | null;
 }
 
 export interface EngineError {
@@ -76,8 +88,116 @@ export interface Ready {
   testCount: number;
   classNames: string[];
   parameterCount: number;
+  /** The dataset's labelled factors, with each display-set image's value (same order as
+   *  Snapshot.display.indices), so the page can colour points by any of them. */
+  factors?: { name: string; classes: string[]; displayValues: Int32Array }[];
 }
 
-export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready;
+/** Fixed images' two views under the current augmentations, for the augmentation panel. */
+export interface Preview {
+  type: 'preview';
+  views: ViewPairs;
+}
+
+/** One update, slowed down: the batch's projections before and after the same step's update. */
+export interface Explain {
+  type: 'explain';
+  step: number;
+  n: number;
+  dim: number;
+  temperature: number;
+  /** 2N * dim each, L2-normalised; the same two views through the encoder before and after the update. */
+  before: Float32Array;
+  after: Float32Array;
+  labels: Int32Array;
+  /** The batch loss with the weights before and after the update (same views, same temperature). */
+  lossBefore: number;
+  lossAfter: number;
+}
+
+export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport;
 
 export const HISTORY_MAX = 2000;
+/** Most images whose both views travel with a snapshot (128 pairs of 32x32x3 = 790 KB, once per step). */
+export const BATCH_VIEW_MAX = 128;
+
+// ---- Measurement: what the encoder has learned (kNN, geometry, linear probes, baselines) ----
+
+export type LabelsPerClass = 1 | 10 | 100 | 'all';
+export const LABELS_PER_CLASS: LabelsPerClass[] = [1, 10, 100, 'all'];
+
+/** kNN accuracy (0..1) of held-out images against the training set, for one labelled factor. */
+export interface FactorKnn {
+  /** e.g. "digit", "shape", "colour". factors[0] is the primary label. */
+  name: string;
+  /** Accuracy of always guessing the held-out set's most common value. */
+  chance: number;
+  h: number;
+  z: number;
+}
+
+export interface MetricsPoint {
+  step: number;
+  epoch: number;
+  /** Wall-clock seconds spent training (evaluation included) since the last reset. */
+  seconds: number;
+  /** Neighbours used for this point's kNN. */
+  k: number;
+  /** Primary label, on h and on z (= knnByFactor[0]). */
+  knnH: number;
+  knnZ: number;
+  knnByFactor: FactorKnn[];
+  /** Display set: Wang & Isola's alignment (two augmented views) and uniformity (clean views). */
+  alignment: number;
+  uniformity: number;
+  /** Mean share of same-class negatives per batch since the previous point. */
+  falseNegativeShare: number;
+}
+
+/** The same kNN on representations that had no training: what learning must beat. */
+export interface KnnBaselines {
+  /** Raw pixels (one figure per factor; there is no h or z). */
+  raw: number[];
+  /** The same encoder at its seeded random initialisation. */
+  randomH: number[];
+  randomZ: number[];
+}
+
+export interface Metrics {
+  type: 'metrics';
+  k: number;
+  /** z's dimension and the best uniformity reachable in it. */
+  dim: number;
+  uniformityOptimum: number;
+  factors: string[];
+  history: MetricsPoint[];
+  baselines: KnnBaselines | null;
+  /** Share of wall time spent evaluating since the last reset (budget ~10%). */
+  evalShare: number;
+  /** How long the last periodic evaluation took, all its chunks together (ms). */
+  lastEvalMs: number;
+  /** An evaluation is under way (it runs in chunks between training steps). */
+  busy: boolean;
+}
+
+export interface ProbeReport {
+  type: 'probe';
+  labelsPerClass: LabelsPerClass;
+  status: 'queued' | 'running' | 'done' | 'error';
+  /** 0..1 while running. */
+  progress: number;
+  /** What it is doing now, or the error. */
+  message: string;
+  /** Labelled training images used (labelsPerClass x classes, or the whole training set). */
+  trainCount: number;
+  /** The contrastive encoder's step and epoch when its features were taken. */
+  step: number;
+  epoch: number;
+  /** Held-out accuracies in 0..1 (null until measured): linear probe on the pre-trained h,
+   *  on raw pixels, on h of the encoder at random init; and the same CNN trained supervised
+   *  from scratch on the same labels. */
+  pretrained: number | null;
+  raw: number | null;
+  random: number | null;
+  scratch: number | null;
+}

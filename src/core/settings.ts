@@ -14,6 +14,8 @@ export type DatasetId = (typeof DATASETS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 export type LossId = (typeof LOSSES)[number];
 export type ModelId = (typeof MODELS)[number];
+export const CONTROLS_MODES = ['shown', 'hidden'] as const;
+export type ControlsMode = (typeof CONTROLS_MODES)[number];
 
 export interface Settings {
   dataset: DatasetId;
@@ -26,6 +28,10 @@ export interface Settings {
   learningRate: number;
   seed: number;
   augments: AugmentSettings;
+  /** Steps per second the worker aims for; 0 = as fast as it can (a class can follow slowly). */
+  speed: number;
+  /** 'hidden' hides the control panel, for classroom links that show only the views. */
+  controls: ControlsMode;
 }
 
 type PropSpec =
@@ -33,7 +39,7 @@ type PropSpec =
   | { key: keyof Settings; kind: 'number'; min: number; max: number; integer?: boolean };
 
 /** How each setting may change: live (next step uses it) or only by rebuilding the engine. */
-export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss'];
+export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss', 'speed', 'controls'];
 export const RESET_KEYS: (keyof Settings)[] = ['dataset', 'model', 'embeddingDim', 'seed', 'backend'];
 
 export const PROPS: PropSpec[] = [
@@ -46,6 +52,8 @@ export const PROPS: PropSpec[] = [
   { key: 'batchSize', kind: 'number', min: 8, max: 512, integer: true },
   { key: 'learningRate', kind: 'number', min: 1e-5, max: 0.1 },
   { key: 'seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
+  { key: 'speed', kind: 'number', min: 0, max: 60 },
+  { key: 'controls', kind: 'enum', values: CONTROLS_MODES },
 ];
 
 export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
@@ -60,6 +68,8 @@ export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
     learningRate: 3e-3,
     seed: 1,
     augments: defaultAugments(dataset),
+    speed: 0,
+    controls: 'shown',
   };
 }
 

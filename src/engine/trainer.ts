@@ -4,18 +4,22 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, gatherImages } from '../core/dataset';
-import { augmentParams } from '../core/augmentations';
+import { augmentParams, type AugmentSettings } from '../core/augmentations';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { balancedSubset, balancedSplit } from '../core/split';
-import { l2Normalize } from '../core/losses';
+import { l2Normalize, ntXentLoss, supConLoss } from '../core/losses';
 import { makeViews } from './augment';
 import { buildEncoder, type Encoder } from './model';
 import { lossAndGrads } from './step';
 import type { ViewPairs } from '../protocol';
+import { BATCH_VIEW_MAX } from '../protocol';
 
 export const DISPLAY_PER_CLASS = 50;
 export const VIEW_PAIRS = 4;
+export const PREVIEW_PAIRS = 6;
+/** deriveSeed stream of the preview's views, apart from every training step's. */
+const PREVIEW_STREAM = 0x70726576;
 const TEST_PER_CLASS_SHARE = 0.2;
 
 export interface StepResult {
@@ -23,6 +27,12 @@ export interface StepResult {
   /** The batch's 2N projections, L2-normalised, read back after the step. */
   batch: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number };
   views: ViewPairs;
+  /** Slow motion only: the same views re-embedded after the update, and the loss they now give. */
+  explain?: { after: Float32Array; lossAfter: number };
+  /** Both views of the first min(N, BATCH_VIEW_MAX) images, interleaved like `views`. */
+  batchViews?: ViewPairs;
+  /** Each dataset factor's value for each of the 2N rows. */
+  batchFactors?: Int32Array[];
 }
 
 export class NonFiniteLossError extends Error {}
@@ -91,7 +101,7 @@ export class Trainer {
    * One optimizer step. The loss is read back before the update is applied, so a NaN or
    * infinite loss leaves the weights (and Adam's state) as they were.
    */
-  async trainStep(): Promise<StepResult> {
+  async trainStep(explain = false): Promise<StepResult> {
     const s = this.settings;
     const n = s.batchSize;
     const indices = this.nextBatch(n);
@@ -116,6 +126,17 @@ export class Trainer {
     }
     this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
     tf.dispose(grads);
+    const explained = explain ? await this.reembed(v1, v2, labels) : undefined;
+
+    // Both views of up to BATCH_VIEW_MAX rows, so the page can show any of them as an anchor,
+    // positive or negative (the triples panel); read back on their own so the lines below stay as they were.
+    const kb = Math.min(BATCH_VIEW_MAX, n);
+    const batchPixTensor = tf.tidy(() => {
+      const both = tf.reshape(tf.stack([tf.slice(v1, 0, kb), tf.slice(v2, 0, kb)], 1), [2 * kb, this.data.height, this.data.width, this.data.channels]);
+      return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
+    });
+    const batchPix = Uint8Array.from(await batchPixTensor.data() as Int32Array);
+    batchPixTensor.dispose();
 
     const k = Math.min(VIEW_PAIRS, n);
     const pairs = tf.tidy(() => {
@@ -136,7 +157,49 @@ export class Trainer {
         count: k, height: this.data.height, width: this.data.width, channels: this.data.channels,
         pixels: Uint8Array.from(pix), indices: indices.slice(0, k),
       },
+      explain: explained,
+      batchViews: {
+        count: kb, height: this.data.height, width: this.data.width, channels: this.data.channels,
+        pixels: batchPix, indices: indices.slice(0, kb),
+      },
+      batchFactors: this.data.factors.map((f) => Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]])),
     };
+  }
+
+  /** Slow motion: the step's own views through the updated weights, so "before" and "after"
+   *  differ only by the update, not by new augmentations. */
+  private async reembed(v1: tf.Tensor4D, v2: tf.Tensor4D, labels: Int32Array): Promise<{ after: Float32Array; lossAfter: number }> {
+    const s = this.settings;
+    const [z, loss] = tf.tidy(() => {
+      const raw = this.encoder.project(this.encoder.encode(tf.concat([v1, v2], 0)));
+      const [a, b] = tf.split(raw, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+      const l = s.loss === 'supcon' ? supConLoss(raw, tf.tensor1d(labels, 'int32'), s.temperature) : ntXentLoss(a, b, s.temperature);
+      return [l2Normalize(raw), l];
+    });
+    const [after, l] = await Promise.all([z.data() as Promise<Float32Array>, loss.data()]);
+    tf.dispose([z, loss]);
+    return { after, lossAfter: l[0] };
+  }
+
+  /**
+   * The augmentation panel's preview: PREVIEW_PAIRS fixed held-out images (spread over the
+   * class-balanced display set) and their two views under `augments`, always with the same seed,
+   * so moving a slider changes only what that slider controls.
+   */
+  async preview(augments: AugmentSettings): Promise<ViewPairs> {
+    const d = this.data;
+    const k = Math.min(PREVIEW_PAIRS, this.displayIndices.length);
+    const stride = Math.max(1, Math.floor(this.displayIndices.length / k));
+    const indices = Int32Array.from({ length: k }, (_, i) => this.displayIndices[i * stride]);
+    const x = this.batchTensor(indices);
+    const [v1, v2] = makeViews(x, augmentParams(augments), deriveSeed(this.settings.seed, PREVIEW_STREAM));
+    const pairs = tf.tidy(() => {
+      const both = tf.reshape(tf.stack([v1, v2], 1), [2 * k, d.height, d.width, d.channels]);
+      return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
+    });
+    const pix = await pairs.data() as Int32Array;
+    tf.dispose([x, v1, v2, pairs]);
+    return { count: k, height: d.height, width: d.width, channels: d.channels, pixels: Uint8Array.from(pix), indices };
   }
 
   /** Projections z (L2-normalised) of the fixed display set, without augmentation. */

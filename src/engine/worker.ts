@@ -10,6 +10,7 @@ import type { Settings } from '../core/settings';
 import { HISTORY_MAX, type BackendInfo, type Command, type EngineEvent, type Snapshot } from '../protocol';
 import { deviceLost, selectBackend } from './backend';
 import { LossHistory } from './history';
+import { MetricsRunner } from './metrics';
 import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
 
 const SHAPES_SEED = 20261123;
@@ -27,6 +28,9 @@ let playing = false;
 let pendingSteps = 0;
 let pendingConfigure = 0;
 let looping = false;
+/** kNN, geometry and probes; run between steps, or by pumpMetrics while paused. */
+const metrics = new MetricsRunner((ev) => post(ev));
+let pumping = false;
 /** The last step's batch and views, sent with the next snapshot only (they are large). */
 let last: StepResult | null = null;
 let lastLoss = NaN;
@@ -36,6 +40,10 @@ let display: Snapshot['display'] = null;
 let displayCostMs = 0;
 let lastDisplayAt = 0;
 let lastSnapshotAt = 0;
+/** Slow motion: the next step also sends its batch before and after the update. */
+let explainNext = false;
+let previewWanted: Settings | null = null;
+let previewBusy = false;
 
 let chain: Promise<void> = Promise.resolve();
 function enqueue(task: () => Promise<void>): void {
@@ -67,10 +75,23 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     case 'step':
       pendingSteps += Math.max(1, Math.floor(cmd.n));
+      if (cmd.explain) explainNext = true;
       kick();
       break;
     case 'poisonNextStep':
       if (trainer) trainer.poisonNext = true;
+      break;
+    case 'preview':
+      previewWanted = cmd.settings;
+      void runPreview();
+      break;
+    case 'evaluate':
+      metrics.requestProbe(cmd.labelsPerClass);
+      pumpMetrics();
+      break;
+    case 'setMetrics':
+      metrics.setK(cmd.knnK);
+      pumpMetrics();
       break;
     case 'setParams':
       settings = cmd.settings;
@@ -90,6 +111,7 @@ async function loadDataset(id: string): Promise<Dataset> {
 async function configure(next: Settings): Promise<void> {
   const backendChanged = !backend || !settings || next.backend !== settings.backend;
   settings = next;
+  await metrics.stop();
   trainer?.dispose();
   trainer = null;
   last = null;
@@ -111,12 +133,16 @@ async function configure(next: Settings): Promise<void> {
     return;
   }
   trainer = new Trainer(data, next);
+  metrics.start(trainer, () => settings!);
   post({
     type: 'ready', dataset: next.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
     classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,
+    factors: data.factors.map((f) => ({ name: f.name, classes: f.classes, displayValues: Int32Array.from(trainer!.displayIndices, (i) => f.values[i]) })),
   });
   await refreshDisplay();
   sendSnapshot(true);
+  void runPreview();
+  pumpMetrics();
 }
 
 /** A lost WebGPU device (driver reset, GPU unplugged) falls back to the next backend. */
@@ -147,7 +173,10 @@ async function loop(): Promise<void> {
     while (trainer && pendingConfigure === 0 && (playing || pendingSteps > 0)) {
       const t0 = performance.now();
       try {
-        last = await trainer.trainStep();
+        const explain = explainNext;
+        explainNext = false;
+        last = await trainer.trainStep(explain);
+        if (last.explain) postExplain(last, trainer.step);
         lastLoss = last.loss;
       } catch (e) {
         if (!(e instanceof NonFiniteLossError)) throw e;
@@ -161,12 +190,14 @@ async function loop(): Promise<void> {
       stepTimes.push(t1);
       while (stepTimes.length > 2 && t1 - stepTimes[0] > 2000) stepTimes.shift();
       history.push(trainer.step, lastLoss);
+      metrics.noteStep(t1 - t0, last?.batch.labels ?? null, last?.batch.n ?? 0);
       // Re-embed the display set often, but spend at most ~1/6 of the time on it.
       if (t1 - lastDisplayAt > Math.max(200, 5 * displayCostMs)) await refreshDisplay();
       if (performance.now() - lastSnapshotAt >= SNAPSHOT_MS) sendSnapshot(false);
+      await metrics.afterStep();
       // Yield to the event loop so commands arrive between steps.
       await new Promise((r) => setTimeout(r, 0));
-      void t0;
+      await pace(t0);
     }
   } finally {
     looping = false;
@@ -174,6 +205,58 @@ async function loop(): Promise<void> {
   if (trainer) {
     await refreshDisplay();
     sendSnapshot(true);
+    pumpMetrics();
+  }
+}
+
+/** While paused, evaluation left to do (probes, baselines, a fresh kNN) runs chunk by chunk; Play interrupts it. */
+function pumpMetrics(): void {
+  if (pumping || looping || !trainer) return;
+  pumping = true;
+  enqueue(() => metrics.drainIdle(() => looping || playing || pendingSteps > 0 || pendingConfigure > 0).finally(() => { pumping = false; }));
+}
+
+/** The speed setting: waits out the rest of 1/speed seconds after a step began, in short
+ *  slices so pause, reset and new settings still take effect at once. */
+async function pace(stepStart: number): Promise<void> {
+  for (;;) {
+    const speed = settings?.speed ?? 0;
+    const left = speed > 0 ? stepStart + 1000 / speed - performance.now() : 0;
+    if (left <= 0 || !playing || pendingConfigure > 0) return;
+    await new Promise((r) => setTimeout(r, Math.min(50, left)));
+  }
+}
+
+/** Slow motion: the step's batch before and after its update (copies: the snapshot transfers the batch). */
+function postExplain(r: StepResult, step: number): void {
+  if (!r.explain || !settings) return;
+  const n = r.batch.n;
+  const before = r.batch.embeddings.slice();
+  post({
+    type: 'explain', step, n, dim: before.length / (2 * n), temperature: settings.temperature,
+    before, after: r.explain.after, labels: r.batch.labels.slice(), lossBefore: r.loss, lossAfter: r.explain.lossAfter,
+  }, [before.buffer, r.explain.after.buffer]);
+}
+
+/**
+ * The augmentation preview runs beside the training loop (not on the command chain, which a
+ * playing loop holds), between its steps. Only the latest request counts: a dragged slider
+ * sends many.
+ */
+async function runPreview(): Promise<void> {
+  if (previewBusy || !trainer || pendingConfigure > 0 || !previewWanted) return;
+  previewBusy = true;
+  try {
+    while (previewWanted && trainer && pendingConfigure === 0) {
+      const wanted: Settings = previewWanted;
+      previewWanted = null;
+      const views = await trainer.preview(wanted.augments);
+      post({ type: 'preview', views }, [views.pixels.buffer]);
+    }
+  } catch {
+    // A backend switch or reset under way: the next configure asks again.
+  } finally {
+    previewBusy = false;
   }
 }
 
@@ -211,12 +294,15 @@ function sendSnapshot(final: boolean): void {
     display: display && { ...display, embeddings: display.embeddings.slice() },
     batch: last?.batch ?? null,
     views: last?.views ?? null,
+    batchViews: last?.batchViews ?? null,
+    batchFactors: last?.batchFactors ?? null,
   };
   // The display copy and the history are transferred; the batch is sent once, then dropped.
   const transfer: Transferable[] = [snap.lossHistory.buffer, snap.lossSteps.buffer];
   if (snap.display) transfer.push(snap.display.embeddings.buffer);
   if (last) {
     transfer.push(last.batch.embeddings.buffer, last.views.pixels.buffer);
+    if (last.batchViews) transfer.push(last.batchViews.pixels.buffer);
     last = null;
   }
   post(snap, transfer);

@@ -6,11 +6,19 @@ import { defaultAugments } from '../core/augmentations';
 import { parseSettings, RESET_KEYS, serializeSettings, type Settings } from '../core/settings';
 import { Controls } from './Controls';
 import { LossChart } from './LossChart';
+import { Measurements } from './Measurements';
 import { Notices } from './Notices';
 import { Readouts } from './Readouts';
-import { Scatter } from './Scatter';
+import { ContrastPanels } from './ContrastPanels';
+import { EmbeddingView } from './EmbeddingView';
 import { useEngine } from './useEngine';
 import { ViewPairs } from './ViewPairs';
+import { AugmentPanel } from './AugmentPanel';
+import { RunControls, ShowControlsButton } from './RunControls';
+import { SimilarityMatrix } from './SimilarityMatrix';
+import { SlowMotion } from './SlowMotion';
+import { SpeedChart } from './SpeedChart';
+import type { Explain } from '../protocol';
 
 export function App() {
   const initial = useMemo(() => parseSettings(location.search, location.hash), []);
@@ -51,6 +59,17 @@ export function App() {
   useEffect(() => { if (engine.snapshot) setWantPlay(engine.snapshot.playing); }, [engine.snapshot]);
 
   const step = useCallback(() => send({ type: 'step', n: 1 }), [send]);
+  // Slow motion: pause, run one step that also re-embeds its views after the update, and walk
+  // its stages. `explainShown` is the explanation on screen when asked (undefined: closed), so
+  // only a newer one is shown.
+  const [explainShown, setExplainShown] = useState<Explain | null | undefined>(undefined);
+  const explainStep = useCallback(() => {
+    setWantPlay(false);
+    send({ type: 'pause' });
+    send({ type: 'step', n: 1, explain: true });
+    setExplainShown(engine.explain ?? null);
+  }, [send, engine.explain]);
+
   const reset = useCallback(() => { setWantPlay(false); send({ type: 'pause' }); send({ type: 'reset' }); }, [send]);
 
   useEffect(() => {
@@ -82,15 +101,30 @@ export function App() {
           else if (i >= notices.length + backendNotices.length) engine.dismissError(i - notices.length - backendNotices.length);
         }}
       />
-      <main>
-        <Controls settings={settings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
-        <Scatter display={snap?.display ?? null} dim={snap?.dim ?? settings.embeddingDim} classNames={classNames} />
+      {settings.controls === 'hidden' && <ShowControlsButton settings={settings} onChange={change} />}
+      <main className={settings.controls === 'hidden' ? 'no-controls' : undefined}>
+        {settings.controls !== 'hidden' && (
+          <div className="col-controls">
+            <Controls settings={settings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
+            <RunControls settings={settings} onChange={change} onExplain={explainStep} />
+            <AugmentPanel settings={settings} onChange={change} preview={engine.preview ?? null} send={send} engineKey={engine.ready} />
+          </div>
+        )}
+        <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors} />
         <div className="side">
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
           <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={Math.log(2 * settings.batchSize - 1)} />
+          <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
+          <SpeedChart snapshot={snap} />
           <ViewPairs views={snap?.views ?? null} />
+          <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
         </div>
       </main>
+      {explainShown !== undefined && (
+        <SlowMotion explain={engine.explain && engine.explain !== explainShown ? engine.explain : null}
+          learningRate={settings.learningRate} onAgain={explainStep} onClose={() => setExplainShown(undefined)} />
+      )}
+      <ContrastPanels snapshot={snap} temperature={settings.temperature} classNames={classNames} />
     </div>
   );
 }

@@ -21,7 +21,7 @@ export function ViewPairs({ views }: { views: Pairs | null }) {
   );
 }
 
-function ImageTile({ views, index, label }: { views: Pairs; index: number; label: string }) {
+export function ImageTile({ views, index, label }: { views: Pairs; index: number; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current;

@@ -2,13 +2,21 @@
 // state. The only place in the UI that knows a worker exists.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendInfo, Command, EngineError, EngineEvent, Ready, Snapshot } from '../protocol';
+import type { BackendInfo, Command, EngineError, EngineEvent, Explain, Metrics, ProbeReport, Ready, Snapshot, ViewPairs } from '../protocol';
 
 export interface EngineState {
   snapshot: Snapshot | null;
   backend: BackendInfo | null;
   ready: Ready | null;
   errors: EngineError[];
+  /** The augmentation panel's preview pairs (answer to a 'preview' command). */
+  preview?: ViewPairs | null;
+  /** The last slow-motion step: the batch before and after its update. */
+  explain?: Explain | null;
+  /** kNN, geometry and their history; baselines (the measurement panel). */
+  metrics?: Metrics | null;
+  /** The latest report of each on-demand probe, by labels per class ('1', '10', '100', 'all'). */
+  probes?: Record<string, ProbeReport>;
 }
 
 export function useEngine() {
@@ -24,11 +32,22 @@ export function useEngine() {
         switch (ev.type) {
           case 'snapshot':
             // Keep the last batch and views when a snapshot carries none (they are sent once).
-            return { ...s, snapshot: { ...ev, batch: ev.batch ?? s.snapshot?.batch ?? null, views: ev.views ?? s.snapshot?.views ?? null } };
+            return { ...s, snapshot: { ...ev, batch: ev.batch ?? s.snapshot?.batch ?? null, views: ev.views ?? s.snapshot?.views ?? null,
+              // The batch's views and factors belong to the batch: kept with it, replaced with it.
+              batchViews: ev.batch ? ev.batchViews ?? null : s.snapshot?.batchViews ?? null,
+              batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null } };
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
-            return { ...s, ready: ev, snapshot: null };
+            return { ...s, ready: ev, snapshot: null, probes: {} };
+          case 'preview':
+            return { ...s, preview: ev.views };
+          case 'explain':
+            return { ...s, explain: ev };
+          case 'metrics':
+            return { ...s, metrics: ev };
+          case 'probe':
+            return { ...s, probes: { ...s.probes, [String(ev.labelsPerClass)]: ev } };
           case 'error':
             return { ...s, errors: [...s.errors.slice(-4), ev] };
         }

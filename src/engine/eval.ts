@@ -1,0 +1,78 @@
+// Evaluation at scale with tfjs: embedding many images in chunks, and cosine kNN as a matMul
+// of normalised embeddings plus tf.topk, a chunk of queries at a time (2,000 x 8,000 in one
+// go would be a 64 MB similarity matrix). The vote is src/core/knn.ts's, so this agrees with
+// the plain version there (tests/unit/knn.test.ts checks it).
+
+import * as tf from '@tensorflow/tfjs';
+import { type Dataset, gatherImages } from '../core/dataset';
+import { vote } from '../core/knn';
+import { l2Normalize } from '../core/losses';
+import type { Encoder } from './model';
+
+/** Images as a [n, H, W, C] tensor in [0, 1]. */
+export function imagesTensor(data: Dataset, indices: ArrayLike<number>): tf.Tensor4D {
+  return tf.tensor4d(gatherImages(data, indices), [indices.length, data.height, data.width, data.channels]);
+}
+
+/** h and z (z L2-normalised) of some images, read back to the CPU; nothing stays on the backend. */
+export async function embed(encoder: Encoder, data: Dataset, indices: ArrayLike<number>): Promise<{ h: Float32Array; z: Float32Array }> {
+  const [h, z] = tf.tidy(() => {
+    const hh = encoder.encode(imagesTensor(data, indices));
+    return [hh, l2Normalize(encoder.project(hh))];
+  });
+  try {
+    const [hd, zd] = await Promise.all([h.data(), z.data()]);
+    return { h: hd as Float32Array, z: zd as Float32Array };
+  } finally {
+    tf.dispose([h, z]);
+  }
+}
+
+/**
+ * Predictions of cosine kNN for queries[qStart, qEnd) against every reference row, for one
+ * or more label sets over the same references (e.g. Shapes' shape and colour: one topk, two
+ * votes). Tensors live only inside this call.
+ */
+export async function knnChunk(
+  ref: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  qStart: number,
+  qEnd: number,
+  k: number,
+  labelSets: { labels: ArrayLike<number>; numClasses: number }[],
+): Promise<Int32Array[]> {
+  const n = ref.length / dim;
+  const kk = Math.min(k, n);
+  const { indices, values } = tf.tidy(() => {
+    const r = l2Normalize(tf.tensor2d(ref, [n, dim]));
+    const q = l2Normalize(tf.tensor2d(queries.subarray(qStart * dim, qEnd * dim), [qEnd - qStart, dim]));
+    return tf.topk(tf.matMul(q, r, false, true), kk, true);
+  });
+  let idx: Int32Array, sim: Float32Array;
+  try {
+    [idx, sim] = (await Promise.all([indices.data(), values.data()])) as [Int32Array, Float32Array];
+  } finally {
+    tf.dispose([indices, values]);
+  }
+  const m = qEnd - qStart;
+  return labelSets.map(({ labels, numClasses }) => {
+    const out = new Int32Array(m);
+    for (let i = 0; i < m; i++) out[i] = vote(idx.subarray(i * kk, (i + 1) * kk), sim.subarray(i * kk, (i + 1) * kk), labels, numClasses);
+    return out;
+  });
+}
+
+/** All queries at once, in chunks: the tfjs counterpart of core/knn.ts's knnPredict. */
+export async function knnPredictTf(
+  ref: Float32Array, refLabels: ArrayLike<number>, queries: Float32Array, dim: number, k: number, numClasses: number, chunk = 256,
+): Promise<Int32Array> {
+  const m = queries.length / dim;
+  const out = new Int32Array(m);
+  for (let s = 0; s < m; s += chunk) {
+    const e = Math.min(m, s + chunk);
+    const [p] = await knnChunk(ref, queries, dim, s, e, k, [{ labels: refLabels, numClasses }]);
+    out.set(p, s);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+// Linear probe: multinomial logistic regression on frozen features, the standard measure of
+// how linearly separable a representation is. Features are standardised with the training
+// set's statistics (so one learning rate suits pixels, h and z alike); full-batch Adam with a
+// small weight decay for a fixed number of iterations, so every representation gets the same
+// treatment and a result never depends on when someone stopped it.
+
+import * as tf from '@tensorflow/tfjs';
+import { normalizeRows } from '../core/knn';
+
+export interface ProbeOptions {
+  iterations: number;
+  learningRate: number;
+  /** L2 penalty on the weights (not the bias): keeps the separable few-label cases finite. */
+  weightDecay: number;
+  /** Scale each row to unit length first: the cosine geometry contrastive losses and kNN use.
+   *  On MNIST features at step ~1,000 it gave +4 points with 1 label per class and +0.5 with all. */
+  normalize: boolean;
+}
+
+export const PROBE_DEFAULTS: ProbeOptions = { iterations: 500, learningRate: 0.02, weightDecay: 1e-4, normalize: false };
+/** Iterations between two yields of the generator (a caller interleaves other work there). */
+const YIELD_EVERY = 25;
+
+export interface ProbeResult {
+  testAccuracy: number;
+  trainAccuracy: number;
+}
+
+/** Per-feature mean and 1 / std over rows (constant features get 1, i.e. are only centred). */
+function standardiser(x: Float32Array, n: number, dim: number): { mean: Float32Array; invStd: Float32Array } {
+  const mean = new Float32Array(dim), invStd = new Float32Array(dim);
+  const acc = new Float64Array(dim), acc2 = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) { const v = x[i * dim + d]; acc[d] += v; acc2[d] += v * v; }
+  for (let d = 0; d < dim; d++) {
+    const m = acc[d] / n;
+    const variance = Math.max(0, acc2[d] / n - m * m);
+    mean[d] = m;
+    invStd[d] = variance > 1e-10 ? 1 / Math.sqrt(variance) : 1;
+  }
+  return { mean, invStd };
+}
+
+/** Runs a generator to its end (progress values ignored) and returns its result. */
+export async function drain<T>(g: AsyncGenerator<unknown, T>): Promise<T> {
+  for (;;) {
+    const r = await g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** linearProbeSteps, run straight through. */
+export function linearProbe(...args: Parameters<typeof linearProbeSteps>): Promise<ProbeResult> {
+  return drain(linearProbeSteps(...args));
+}
+
+/**
+ * Trains on (trainX, trainY) and reports accuracy on both sets. x: rows of `dim` features;
+ * labels in [0, numClasses). A generator: it yields its progress (0..1) every few iterations
+ * so the worker can run a training step in between, and returns the result. Every tensor is
+ * freed when it ends, also when the caller abandons it (return() runs the finally).
+ */
+export async function* linearProbeSteps(
+  trainX: Float32Array, trainY: Int32Array, testX: Float32Array, testY: Int32Array,
+  dim: number, numClasses: number, options: Partial<ProbeOptions> = {},
+): AsyncGenerator<number, ProbeResult> {
+  const o = { ...PROBE_DEFAULTS, ...options };
+  const n = trainY.length;
+  if (o.normalize) {
+    trainX = normalizeRows(trainX, n, dim);
+    testX = normalizeRows(testX, testY.length, dim);
+  }
+  const { mean, invStd } = standardiser(trainX, n, dim);
+  const [xTrain, yTrain, xTest, w, b] = tf.tidy(() => {
+    const mu = tf.tensor1d(mean), is = tf.tensor1d(invStd);
+    const std = (x: Float32Array, rows: number) => tf.mul(tf.sub(tf.tensor2d(x, [rows, dim]), mu), is) as tf.Tensor2D;
+    return [
+      std(trainX, n),
+      tf.oneHot(tf.tensor1d(trainY, 'int32'), numClasses).toFloat() as tf.Tensor2D,
+      std(testX, testY.length),
+      tf.variable(tf.zeros([dim, numClasses])) as tf.Variable<tf.Rank.R2>,
+      tf.variable(tf.zeros([numClasses])) as tf.Variable<tf.Rank.R1>,
+    ];
+  });
+  const opt = tf.train.adam(o.learningRate);
+  try {
+    for (let it = 0; it < o.iterations; it++) {
+      tf.tidy(() => {
+        opt.minimize(() => {
+          const logits = tf.add(tf.matMul(xTrain, w), b);
+          const ce = tf.losses.softmaxCrossEntropy(yTrain, logits);
+          return tf.add(ce, tf.mul(o.weightDecay, tf.sum(tf.square(w)))) as tf.Scalar;
+        }, false, [w, b]);
+      });
+      if (it % YIELD_EVERY === YIELD_EVERY - 1) yield (it + 1) / o.iterations;
+    }
+    const predict = async (x: tf.Tensor2D) => {
+      const p = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1));
+      try { return (await p.data()) as Int32Array; } finally { p.dispose(); }
+    };
+    const acc = (pred: Int32Array, y: Int32Array) => pred.reduce((s, v, i) => s + (v === y[i] ? 1 : 0), 0) / y.length;
+    return {
+      trainAccuracy: acc(await predict(xTrain), trainY),
+      testAccuracy: acc(await predict(xTest), testY),
+    };
+  } finally {
+    opt.dispose();
+    tf.dispose([xTrain, yTrain, xTest, w, b]);
+  }
+}

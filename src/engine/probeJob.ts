@@ -1,0 +1,122 @@
+// One on-demand probe: with `labelsPerClass` labels of each class, how well does a linear
+// classifier on the frozen pre-trained h do on the held-out set, and how do the baselines do
+// with the very same labels: a linear probe on raw pixels, one on h of the same encoder at
+// its random initialisation, and the same CNN trained supervised from scratch. Baselines do
+// not depend on the contrastive training, so they are computed once per dataset, seed,
+// model, label count (and augmentations, for the supervised one) and cached.
+
+import { gatherImages } from '../core/dataset';
+import { deriveSeed } from '../core/rng';
+import type { Settings } from '../core/settings';
+import { balancedSubset } from '../core/split';
+import type { LabelsPerClass, ProbeReport } from '../protocol';
+import { embed } from './eval';
+import { buildEncoder, type Encoder } from './model';
+import { linearProbeSteps } from './probe';
+import { supervisedFromScratch } from './scratch';
+import type { Trainer } from './trainer';
+
+const EMBED_CHUNK = 500;
+/** Share of the progress bar each part takes, roughly its share of the time. */
+const PARTS = { pretrained: 0.15, raw: 0.15, random: 0.15, scratch: 0.55 };
+const REPORT_MS = 250;
+
+const baselineCache = new Map<string, number>();
+
+interface Ctx { trainer: Trainer; settings: () => Settings }
+
+/** h of the given images, chunk by chunk (one chunk per next()). */
+async function* embedH(encoder: () => { encoder: Encoder; done: () => void }, t: Trainer, indices: Int32Array): AsyncGenerator<number, Float32Array> {
+  const hDim = t.encoder.hDim;
+  const out = new Float32Array(indices.length * hDim);
+  for (let s = 0; s < indices.length; s += EMBED_CHUNK) {
+    const e = encoder();
+    try {
+      out.set((await embed(e.encoder, t.data, indices.subarray(s, s + EMBED_CHUNK))).h, s * hDim);
+    } finally {
+      e.done();
+    }
+    yield Math.min(1, (s + EMBED_CHUNK) / indices.length);
+  }
+  return out;
+}
+
+export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Partial<ProbeReport>) => void): AsyncGenerator<unknown, void> {
+  const t = ctx.trainer;
+  const s = ctx.settings();
+  const d = t.data;
+  const numClasses = d.classNames.length;
+  // The labelled set: a seeded, class-balanced draw from the training split (all of it for 'all').
+  const labelled = lpc === 'all' ? t.train : balancedSubset(t.train, d.labels, numClasses, lpc, deriveSeed(s.seed, 7000 + lpc));
+  const trainY = Int32Array.from(labelled, (i) => d.labels[i]);
+  const testY = Int32Array.from(t.test, (i) => d.labels[i]);
+  const step = t.step, epoch = t.epoch;
+  const result: Partial<ProbeReport> = { trainCount: labelled.length, step, epoch, pretrained: null, raw: null, random: null, scratch: null };
+  let lastReport = 0;
+  const progress = (base: number, share: number, p: number, message: string, force = false) => {
+    const now = performance.now();
+    if (!force && now - lastReport < REPORT_MS) return;
+    lastReport = now;
+    report({ ...result, status: 'running', progress: base + share * p, message });
+  };
+  const keyBase = [d.id, s.seed, s.model, lpc].join('|');
+
+  // 1. The pre-trained encoder, as it is now.
+  const current = () => ({ encoder: t.encoder, done: () => {} });
+  progress(0, 0, 0, 'Embedding with the pre-trained encoder…', true);
+  const probeOn = async function* (trainSrc: AsyncGenerator<number, Float32Array>, testSrc: AsyncGenerator<number, Float32Array> | Float32Array, dim: number, base: number, share: number, what: string) {
+    let trainX: Float32Array;
+    for (;;) { const r = await trainSrc.next(); if (r.done) { trainX = r.value; break; } progress(base, share * 0.25, r.value, `Features: ${what}…`); yield; }
+    let testX: Float32Array;
+    if (testSrc instanceof Float32Array) testX = testSrc;
+    else for (;;) { const r = await testSrc.next(); if (r.done) { testX = r.value; break; } progress(base + share * 0.25, share * 0.25, r.value, `Features: ${what}…`); yield; }
+    const g = linearProbeSteps(trainX, trainY, testX, testY, dim, numClasses, { normalize: true });
+    for (;;) {
+      const r = await g.next();
+      if (r.done) return r.value.testAccuracy;
+      progress(base + share * 0.5, share * 0.5, r.value, `Linear probe: ${what}…`);
+      yield;
+    }
+  };
+  const hDim = t.encoder.hDim;
+  result.pretrained = yield* probeOn(embedH(current, t, labelled), embedH(current, t, t.test), hDim, 0, PARTS.pretrained, 'pre-trained h');
+  progress(PARTS.pretrained, 0, 0, 'Raw pixels…', true);
+
+  // 2. Raw pixels (cached).
+  const size = d.height * d.width * d.channels;
+  const rawKey = [d.id, s.seed, 'raw', lpc].join('|');
+  result.raw = baselineCache.get(rawKey) ?? null;
+  if (result.raw === null) {
+    const pixels = async function* (idx: Int32Array): AsyncGenerator<number, Float32Array> { return gatherImages(d, idx); };
+    result.raw = yield* probeOn(pixels(labelled), gatherImages(d, t.test), size, PARTS.pretrained, PARTS.raw, 'raw pixels');
+    baselineCache.set(rawKey, result.raw);
+  }
+  progress(PARTS.pretrained + PARTS.raw, 0, 0, 'Random-init encoder…', true);
+
+  // 3. The same encoder at its seeded initialisation (rebuilt per chunk, so nothing stays alive).
+  const randomKey = keyBase + '|random';
+  result.random = baselineCache.get(randomKey) ?? null;
+  if (result.random === null) {
+    const shape = { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim };
+    const fresh = () => { const encoder = buildEncoder(s.model, shape, s.seed); return { encoder, done: () => encoder.dispose() }; };
+    result.random = yield* probeOn(embedH(fresh, t, labelled), embedH(fresh, t, t.test), hDim, PARTS.pretrained + PARTS.raw, PARTS.random, 'random-init h');
+    baselineCache.set(randomKey, result.random);
+  }
+
+  // 4. Supervised from scratch on the same labels, with the same augmentations.
+  const scratchKey = keyBase + '|scratch|' + JSON.stringify(s.augments);
+  result.scratch = baselineCache.get(scratchKey) ?? null;
+  if (result.scratch === null) {
+    const base = PARTS.pretrained + PARTS.raw + PARTS.random;
+    progress(base, 0, 0, 'Supervised from scratch…', true);
+    const g = supervisedFromScratch(d, labelled, t.test, s);
+    for (;;) {
+      const r = await g.next();
+      if (r.done) { result.scratch = r.value; break; }
+      progress(base, PARTS.scratch, r.value, 'Supervised from scratch…');
+      yield;
+    }
+    baselineCache.set(scratchKey, result.scratch);
+  }
+  report({ ...result, status: 'done', progress: 1, message: '' });
+}

@@ -1,0 +1,105 @@
+// Slow motion: ONE update walked through its stages (similarities, softmax, forces, the
+// parameter step, the new embeddings), with Next / Back. The engine sends the batch's
+// projections before and after the same step's update; everything else is recomputed here
+// from them with the plain math of src/core, at the temperature the step trained with.
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { batchForces, partnerOf, similarityMatrix } from '../core/contrastMath';
+import { rowSoftmaxMatrix } from '../core/similarity';
+import type { Explain } from '../protocol';
+import { MatrixCanvas } from './SimilarityMatrix';
+import { MiniScatter } from './MiniScatter';
+import { STAGES, type StageNumbers } from './slowMotionText';
+import './panels.css';
+
+interface Props {
+  /** The explained step, or null while it runs. */
+  explain: Explain | null;
+  learningRate: number;
+  onAgain: () => void;
+  onClose: () => void;
+}
+
+function numbers(ex: Explain, learningRate: number): StageNumbers {
+  const m = 2 * ex.n;
+  const p = rowSoftmaxMatrix(similarityMatrix(ex.before, m, ex.dim), m, ex.temperature);
+  let pPos = 0, moved = 0;
+  for (let i = 0; i < m; i++) {
+    pPos += p[i * m + partnerOf(i, ex.n)] / m;
+    let d2 = 0;
+    for (let d = 0; d < ex.dim; d++) d2 += (ex.after[i * ex.dim + d] - ex.before[i * ex.dim + d]) ** 2;
+    moved += Math.sqrt(d2) / m;
+  }
+  return { n: ex.n, tau: ex.temperature, learningRate, lossBefore: ex.lossBefore, lossAfter: ex.lossAfter, pPos, moved };
+}
+
+export function SlowMotion({ explain, learningRate, onAgain, onClose }: Props) {
+  const [stage, setStage] = useState(0);
+  // Focus moves into the dialog so its keys (arrows, Escape) work at once, not the page's.
+  const dialogRef = useRef<HTMLElement>(null);
+  useEffect(() => dialogRef.current?.focus(), []);
+  useEffect(() => setStage(0), [explain]);
+  const nums = useMemo(() => (explain ? numbers(explain, learningRate) : null), [explain, learningRate]);
+  const forces = useMemo(() => (explain ? batchForces({ z: explain.before, n: explain.n, dim: explain.dim }, explain.temperature) : null), [explain]);
+  const before = useMemo(() => explain && { embeddings: explain.before, n: explain.n }, [explain]);
+  const after = useMemo(() => explain && { embeddings: explain.after, n: explain.n }, [explain]);
+
+  const last = STAGES.length - 1;
+  const go = (k: number) => setStage(Math.max(0, Math.min(last, k)));
+  const s = STAGES[stage];
+
+  return (
+    <div className="slowmo-backdrop">
+      <section ref={dialogRef} tabIndex={-1} className="slowmo panel" role="dialog" aria-labelledby="slowmo-title" aria-modal="true"
+        onKeyDown={(e) => {
+          // The page's own keys (space, right arrow) must not train while a step is explained.
+          if (e.key === 'ArrowRight') { e.preventDefault(); e.stopPropagation(); go(stage + 1); }
+          else if (e.key === 'ArrowLeft') { e.preventDefault(); e.stopPropagation(); go(stage - 1); }
+          else if (e.key === 'Escape') { e.stopPropagation(); onClose(); }
+          else if (e.key === ' ') e.stopPropagation();
+        }}>
+        <header className="slowmo-head">
+          <h2 id="slowmo-title">
+            {explain ? <>Step {explain.step} in slow motion · <span data-testid="slowmo-stage">{stage + 1}. {s.title}</span></> : 'Running one training step…'}
+          </h2>
+          <button onClick={onClose} aria-label="Close slow motion" title="Close and go back to training (Escape).">×</button>
+        </header>
+        <ol className="slowmo-pips" aria-label="Stages">
+          {STAGES.map((st, k) => (
+            <li key={st.id}>
+              <button className={k === stage ? 'current' : ''} aria-current={k === stage ? 'step' : undefined} disabled={!explain}
+                onClick={() => go(k)} title={`Go to stage ${k + 1}: ${st.title}.`}>{k + 1}. {st.title}</button>
+            </li>
+          ))}
+        </ol>
+        {explain && nums && before && after ? (
+          <>
+            <p className="slowmo-caption" data-testid="slowmo-caption">{s.caption(nums)}</p>
+            <div className="slowmo-visuals">
+              {s.id === 'update' ? (
+                <div className="slowmo-numbers">
+                  <div><span>Loss on this batch before</span><strong>{nums.lossBefore.toFixed(3)}</strong></div>
+                  <div><span>after one step</span><strong>{nums.lossAfter.toFixed(3)}</strong></div>
+                  <div><span>Learning rate</span><strong>{learningRate}</strong></div>
+                  <div><span>Mean move of a point</span><strong>{nums.moved.toFixed(4)}</strong></div>
+                </div>
+              ) : (
+                <MatrixCanvas batch={s.id === 'after' ? after : before} temperature={explain.temperature}
+                  mode={s.id === 'softmax' ? 'softmax' : s.id === 'forces' ? 'forces' : 'similarity'}
+                  label={`${s.title}: matrix of the batch ${s.id === 'after' ? 'after' : 'before'} the update`} />
+              )}
+              <MiniScatter before={explain.before} after={s.id === 'after' || s.id === 'update' ? explain.after : null}
+                rows={2 * explain.n} dim={explain.dim} labels={explain.labels} forces={s.id === 'forces' ? forces : null}
+                label={`The batch's ${2 * explain.n} points${s.id === 'after' || s.id === 'update' ? ' before (hollow) and after (filled) the update' : ''}${s.id === 'forces' ? ' with their forces' : ''}`} />
+            </div>
+          </>
+        ) : <p className="slowmo-caption">The engine is running one step and re-embedding its views after the update…</p>}
+        <footer className="slowmo-nav">
+          <button onClick={() => go(stage - 1)} disabled={!explain || stage === 0} aria-label="Back" title="The previous stage (left arrow).">◀ Back</button>
+          <button onClick={onAgain} title="Run the next training step in slow motion.">Explain the next update</button>
+          <button className="primary" onClick={() => go(stage + 1)} disabled={!explain || stage === last} aria-label="Next" title="The next stage (right arrow).">Next ▶</button>
+        </footer>
+      </section>
+    </div>
+  );
+}

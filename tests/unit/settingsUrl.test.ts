@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSettings, parseSettings, serializeSettings } from '../../src/core/settings';
+
+describe('URL settings of the run and classroom controls', () => {
+  it('speed and hidden controls round-trip with readable keys', () => {
+    const s = { ...defaultSettings(), speed: 2, controls: 'hidden' as const, seed: 42 };
+    s.augments.rotate = { on: false, strength: 0.33 };
+    const hash = serializeSettings(s);
+    expect(hash).toContain('speed=2');
+    expect(hash).toContain('controls=hidden');
+    expect(hash).toContain('seed=42');
+    expect(hash).toContain('rotate=off');
+    const r = parseSettings('', '#' + hash);
+    expect(r.notices).toEqual([]);
+    expect(r.settings).toEqual(s);
+  });
+  it('defaults (full speed, controls shown) stay out of the link', () => {
+    expect(serializeSettings(defaultSettings())).not.toMatch(/speed|controls/);
+  });
+  it('bad speed and controls values fall back with notices', () => {
+    const r = parseSettings('', '#speed=-3&controls=maybe');
+    expect(r.settings.speed).toBe(0);
+    expect(r.settings.controls).toBe('shown');
+    expect(r.notices.length).toBe(2);
+  });
+});
