@@ -5,7 +5,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, gatherImages } from '../core/dataset';
-import { vote } from '../core/knn';
+import { normalizeRows, vote } from '../core/knn';
 import { l2Normalize } from '../core/losses';
 import type { Encoder } from './model';
 
@@ -29,12 +29,25 @@ export async function embed(encoder: Encoder, data: Dataset, indices: ArrayLike<
 }
 
 /**
+ * The reference set as kNN wants it: rows normalised, then transposed to dim x n, so each
+ * query chunk is one plain matMul (no transposed operand: on wasm that path was far slower
+ * for Shapes' 3,072-pixel rows). Done once per evaluation on the CPU.
+ */
+export function prepareReference(ref: Float32Array, dim: number): Float32Array {
+  const n = ref.length / dim;
+  const unit = normalizeRows(ref, n, dim);
+  const t = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) t[d * n + i] = unit[i * dim + d];
+  return t;
+}
+
+/**
  * Predictions of cosine kNN for queries[qStart, qEnd) against every reference row, for one
  * or more label sets over the same references (e.g. Shapes' shape and colour: one topk, two
- * votes). Tensors live only inside this call.
+ * votes). refT comes from prepareReference. Tensors live only inside this call.
  */
 export async function knnChunk(
-  ref: Float32Array,
+  refT: Float32Array,
   queries: Float32Array,
   dim: number,
   qStart: number,
@@ -42,12 +55,12 @@ export async function knnChunk(
   k: number,
   labelSets: { labels: ArrayLike<number>; numClasses: number }[],
 ): Promise<Int32Array[]> {
-  const n = ref.length / dim;
+  const n = refT.length / dim;
   const kk = Math.min(k, n);
   const { indices, values } = tf.tidy(() => {
-    const r = l2Normalize(tf.tensor2d(ref, [n, dim]));
+    const r = tf.tensor2d(refT, [dim, n]);
     const q = l2Normalize(tf.tensor2d(queries.subarray(qStart * dim, qEnd * dim), [qEnd - qStart, dim]));
-    return tf.topk(tf.matMul(q, r, false, true), kk, true);
+    return tf.topk(tf.matMul(q, r), kk, true);
   });
   let idx: Int32Array, sim: Float32Array;
   try {
@@ -69,9 +82,10 @@ export async function knnPredictTf(
 ): Promise<Int32Array> {
   const m = queries.length / dim;
   const out = new Int32Array(m);
+  const refT = prepareReference(ref, dim);
   for (let s = 0; s < m; s += chunk) {
     const e = Math.min(m, s + chunk);
-    const [p] = await knnChunk(ref, queries, dim, s, e, k, [{ labels: refLabels, numClasses }]);
+    const [p] = await knnChunk(refT, queries, dim, s, e, k, [{ labels: refLabels, numClasses }]);
     out.set(p, s);
   }
   return out;

@@ -18,7 +18,7 @@ import { l2Normalize } from '../core/losses';
 import type { Settings } from '../core/settings';
 import type { EngineEvent, FactorKnn, KnnBaselines, LabelsPerClass, Metrics, MetricsPoint, ProbeReport } from '../protocol';
 import { makeViews } from './augment';
-import { embed, imagesTensor, knnChunk } from './eval';
+import { embed, imagesTensor, knnChunk, prepareReference } from './eval';
 import { buildEncoder, type Encoder } from './model';
 import { probeJob } from './probeJob';
 import type { Trainer } from './trainer';
@@ -28,7 +28,9 @@ export const EVAL_SHARE = 0.1;
 export const DEFAULT_K = 20;
 // ~0.1-0.3 s each on wasm: about one training step, so a chunk between two steps is no stall.
 const EMBED_CHUNK = 250;
-const KNN_CHUNK = 250;
+const KNN_CHUNK_MAX = 500;
+/** Multiply-adds per kNN chunk (~0.1-0.2 s on wasm). */
+const KNN_CHUNK_MACS = 1.5e9;
 /** Least training time between two evaluations, so cheap ones still let training breathe. */
 const MIN_GAP_MS = 5000;
 /** While paused, re-evaluate only if this many steps ran since the last point (not per Step press). */
@@ -82,9 +84,15 @@ async function* knnAll(ref: Float32Array, queries: Float32Array, dim: number, k:
   const m = rows[0].test.length;
   const correct = new Array<number>(rows.length).fill(0);
   const sets = rows.map((r) => ({ labels: r.train, numClasses: r.numClasses }));
-  for (let s = 0; s < m; s += KNN_CHUNK) {
-    const e = Math.min(m, s + KNN_CHUNK);
-    const preds = await knnChunk(ref, queries, dim, s, e, k, sets);
+  const refT = prepareReference(ref, dim);
+  yield;
+  // Queries per chunk so that a chunk costs about the same whatever the dimension (raw Shapes
+  // pixels: 3,072 per row, 61 queries; h: 128, the cap).
+  const n = ref.length / dim;
+  const chunk = Math.max(16, Math.min(KNN_CHUNK_MAX, Math.floor(KNN_CHUNK_MACS / (n * dim))));
+  for (let s = 0; s < m; s += chunk) {
+    const e = Math.min(m, s + chunk);
+    const preds = await knnChunk(refT, queries, dim, s, e, k, sets);
     preds.forEach((p, f) => { for (let i = 0; i < p.length; i++) if (p[i] === rows[f].test[s + i]) correct[f]++; });
     yield;
   }

@@ -6,6 +6,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { normalizeRows } from '../core/knn';
+import { matMul } from '../core/matmul';
 
 export interface ProbeOptions {
   iterations: number;
@@ -86,7 +87,7 @@ export async function* linearProbeSteps(
     for (let it = 0; it < o.iterations; it++) {
       tf.tidy(() => {
         opt.minimize(() => {
-          const logits = tf.add(tf.matMul(xTrain, w), b);
+          const logits = tf.add(matMul(xTrain, w), b);
           const ce = tf.losses.softmaxCrossEntropy(yTrain, logits);
           return tf.add(ce, tf.mul(o.weightDecay, tf.sum(tf.square(w)))) as tf.Scalar;
         }, false, [w, b]);
@@ -94,7 +95,7 @@ export async function* linearProbeSteps(
       if (it % YIELD_EVERY === YIELD_EVERY - 1) yield (it + 1) / o.iterations;
     }
     const predict = async (x: tf.Tensor2D) => {
-      const p = tf.tidy(() => tf.argMax(tf.add(tf.matMul(x, w), b), 1));
+      const p = tf.tidy(() => tf.argMax(tf.add(matMul(x, w), b), 1));
       try { return (await p.data()) as Int32Array; } finally { p.dispose(); }
     };
     const acc = (pred: Int32Array, y: Int32Array) => pred.reduce((s, v, i) => s + (v === y[i] ? 1 : 0), 0) / y.length;

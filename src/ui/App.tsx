@@ -9,7 +9,7 @@ import { LossChart } from './LossChart';
 import { Measurements } from './Measurements';
 import { Notices } from './Notices';
 import { Readouts } from './Readouts';
-import { ContrastPanels } from './ContrastPanels';
+import { AnchorTemperature, ContrastPanels } from './ContrastPanels';
 import { EmbeddingView } from './EmbeddingView';
 import { useEngine } from './useEngine';
 import { ViewPairs } from './ViewPairs';
@@ -113,18 +113,24 @@ export function App() {
         <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors} />
         <div className="side">
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
+          <AnchorTemperature snapshot={snap} temperature={settings.temperature} />
           <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={Math.log(2 * settings.batchSize - 1)} />
-          <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
           <SpeedChart snapshot={snap} />
-          <ViewPairs views={snap?.views ?? null} />
-          <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
         </div>
       </main>
       {explainShown !== undefined && (
         <SlowMotion explain={engine.explain && engine.explain !== explainShown ? engine.explain : null}
           learningRate={settings.learningRate} onAgain={explainStep} onClose={() => setExplainShown(undefined)} />
       )}
-      <ContrastPanels snapshot={snap} temperature={settings.temperature} classNames={classNames} />
+      {/* Below the fold on a projector: the anchor in detail, the batch, and what was learned. */}
+      <section className="contrast-row" aria-label="Anchor panels">
+        <ContrastPanels snapshot={snap} temperature={settings.temperature} classNames={classNames} />
+        <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
+      </section>
+      <section className="measure-row" aria-label="Measurements">
+        <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
+        <ViewPairs views={snap?.views ?? null} />
+      </section>
     </div>
   );
 }

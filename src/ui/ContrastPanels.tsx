@@ -1,6 +1,7 @@
-// The row of panels about one anchor: its triple, what the temperature does to its negatives,
-// and its loss term with numbers. All recomputed on the page from the last snapshot's batch at
-// the slider's temperature.
+// The panels about one anchor: its triple and its loss term with numbers (ContrastPanels), and
+// what the temperature does to its negatives (AnchorTemperature, placed beside the embedding
+// so a class sees it while the slider moves). All recomputed on the page from the last
+// snapshot's batch at the slider's temperature.
 
 import type { Snapshot } from '../protocol';
 import { AnchorTriples } from './AnchorTriples';
@@ -10,21 +11,30 @@ import { TemperaturePanel } from './TemperaturePanel';
 import { anchorAnalysis } from './useAnchorAnalysis';
 import './playground.css';
 
-export function ContrastPanels({ snapshot, temperature, classNames }: { snapshot: Snapshot | null; temperature: number; classNames: string[] }) {
+interface Props { snapshot: Snapshot | null; temperature: number }
+
+function useAnchor({ snapshot, temperature }: Props) {
   const { anchor } = usePlayground();
-  const a = snapshot ? anchorAnalysis(snapshot.batch, snapshot.dim, temperature, anchor) : null;
-  if (!snapshot || !a) {
+  return snapshot ? anchorAnalysis(snapshot.batch, snapshot.dim, temperature, anchor) : null;
+}
+
+export function ContrastPanels(props: Props & { classNames: string[] }) {
+  const a = useAnchor(props);
+  if (!props.snapshot || !a) {
     return (
-      <section className="contrast-row contrast-empty" aria-label="Anchor panels">
-        <p className="panel muted">Press <b>Play</b> or <b>Step</b>: the first batch's anchor, its positive and its hardest negatives appear here, with the forces between them.</p>
-      </section>
+      <p className="panel muted contrast-empty">Press <b>Play</b> or <b>Step</b>: the first batch's anchor, its positive and its hardest negatives appear here, with the forces between them.</p>
     );
   }
   return (
-    <section className="contrast-row" aria-label="Anchor panels">
-      <AnchorTriples snapshot={snapshot} a={a} classNames={classNames} />
-      <TemperaturePanel a={a} temperature={temperature} trainedAt={snapshot.temperature} />
+    <>
+      <AnchorTriples snapshot={props.snapshot} a={a} classNames={props.classNames} />
       <LossFormula a={a} />
-    </section>
+    </>
   );
+}
+
+export function AnchorTemperature(props: Props) {
+  const a = useAnchor(props);
+  if (!props.snapshot || !a) return null;
+  return <TemperaturePanel a={a} temperature={props.temperature} trainedAt={props.snapshot.temperature} />;
 }
