@@ -1,6 +1,6 @@
 // A few anchors' two augmented views, as the encoder saw them in the last step.
 
-import { useEffect, useRef } from 'react';
+import { ViewImage } from './ViewImage';
 import type { ViewPairs as Pairs } from '../protocol';
 
 export function ViewPairs({ views }: { views: Pairs | null }) {
@@ -21,22 +21,7 @@ export function ViewPairs({ views }: { views: Pairs | null }) {
   );
 }
 
+/** One image of interleaved view pairs (index = 2 * pair + view). */
 export function ImageTile({ views, index, label }: { views: Pairs; index: number; label: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    const { width: w, height: h, channels: ch, pixels } = views;
-    c.width = w;
-    c.height = h;
-    const ctx = c.getContext('2d')!;
-    const img = ctx.createImageData(w, h);
-    const off = index * w * h * ch;
-    for (let p = 0; p < w * h; p++) {
-      for (let k = 0; k < 3; k++) img.data[4 * p + k] = pixels[off + p * ch + (ch === 3 ? k : 0)];
-      img.data[4 * p + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }, [views, index]);
-  return <canvas ref={ref} className="tile" role="img" aria-label={label} />;
+  return <ViewImage views={views} slot={index} label={label} className="tile" />;
 }
