@@ -13,6 +13,7 @@ import { arrow, beginFrame, drawCircle, drawSphere, dot, FORCE, INK, line, PULL,
 import { factorColours } from './factorColours';
 import { setPlayground, usePlayground } from './playgroundStore';
 import { allForces, anchorAnalysis, type BatchAnalysis } from './useAnchorAnalysis';
+import { useUmap } from './useUmap';
 import './playground.css';
 
 interface Props {
@@ -38,6 +39,11 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
   const legend = factor ? factor.classes : classNames;
   const colourOf = factorColours(factor?.classes, factor?.name);
   const analysis = anchorAnalysis(batch, dim, temperature, anchor);
+  const [projection, setProjection] = useState<'pca' | 'umap'>('pca');
+  const umapOn = mode === 'pca' && projection === 'umap';
+  const umap = useUmap(display, dim, umapOn);
+  // The UMAP layout replaces PCA once it exists (until then PCA stays, captioned "computing").
+  const umapXY = umapOn && display && umap.layout?.length === 2 * display.labels.length ? umap.layout : null;
 
   // Everything the animation loop reads lives in one ref, so a frame never waits on React.
   const live = useRef({
@@ -45,6 +51,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     affFrom: null as Affine | null, affTo: null as Affine | null, pca: null as Projection | null,
     yaw: -0.6, pitch: 0.35, shown: null as Float32Array | null, shownAff: null as Affine | null,
     batchXY: null as Float32Array | null, raf: 0, draw: () => {},
+    // Unit-disk x, y of the last frame, so a new UMAP layout glides in from what is on screen.
+    shownXY: null as Float32Array | null, uFrom: null as Float32Array | null, uStart: 0,
   });
   const L = live.current;
 
@@ -66,10 +74,18 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     L.start = performance.now();
   }, [display, dim, mode, L]);
 
+  // A new UMAP layout: glide to it from the points as drawn (PCA or the previous layout).
+  useEffect(() => {
+    if (!umapXY) return;
+    L.uFrom = L.shownXY && L.shownXY.length === umapXY.length ? L.shownXY.slice() : umapXY;
+    L.uStart = performance.now();
+  }, [umapXY, L]);
+
   // The frame itself, rebuilt each render so it sees the latest props.
   L.draw = () => {
     const canvas = canvasRef.current;
     if (!canvas || !display || !L.to) return;
+    if (umapXY) { drawUmap(canvas, umapXY); return; }
     const now = performance.now();
     const t = Math.min(1, (now - L.start) / GLIDE_MS);
     const e = t * (2 - t);
@@ -107,6 +123,30 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     // A cheap signature of what is on screen, so browser tests can see the points move.
     let sig = 0;
     for (let i = 0; i < n; i++) sig += (pts[3 * i] + 2 * pts[3 * i + 1]) * ((i % 7) + 1);
+    canvas.dataset.frameSum = String(Math.round(sig * 1000));
+    L.shownXY = unitXY(pts, n);
+    if (t < 1) L.raf = requestAnimationFrame(() => L.draw());
+  };
+
+  // UMAP mode: the display set alone. Batch rings and forces need a projection of tangent
+  // vectors, which UMAP (a non-linear layout, computed once) does not have.
+  const drawUmap = (canvas: HTMLCanvasElement, to: Float32Array) => {
+    const n = to.length / 2;
+    const t = Math.min(1, (performance.now() - L.uStart) / GLIDE_MS);
+    const e = t * (2 - t);
+    const from = L.uFrom && L.uFrom.length === to.length ? L.uFrom : to;
+    const cur = new Float32Array(to.length);
+    for (let k = 0; k < cur.length; k++) cur[k] = from[k] + (to[k] - from[k]) * e;
+    L.shownXY = cur;
+    L.batchXY = null;
+    const f = beginFrame(canvas, 0.4);
+    const size = Math.max(2.5, Math.min(f.w, f.h) / 170);
+    const values = factor ? factor.displayValues : display!.labels;
+    let sig = 0;
+    for (let i = 0; i < n; i++) {
+      dot(f, clampUnit(cur[2 * i]), clampUnit(cur[2 * i + 1]), size, colourOf(values[i]), 0.7);
+      sig += (cur[2 * i] + 2 * cur[2 * i + 1]) * ((i % 7) + 1);
+    }
     canvas.dataset.frameSum = String(Math.round(sig * 1000));
     if (t < 1) L.raf = requestAnimationFrame(() => L.draw());
   };
@@ -190,8 +230,10 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
           data-testid="embedding-canvas"
           data-display-step={display?.step ?? -1}
           data-anchor={analysis?.analysis.anchor ?? -1}
-          aria-label={`Embedding space of ${display?.labels.length ?? 0} held-out images${dim > 3 ? ', projected by PCA' : dim === 3 ? ' on the unit sphere' : ' on the unit circle'}; the batch's points are ringed; click one to make it the anchor`}
-          title={mode === 'sphere' ? 'Drag to turn the sphere; click a ringed batch point to make it the anchor.' : 'Click a ringed batch point to make it the anchor.'}
+          aria-label={umapXY
+            ? `Embedding space of ${display?.labels.length ?? 0} held-out images, laid out by UMAP (computed at step ${umap.step}); the batch and its forces are shown in PCA mode`
+            : `Embedding space of ${display?.labels.length ?? 0} held-out images${dim > 3 ? ', projected by PCA' : dim === 3 ? ' on the unit sphere' : ' on the unit circle'}; the batch's points are ringed; click one to make it the anchor`}
+          title={umapXY ? 'UMAP layout of the held-out images; switch Projection to PCA to see the batch and its forces.' : mode === 'sphere' ? 'Drag to turn the sphere; click a ringed batch point to make it the anchor.' : 'Click a ringed batch point to make it the anchor.'}
           className={hover ? 'ev-pointing' : mode === 'sphere' ? 'ev-grab' : ''}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
@@ -212,6 +254,21 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
               </select>
             </label>
           )}
+          {mode === 'pca' && (
+            <label className="ev-select" title="PCA keeps distances and directions linear (and shows forces); UMAP, computed on demand, shows neighbourhoods and clusters.">
+              <span>Projection</span>
+              <select aria-label="Projection" value={projection} onChange={(e) => setProjection(e.target.value as 'pca' | 'umap')}>
+                <option value="pca">PCA</option>
+                <option value="umap">UMAP</option>
+              </select>
+            </label>
+          )}
+          {umapOn && (
+            <button type="button" className="ev-recompute" aria-label="Recompute UMAP" title="Recompute the UMAP layout for the latest display set." disabled={umap.computing || !display} onClick={umap.recompute}>
+              Recompute
+            </button>
+          )}
+          {!umapXY && (<>
           <label className="ev-check" title="Draw the force of the whole batch loss on every batch point, not just the anchor's own term.">
             <input type="checkbox" aria-label="Show all forces" checked={showAllForces} onChange={(e) => setPlayground({ showAllForces: e.target.checked })} />
             Show all forces
@@ -224,6 +281,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
             <span><b className="ev-arrow ev-arrow-push">→</b> push</span>
             <span><b className="ev-arrow ev-arrow-net">→</b> net force</span>
           </span>
+          </>)}
         </div>
         <span className="legend">
           {legend.map((c, k) => (
@@ -231,8 +289,12 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
           ))}
         </span>
         <span className="muted">
-          {mode === 'circle' ? 'z on the unit circle' : mode === 'sphere' ? 'z on the unit sphere (drag to turn; far side faint)' : `PCA of the ${dim}-D embedding; forces are projected vectors`}
-          {rowsN > 0 && ` · batch of ${rowsN} images, ${2 * rowsN} ringed views`}
+          {umapXY
+            ? `UMAP of the display set, computed at step ${umap.step}; forces are shown in PCA mode`
+            : mode === 'circle' ? 'z on the unit circle' : mode === 'sphere' ? 'z on the unit sphere (drag to turn; far side faint)' : `PCA of the ${dim}-D embedding; forces are projected vectors`}
+          {!umapXY && rowsN > 0 && ` · batch of ${rowsN} images, ${2 * rowsN} ringed views`}
+          {umapOn && umap.computing && <span role="status"> · computing UMAP…</span>}
+          {umapOn && umap.error && <span role="alert"> · UMAP failed: {umap.error}</span>}
         </span>
       </figcaption>
     </figure>
@@ -310,6 +372,13 @@ function renormalise(z: Float32Array, n: number, dim: number): void {
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
     for (let d = 0; d < dim; d++) z[i * dim + d] *= inv;
   }
+}
+
+/** The x, y of projected points (x, y, depth per row): where each point is on screen. */
+function unitXY(pts: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) { out[2 * i] = pts[3 * i]; out[2 * i + 1] = pts[3 * i + 1]; }
+  return out;
 }
 
 /** PCA outliers sit at the rim rather than shrinking everyone else. */

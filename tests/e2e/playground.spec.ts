@@ -113,3 +113,32 @@ test('3-D embeddings sit on a sphere that turns by dragging; Shapes can be colou
   await page.locator('.embedding-view').screenshot({ path: `${SHOTS}/playground-sphere-embedding.png` });
   expect(errors).toEqual([]);
 });
+
+test('UMAP is an on-demand projection for high-dimensional embeddings, computed in a worker', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = watchErrors(page);
+  await openApp(page, '#batchSize=16');
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  for (let i = 1; i <= 3; i++) {
+    await step.click();
+    await waitForStep(page, i);
+  }
+  const projection = page.getByRole('combobox', { name: 'Projection' });
+  await expect(projection).toHaveValue('pca');
+  await projection.selectOption({ label: 'UMAP' });
+  await expect(page.locator('.embedding-view figcaption')).toContainText(/UMAP of the display set, computed at step \d+; forces are shown in PCA mode/, { timeout: 60_000 });
+  await expect(page.getByRole('img', { name: /^Embedding space of 500 held-out images, laid out by UMAP/ })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Show all forces' })).toHaveCount(0);
+  // Recompute for a later snapshot: the caption follows the step.
+  await step.click();
+  await waitForStep(page, 4);
+  await expect.poll(async () => Number(await canvas(page).getAttribute('data-display-step'))).toBeGreaterThanOrEqual(4);
+  await page.getByRole('button', { name: 'Recompute UMAP' }).click();
+  await expect(page.locator('.embedding-view figcaption')).toContainText(/computed at step [4-9]/, { timeout: 60_000 });
+  await page.waitForTimeout(400);
+  await page.locator('.embedding-view').screenshot({ path: `${SHOTS}/umap.png` });
+  // Back to PCA: the batch and its forces return.
+  await projection.selectOption({ label: 'PCA' });
+  await expect(page.getByRole('img', { name: /projected by PCA/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});
