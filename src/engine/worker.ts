@@ -15,7 +15,9 @@ import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
 
 const SHAPES_SEED = 20261123;
 const SHAPES_COUNT = 10_000;
-const SNAPSHOT_MS = 33;
+// 10 snapshots a second: each re-renders every panel, and the embedding view glides between
+// them anyway; at 30 a second the software-rendered page spent most of its main thread redrawing.
+const SNAPSHOT_MS = 100;
 
 const post = (ev: EngineEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(ev, transfer);
 
