@@ -66,7 +66,6 @@ export interface Snapshot {
   display: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; step: number } | null;
   /** The current batch: 2N projections (view 1 rows 0..N-1, view 2 rows N..2N-1). */
   batch: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number } | null;
-  views: ViewPairs | null;
   /** Both augmented views of the batch's first min(N, BATCH_VIEW_MAX) images (row i and i + N),
    *  so the page can show any of those rows as an anchor, positive or negative. Sent once per step. */
   batchViews?: ViewPairs | null;

@@ -56,6 +56,13 @@ export const PROPS: PropSpec[] = [
   { key: 'controls', kind: 'enum', values: CONTROLS_MODES },
 ];
 
+/** The valid range of a numeric setting, as declared in PROPS (sliders use it too). */
+export function numberRange(key: keyof Settings): { min: number; max: number } {
+  const spec = PROPS.find((p) => p.key === key);
+  if (!spec || spec.kind !== 'number') throw new Error(`${String(key)} is not a numeric setting`);
+  return { min: spec.min, max: spec.max };
+}
+
 export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
   return {
     dataset,

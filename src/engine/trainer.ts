@@ -16,7 +16,6 @@ import type { ViewPairs } from '../protocol';
 import { BATCH_VIEW_MAX } from '../protocol';
 
 export const DISPLAY_PER_CLASS = 50;
-export const VIEW_PAIRS = 4;
 export const PREVIEW_PAIRS = 6;
 /** deriveSeed stream of the preview's views, apart from every training step's. */
 const PREVIEW_STREAM = 0x70726576;
@@ -26,11 +25,10 @@ export interface StepResult {
   loss: number;
   /** The batch's 2N projections, L2-normalised, read back after the step. */
   batch: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number };
-  views: ViewPairs;
   /** Slow motion only: the same views re-embedded after the update, and the loss they now give. */
   explain?: { after: Float32Array; lossAfter: number };
-  /** Both views of the first min(N, BATCH_VIEW_MAX) images, interleaved like `views`. */
-  batchViews?: ViewPairs;
+  /** Both views of the first min(N, BATCH_VIEW_MAX) images, interleaved [a0, b0, a1, b1, ...]. */
+  batchViews: ViewPairs;
   /** Each dataset factor's value for each of the 2N rows. */
   batchFactors?: Int32Array[];
 }
@@ -129,39 +127,18 @@ export class Trainer {
     const explained = explain ? await this.reembed(v1, v2, labels) : undefined;
 
     // Both views of up to BATCH_VIEW_MAX rows, so the page can show any of them as an anchor,
-    // positive or negative (the triples panel); read back on their own so the lines below stay as they were.
+    // positive or negative (the triples panel, the pairs strip).
     const kb = Math.min(BATCH_VIEW_MAX, n);
-    const batchPixTensor = tf.tidy(() => {
-      const both = tf.reshape(tf.stack([tf.slice(v1, 0, kb), tf.slice(v2, 0, kb)], 1), [2 * kb, this.data.height, this.data.width, this.data.channels]);
-      return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
-    });
-    const batchPix = Uint8Array.from(await batchPixTensor.data() as Int32Array);
-    batchPixTensor.dispose();
-
-    const k = Math.min(VIEW_PAIRS, n);
-    const pairs = tf.tidy(() => {
-      const a = tf.slice(v1, 0, k), b = tf.slice(v2, 0, k);
-      // Interleave anchor view and positive view: [a0, b0, a1, b1, ...].
-      const both = tf.reshape(tf.stack([a, b], 1), [2 * k, this.data.height, this.data.width, this.data.channels]);
-      return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
-    });
-    const [emb, pix] = await Promise.all([zKept.data() as Promise<Float32Array>, pairs.data() as Promise<Int32Array>]);
-    tf.dispose([v1, v2, zKept, pairs]);
+    const [emb, batchViews] = await Promise.all([zKept.data() as Promise<Float32Array>, this.viewPixels(v1, v2, indices.slice(0, kb))]);
+    tf.dispose([v1, v2, zKept]);
 
     this.step++;
     this.seen += n;
     return {
       loss,
       batch: { embeddings: emb, labels, indices, n },
-      views: {
-        count: k, height: this.data.height, width: this.data.width, channels: this.data.channels,
-        pixels: Uint8Array.from(pix), indices: indices.slice(0, k),
-      },
       explain: explained,
-      batchViews: {
-        count: kb, height: this.data.height, width: this.data.width, channels: this.data.channels,
-        pixels: batchPix, indices: indices.slice(0, kb),
-      },
+      batchViews,
       batchFactors: this.data.factors.map((f) => Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]])),
     };
   }
@@ -187,19 +164,27 @@ export class Trainer {
    * so moving a slider changes only what that slider controls.
    */
   async preview(augments: AugmentSettings): Promise<ViewPairs> {
-    const d = this.data;
     const k = Math.min(PREVIEW_PAIRS, this.displayIndices.length);
     const stride = Math.max(1, Math.floor(this.displayIndices.length / k));
     const indices = Int32Array.from({ length: k }, (_, i) => this.displayIndices[i * stride]);
     const x = this.batchTensor(indices);
     const [v1, v2] = makeViews(x, augmentParams(augments), deriveSeed(this.settings.seed, PREVIEW_STREAM));
-    const pairs = tf.tidy(() => {
-      const both = tf.reshape(tf.stack([v1, v2], 1), [2 * k, d.height, d.width, d.channels]);
+    const views = await this.viewPixels(v1, v2, indices);
+    tf.dispose([x, v1, v2]);
+    return views;
+  }
+
+  /** The first indices.length images of both views as bytes, interleaved [a0, b0, a1, b1, ...]. */
+  private async viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
+    const d = this.data;
+    const k = indices.length;
+    const t = tf.tidy(() => {
+      const both = tf.reshape(tf.stack([tf.slice(v1, 0, k), tf.slice(v2, 0, k)], 1), [2 * k, d.height, d.width, d.channels]);
       return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
     });
-    const pix = await pairs.data() as Int32Array;
-    tf.dispose([x, v1, v2, pairs]);
-    return { count: k, height: d.height, width: d.width, channels: d.channels, pixels: Uint8Array.from(pix), indices };
+    const pixels = Uint8Array.from(await t.data() as Int32Array);
+    t.dispose();
+    return { count: k, height: d.height, width: d.width, channels: d.channels, pixels, indices };
   }
 
   /** Projections z (L2-normalised) of the fixed display set, without augmentation. */

@@ -39,6 +39,8 @@ let lastLoss = NaN;
 let history = new LossHistory(HISTORY_MAX);
 let stepTimes: number[] = [];
 let display: Snapshot['display'] = null;
+/** Whether `display` was re-embedded since the last snapshot (then it travels with the next). */
+let displayFresh = false;
 let displayCostMs = 0;
 let lastDisplayAt = 0;
 let lastSnapshotAt = 0;
@@ -269,6 +271,7 @@ async function refreshDisplay(): Promise<void> {
   displayCostMs = performance.now() - t0;
   lastDisplayAt = performance.now();
   display = { embeddings, labels: trainer.displayLabels(), indices: trainer.displayIndices.slice(), step: trainer.step };
+  displayFresh = true;
 }
 
 function stepsPerSecond(): number {
@@ -293,17 +296,19 @@ function sendSnapshot(final: boolean): void {
     numTensors: tf.memory().numTensors,
     temperature: settings.temperature,
     dim: trainer.encoder.zDim,
-    display: display && { ...display, embeddings: display.embeddings.slice() },
+    // Sent once per refresh, like the batch: the page keeps the last one (no copy per snapshot,
+    // and no re-projection of an unchanged display set on the page).
+    display: displayFresh ? display : null,
     batch: last?.batch ?? null,
-    views: last?.views ?? null,
     batchViews: last?.batchViews ?? null,
     batchFactors: last?.batchFactors ?? null,
   };
   // The display copy and the history are transferred; the batch is sent once, then dropped.
   const transfer: Transferable[] = [snap.lossHistory.buffer, snap.lossSteps.buffer];
   if (snap.display) transfer.push(snap.display.embeddings.buffer);
+  displayFresh = false;
   if (last) {
-    transfer.push(last.batch.embeddings.buffer, last.views.pixels.buffer);
+    transfer.push(last.batch.embeddings.buffer);
     if (last.batchViews) transfer.push(last.batchViews.pixels.buffer);
     last = null;
   }

@@ -129,7 +129,7 @@ export function App() {
       </section>
       <section className="measure-row" aria-label="Measurements">
         <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
-        <ViewPairs views={snap?.views ?? null} />
+        <ViewPairs views={snap?.batchViews ?? null} />
       </section>
     </div>
   );

@@ -3,7 +3,7 @@
 
 import { fromLogPosition, LOG_STEPS, toLogPosition } from '../core/logScale';
 import type { Settings } from '../core/settings';
-import { BACKENDS, DATASETS, EMBEDDING_DIMS, LOSSES } from '../core/settings';
+import { BACKENDS, DATASETS, EMBEDDING_DIMS, LOSSES, numberRange } from '../core/settings';
 
 interface Props {
   settings: Settings;
@@ -30,26 +30,18 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
         <button onClick={onReset} aria-label="Reset" title="Start again from fresh random weights.">Reset</button>
       </div>
 
-      <label className="field" title="Softmax temperature: low values focus the loss on the hardest negatives.">
-        <span>Temperature <output>{settings.temperature}</output></span>
-        <input type="range" aria-label="Temperature" min={0} max={LOG_STEPS} step={1}
-          value={toLogPosition(settings.temperature, 0.01, 2)} aria-valuetext={String(settings.temperature)}
-          onChange={(e) => set('temperature', fromLogPosition(Number(e.target.value), 0.01, 2))} />
-      </label>
+      <LogSlider name="Temperature" settingKey="temperature" settings={settings} onChange={onChange}
+        help="Softmax temperature: low values focus the loss on the hardest negatives." />
 
       <label className="field" title="Images per step: each anchor meets 2N - 2 negatives.">
         <span>Batch size <output>{settings.batchSize}</output></span>
-        <input type="range" aria-label="Batch size" min={8} max={512} step={8}
+        <input type="range" aria-label="Batch size" min={numberRange('batchSize').min} max={numberRange('batchSize').max} step={8}
           value={settings.batchSize} aria-valuetext={String(settings.batchSize)}
           onChange={(e) => set('batchSize', Number(e.target.value))} />
       </label>
 
-      <label className="field" title="Adam's step size: too high and the loss turns to NaN.">
-        <span>Learning rate <output>{settings.learningRate}</output></span>
-        <input type="range" aria-label="Learning rate" min={0} max={LOG_STEPS} step={1}
-          value={toLogPosition(settings.learningRate, 1e-5, 0.1)} aria-valuetext={String(settings.learningRate)}
-          onChange={(e) => set('learningRate', fromLogPosition(Number(e.target.value), 1e-5, 0.1))} />
-      </label>
+      <LogSlider name="Learning rate" settingKey="learningRate" settings={settings} onChange={onChange}
+        help="Adam's step size: too high and the loss turns to NaN." />
 
       <label className="field" title="The images the encoder learns from (changing it restarts training).">
         <span>Dataset</span>
@@ -79,5 +71,21 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
         </select>
       </label>
     </section>
+  );
+}
+
+/** A slider on a log scale over a numeric setting's declared range. */
+function LogSlider({ name, settingKey, settings, onChange, help }: {
+  name: string; settingKey: 'temperature' | 'learningRate'; settings: Settings; onChange: (s: Settings) => void; help: string;
+}) {
+  const { min, max } = numberRange(settingKey);
+  const value = settings[settingKey];
+  return (
+    <label className="field" title={help}>
+      <span>{name} <output>{value}</output></span>
+      <input type="range" aria-label={name} min={0} max={LOG_STEPS} step={1}
+        value={toLogPosition(value, min, max)} aria-valuetext={String(value)}
+        onChange={(e) => onChange({ ...settings, [settingKey]: fromLogPosition(Number(e.target.value), min, max) })} />
+    </label>
   );
 }

@@ -1,11 +1,13 @@
-// A few anchors' two augmented views, as the encoder saw them in the last step.
+// The first few anchors' two augmented views, as the encoder saw them in the last step.
 
 import { ViewImage } from './ViewImage';
 import type { ViewPairs as Pairs } from '../protocol';
 
+const SHOWN = 4;
+
 export function ViewPairs({ views }: { views: Pairs | null }) {
   if (!views) return null;
-  const pairs = Array.from({ length: views.count }, (_, k) => k);
+  const pairs = Array.from({ length: Math.min(SHOWN, views.count) }, (_, k) => k);
   return (
     <section className="panel pairs" aria-label="Augmented views">
       <h2>Positive pairs in this batch</h2>

@@ -31,8 +31,8 @@ export function useEngine() {
       setState((s) => {
         switch (ev.type) {
           case 'snapshot':
-            // Keep the last batch and views when a snapshot carries none (they are sent once).
-            return { ...s, snapshot: { ...ev, batch: ev.batch ?? s.snapshot?.batch ?? null, views: ev.views ?? s.snapshot?.views ?? null,
+            // Keep the last display set and batch when a snapshot carries none (each is sent once).
+            return { ...s, snapshot: { ...ev, display: ev.display ?? s.snapshot?.display ?? null, batch: ev.batch ?? s.snapshot?.batch ?? null,
               // The batch's views and factors belong to the batch: kept with it, replaced with it.
               batchViews: ev.batch ? ev.batchViews ?? null : s.snapshot?.batchViews ?? null,
               batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null } };
