@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // The tests drive the system Chromium (no browser downloads); CHROMIUM_PATH overrides it.
 // WebGPU needs a secure context, so the built app is served from 127.0.0.1.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+// E2E_DIST lets two builds be tested side by side (e.g. `vite build --outDir /tmp/distA`).
+const DIST = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -11,7 +13,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: process.env.E2E_OUT ?? 'test-results',
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 800 },
@@ -24,7 +26,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/serve.mjs --port ${PORT}`,
+    command: `node scripts/serve.mjs --port ${PORT} --dir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 30_000,

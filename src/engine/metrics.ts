@@ -126,6 +126,8 @@ export class MetricsRunner {
   private fnCount = 0;
   private lastPointStep = -1;
   private wantCycle = false;
+  /** Set by Pause: the paused weights get their own point, however few steps ran since the last. */
+  private pointOnPause = false;
   /** The first evaluation of a run (the step-0 point) and the baselines are one-off costs,
    *  not charged to the running budget, so the first trained point is not delayed by them. */
   private nextCycleFree = true;
@@ -225,8 +227,14 @@ export class MetricsRunner {
   /** Work left for a paused engine: probes, baselines, an unfinished or stale evaluation. */
   hasIdleWork(): boolean {
     if (!this.ctx) return false;
-    const stale = this.lastPointStep >= 0 && this.ctx.trainer.step - this.lastPointStep >= IDLE_REEVAL_STEPS;
+    const behind = this.ctx.trainer.step - this.lastPointStep;
+    const stale = this.lastPointStep >= 0 && (behind >= IDLE_REEVAL_STEPS || (this.pointOnPause && behind > 0));
     return this.probes.length > 0 || !!this.baselineJob || !!this.cycle || this.wantCycle || stale;
+  }
+
+  /** Training paused: the next idle drain evaluates the weights as they are now. */
+  notePaused(): void {
+    this.pointOnPause = true;
   }
 
   /** Runs chunks back to back while paused, yielding to the event loop between them, until stop() says so. */
@@ -261,6 +269,7 @@ export class MetricsRunner {
     if (!this.cycle) {
       if (!this.wantCycle) return;
       this.wantCycle = false;
+      this.pointOnPause = false;
       this.cycleCost = 0;
       this.cycleFree = this.nextCycleFree;
       this.nextCycleFree = false;

@@ -75,6 +75,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'pause':
       playing = false;
       pendingSteps = 0;
+      metrics.notePaused();
       sendSnapshot(true);
       break;
     case 'step':
