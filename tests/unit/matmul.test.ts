@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
-import { matMul } from '../../src/core/matmul';
+import { biasAdd, matMul } from '../../src/core/matmul';
 import { Rng } from '../../src/core/rng';
 
 const rand = (shape: [number, number], seed: number) => {
@@ -54,5 +54,29 @@ describe('matMul with explicit transposes', () => {
     const before = tf.memory().numTensors;
     await valueAndGrads(matMul, true, false);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('biasAdd: value and gradients equal tf.add with broadcasting, cpu and wasm, 2-D and 4-D', async () => {
+    for (const shape of [[6, 5], [2, 3, 4, 5]]) {
+      const run = async (f: (x: tf.Tensor, b: tf.Tensor1D) => tf.Tensor) => {
+        const r = new Rng(9);
+        const size = shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor(Float32Array.from({ length: size }, () => r.normal()), shape);
+        const w = tf.tensor(Float32Array.from({ length: size }, () => r.normal()), shape);
+        const b = tf.tensor1d(Float32Array.from({ length: 5 }, () => r.normal()));
+        const [dx, db] = tf.grads((xx: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, bb as tf.Tensor1D), w)))([x, b]);
+        const y = f(x, b);
+        const out = [Array.from(await y.data()), Array.from(await dx.data()), Array.from(await db.data())];
+        tf.dispose([x, w, b, dx, db, y]);
+        return out;
+      };
+      await tf.setBackend('cpu');
+      const ref = await run((x, b) => tf.add(x, b));
+      for (const backend of ['cpu', 'wasm']) {
+        await tf.setBackend(backend);
+        const got = await run(biasAdd);
+        got.forEach((arr, k) => arr.forEach((v, i) => expect(Math.abs(v - ref[k][i])).toBeLessThan(1e-4)));
+      }
+    }
   });
 });
