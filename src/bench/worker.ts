@@ -2,6 +2,7 @@
 // shared/peer/bench_torch.py (or ours), NT-Xent tau 0.1, Adam 1e-3, fixed views, so the figures
 // compare with the PyTorch peer's. Loss is read back every step, as the trainer does.
 
+import { FlatAdam } from '../engine/adam';
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_AUGMENTS, augmentParams } from '../core/augmentations';
 import { deriveSeed, Rng } from '../core/rng';
@@ -20,7 +21,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     res.adapter = info.adapter;
     if (info.name !== req.backend) throw new Error(`${req.backend} did not start: ${info.failures.join('; ')}`);
     const encoder = buildEncoder(req.model, { height: 28, width: 28, channels: 1, embeddingDim: 32 }, 0);
-    const opt = tf.train.adam(1e-3);
+    const opt = new FlatAdam(encoder.variables, 1e-3);
     const r = new Rng(0);
     const x = tf.tensor4d(Float32Array.from({ length: req.n * 784 }, () => r.random()), [req.n, 28, 28, 1]);
     const params = augmentParams(MNIST_AUGMENTS);
@@ -36,7 +37,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     const step = async () => {
       const { value, grads, z } = lossAndGrads(encoder, v1, v2, { loss: 'ntxent', temperature: 0.1 });
       const loss = (await value.data())[0];
-      opt.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      opt.applyGradients(grads);
       tf.dispose([value, z]);
       tf.dispose(grads);
       return loss;
