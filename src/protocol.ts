@@ -1,7 +1,8 @@
 // The one contract between the page and the training worker. Commands go in, events come
 // out; typed arrays in events are transferred, not copied. Neither side imports the other.
 
-import type { Settings } from './core/settings';
+import type { ModelState } from './core/modelFile';
+import type { LossId, Settings } from './core/settings';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
@@ -22,7 +23,14 @@ export type Command =
   /** Measurement: neighbours used by the periodic kNN evaluation (a new evaluation follows). */
   | { type: 'setMetrics'; knnK: number }
   /** Linear probe and its baselines with this many labels per class; runs between steps. */
-  | { type: 'evaluate'; labelsPerClass: LabelsPerClass };
+  | { type: 'evaluate'; labelsPerClass: LabelsPerClass }
+  /** Embeds the display set with the current weights (between steps): answered by 'embeddings'. */
+  | { type: 'exportEmbeddings' }
+  /** Reads weights, Adam's state and the training position (between steps): answered by 'modelSaved'. */
+  | { type: 'saveModel' }
+  /** Rebuilds for `settings` (the page's settings with the file's architecture) and installs the
+   *  saved run; answered by 'modelLoaded'. On a misfit the running engine is left as it was. */
+  | { type: 'loadModel'; state: ModelState; settings: Settings };
 
 export interface BackendInfo {
   type: 'backend';
@@ -61,6 +69,8 @@ export interface Snapshot {
   /** tf.memory().numTensors in the worker: flat while training, or something leaks. */
   numTensors: number;
   temperature: number;
+  /** The loss being trained (the panels that explain NT-Xent's softmax say so when it has no negatives). */
+  lossId: LossId;
   dim: number;
   /** Fixed class-balanced held-out display set: embeddings (count * dim, L2-normalised). */
   display: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; step: number } | null;
@@ -105,6 +115,8 @@ export interface Explain {
   n: number;
   dim: number;
   temperature: number;
+  /** The loss this step trained (alignment only has no softmax and no push). */
+  lossId: LossId;
   /** 2N * dim each, L2-normalised; the same two views through the encoder before and after the update. */
   before: Float32Array;
   after: Float32Array;
@@ -114,7 +126,43 @@ export interface Explain {
   lossAfter: number;
 }
 
-export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport;
+export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport
+  | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed;
+
+// ---- Export and restore ----
+
+/** The display set (the points the embedding view shows) embedded with the weights of `step`. */
+export interface EmbeddingsExport {
+  type: 'embeddings';
+  step: number;
+  count: number;
+  /** Dataset index of each point. */
+  indices: Int32Array;
+  /** Projection z, L2-normalised (what the loss and the view see), count * zDim. */
+  z: Float32Array;
+  zDim: number;
+  /** Representation h (what kNN and probes use), count * hDim. */
+  h: Float32Array;
+  hDim: number;
+  /** Every labelled factor's value per point (factors[0] is the class). */
+  factors: { name: string; classes: string[]; values: Int32Array }[];
+}
+
+export interface ModelSaved {
+  type: 'modelSaved';
+  state: ModelState;
+}
+
+export type ModelLoaded =
+  | { type: 'modelLoaded'; ok: true; step: number; settings: Settings }
+  | { type: 'modelLoaded'; ok: false; message: string };
+
+/** An export or a save could not run (e.g. the model is being rebuilt). */
+export interface TransferFailed {
+  type: 'transferFailed';
+  what: 'embeddings' | 'model';
+  message: string;
+}
 
 export const HISTORY_MAX = 2000;
 /** Most images whose both views travel with a snapshot (128 pairs of 32x32x3 = 790 KB, once per step). */

@@ -225,3 +225,18 @@ export function batchForces(batch: ContrastBatch, tau: number): Float64Array {
   }
   return out;
 }
+
+/**
+ * The force on every batch point under the alignment-only loss (1/N) sum ||z_i - z_i+||^2:
+ * -(I - z z^T) dL/dz_i = (2/N)(I - z_i z_i^T) z_i+, a pull toward the partner and nothing else.
+ */
+export function alignmentForces(batch: ContrastBatch): Float64Array {
+  const { z, n, dim } = batch;
+  const out = new Float64Array(2 * n * dim);
+  for (let i = 0; i < 2 * n; i++) {
+    const p = partnerOf(i, n);
+    const t = tangent(z.subarray(i * dim, (i + 1) * dim), z.subarray(p * dim, (p + 1) * dim));
+    for (let d = 0; d < dim; d++) out[i * dim + d] = (2 / n) * t[d];
+  }
+  return out;
+}

@@ -75,6 +75,16 @@ export function supConLoss(z: tf.Tensor2D, labels: tf.Tensor1D, temperature: num
   });
 }
 
+/**
+ * Alignment alone (Wang & Isola's L_align with alpha = 2): the mean over pairs of
+ * ||a_i/|a_i| - b_i/|b_i| ||^2, between 0 (every pair coincides) and 4 (opposite). It only
+ * pulls: nothing keeps different images apart, so mapping every image to one point minimises
+ * it and training collapses (uniformity goes to 0). NT-Xent's negatives are what prevent that.
+ */
+export function alignmentLoss(a: tf.Tensor2D, b: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(l2Normalize(a), l2Normalize(b))), 1)) as tf.Scalar);
+}
+
 /** NT-Xent of an embedding carrying no information (full collapse: all logits equal):
  *  log(2N - 1) for batch size N. The baseline a training curve must fall below. */
 export function chanceLoss(n: number): number {

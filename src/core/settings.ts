@@ -3,10 +3,12 @@
 // so a setting added here is automatically shareable, validated and restorable.
 
 import { AUGMENTS, type AugmentName, type AugmentSettings, defaultAugments } from './augmentations';
+import { applyPatch, findPreset, PRESET_IDS, type PresetId } from './presets';
 
 export const DATASETS = ['mnist', 'shapes'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
-export const LOSSES = ['ntxent', 'supcon'] as const;
+// 'align' pulls positive pairs together with no negatives at all: the collapse lesson.
+export const LOSSES = ['ntxent', 'supcon', 'align'] as const;
 export const MODELS = ['default', 'reference'] as const;
 export const EMBEDDING_DIMS = [2, 3, 8, 16, 32, 64, 128] as const;
 
@@ -16,6 +18,8 @@ export type LossId = (typeof LOSSES)[number];
 export type ModelId = (typeof MODELS)[number];
 export const CONTROLS_MODES = ['shown', 'hidden'] as const;
 export type ControlsMode = (typeof CONTROLS_MODES)[number];
+export const PRESENTATION_MODES = ['off', 'on'] as const;
+export type PresentationMode = (typeof PRESENTATION_MODES)[number];
 
 export interface Settings {
   dataset: DatasetId;
@@ -32,6 +36,10 @@ export interface Settings {
   speed: number;
   /** 'hidden' hides the control panel, for classroom links that show only the views. */
   controls: ControlsMode;
+  /** 'on': large type, high contrast, secondary controls hidden (for a projector). */
+  presentation: PresentationMode;
+  /** The classroom preset these settings started from ('' = none); see presets.ts. */
+  preset: PresetId | '';
 }
 
 type PropSpec =
@@ -39,7 +47,7 @@ type PropSpec =
   | { key: keyof Settings; kind: 'number'; min: number; max: number; integer?: boolean };
 
 /** How each setting may change: live (next step uses it) or only by rebuilding the engine. */
-export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss', 'speed', 'controls'];
+export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss', 'speed', 'controls', 'presentation', 'preset'];
 export const RESET_KEYS: (keyof Settings)[] = ['dataset', 'model', 'embeddingDim', 'seed', 'backend'];
 
 export const PROPS: PropSpec[] = [
@@ -54,7 +62,12 @@ export const PROPS: PropSpec[] = [
   { key: 'seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
   { key: 'speed', kind: 'number', min: 0, max: 60 },
   { key: 'controls', kind: 'enum', values: CONTROLS_MODES },
+  { key: 'presentation', kind: 'enum', values: PRESENTATION_MODES },
+  { key: 'preset', kind: 'enum', values: ['', ...PRESET_IDS] },
 ];
+
+/** Settings of the room and the machine, kept when a preset is chosen. */
+export const VIEW_KEYS = ['backend', 'controls', 'presentation'] as const;
 
 /** The valid range of a numeric setting, as declared in PROPS (sliders use it too). */
 export function numberRange(key: keyof Settings): { min: number; max: number } {
@@ -77,7 +90,32 @@ export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
     augments: defaultAugments(dataset),
     speed: 0,
     controls: 'shown',
+    presentation: 'off',
+    preset: '',
   };
+}
+
+/** A preset's full settings: its patch over the defaults of its dataset. */
+export function presetSettings(id: PresetId): Settings {
+  const p = findPreset(id)!;
+  return { ...applyPatch(defaultSettings(p.settings.dataset ?? 'mnist'), p.settings), preset: id };
+}
+
+/** Choosing a preset: its settings, keeping the current view settings (backend, controls, presentation). */
+export function withPreset(id: PresetId, current: Settings): Settings {
+  const next = presetSettings(id);
+  for (const k of VIEW_KEYS) (next as unknown as Record<string, unknown>)[k] = current[k];
+  return next;
+}
+
+/** What a link is written against: the preset's settings when there is one, else the defaults. */
+function baseFor(s: Pick<Settings, 'dataset' | 'preset'>): Settings {
+  const p = s.preset ? findPreset(s.preset) : undefined;
+  return p && presetDataset(p.id) === s.dataset ? presetSettings(p.id) : defaultSettings(s.dataset);
+}
+
+function presetDataset(id: PresetId): DatasetId {
+  return findPreset(id)!.settings.dataset ?? 'mnist';
 }
 
 export interface ParseResult {
@@ -100,10 +138,18 @@ export function parseSettings(search: string, hash: string): ParseResult {
   }
   const notices: string[] = [];
   const rawDataset = params.get('dataset');
-  const dataset: DatasetId = (DATASETS as readonly string[]).includes(rawDataset ?? '')
-    ? (rawDataset as DatasetId)
-    : 'mnist';
-  const s = defaultSettings(dataset);
+  const validDataset = (DATASETS as readonly string[]).includes(rawDataset ?? '');
+  // A preset is the base the other keys are written against (see serializeSettings).
+  const rawPreset = params.get('preset');
+  params.delete('preset');
+  let preset = findPreset(rawPreset);
+  if (rawPreset && !preset) notices.push(`"preset=${rawPreset}" is not valid (one of ${PRESET_IDS.join(', ')}); no preset applied.`);
+  else if (preset && validDataset && rawDataset !== presetDataset(preset.id)) {
+    notices.push(`The preset "${preset.title}" uses ${presetDataset(preset.id)}, not ${rawDataset}; it was not applied.`);
+    preset = undefined;
+  }
+  const dataset: DatasetId = validDataset ? (rawDataset as DatasetId) : preset ? presetDataset(preset.id) : 'mnist';
+  const s = preset ? presetSettings(preset.id) : defaultSettings(dataset);
   const out = s as unknown as Record<string, unknown>;
 
   for (const [key, raw] of params) {
@@ -150,12 +196,16 @@ function describe(spec: PropSpec): string {
 
 /** Writes only what differs from the defaults, so shared links stay short and readable. */
 export function serializeSettings(s: Settings): string {
-  const d = defaultSettings(s.dataset);
+  // Against the preset's settings when there is one: `#preset=collapse` alone means the preset,
+  // and a setting changed back to its default is still written, since the preset may differ.
+  const d = baseFor(s);
   const p = new URLSearchParams();
+  p.set('dataset', s.dataset);
+  if (d.preset) p.set('preset', d.preset);
   const sr = s as unknown as Record<string, unknown>;
   const dr = d as unknown as Record<string, unknown>;
   for (const spec of PROPS) {
-    if (spec.key === 'dataset' || sr[spec.key] !== dr[spec.key]) p.set(spec.key, String(sr[spec.key]));
+    if (spec.key !== 'dataset' && spec.key !== 'preset' && sr[spec.key] !== dr[spec.key]) p.set(spec.key, String(sr[spec.key]));
   }
   for (const a of AUGMENTS) {
     const cur = s.augments[a.name];

@@ -38,9 +38,11 @@ export function sphereAffine(yaw: number, pitch: number): Affine {
 
 /**
  * PCA of the display set, continuing from `prev` so the picture turns smoothly and never flips,
- * scaled so the bulk of the cloud (97% of points) fills the unit disk whatever its spread.
+ * scaled so the bulk of the cloud (97% of points) fills the unit disk whatever its spread,
+ * but never zoomed in beyond `minRadius` (in the points' own units): without that floor a
+ * collapsing embedding would be blown up to fill the disk and look as spread as ever.
  */
-export function pcaAffine(points: Float32Array, n: number, dim: number, prev: Projection | null): { affine: Affine; projection: Projection } {
+export function pcaAffine(points: Float32Array, n: number, dim: number, prev: Projection | null, minRadius = 0): { affine: Affine; projection: Projection } {
   const projection = pca2(points, n, dim, prev && prev.mean.length === dim ? prev : null);
   const radii = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -53,7 +55,7 @@ export function pcaAffine(points: Float32Array, n: number, dim: number, prev: Pr
     radii[i] = Math.hypot(x, y);
   }
   radii.sort();
-  const r = Math.max(1e-6, radii[Math.floor(0.97 * Math.max(0, n - 1))] ?? 1);
+  const r = Math.max(1e-6, minRadius, radii[Math.floor(0.97 * Math.max(0, n - 1))] ?? 1);
   return { affine: { mode: 'pca', rows: [projection.axes[0], projection.axes[1]], offset: projection.mean, scale: 1 / r }, projection };
 }
 

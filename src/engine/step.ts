@@ -3,7 +3,7 @@
 // and decides whether to apply the gradients (a non-finite loss must not touch the weights).
 
 import * as tf from '@tensorflow/tfjs';
-import { l2Normalize, ntXentLoss, supConLoss } from '../core/losses';
+import { alignmentLoss, l2Normalize, ntXentLoss, supConLoss } from '../core/losses';
 import type { LossId } from '../core/settings';
 import type { Encoder } from './model';
 
@@ -23,19 +23,25 @@ export interface StepTensors {
   z: tf.Tensor2D;
 }
 
+/** The chosen loss of 2N raw projections (view 1 rows, then view 2 rows). One definition, so
+ *  the training step and slow motion's "after" loss can never disagree about what is measured. */
+export function batchLoss(z: tf.Tensor2D, o: StepOptions): tf.Scalar {
+  return tf.tidy(() => {
+    if (o.loss === 'supcon') {
+      if (!o.labels) throw new Error('SupCon needs labels');
+      return supConLoss(z, tf.tensor1d(o.labels, 'int32'), o.temperature);
+    }
+    const [a, b] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+    return o.loss === 'align' ? alignmentLoss(a, b) : ntXentLoss(a, b, o.temperature);
+  });
+}
+
 export function lossAndGrads(encoder: Encoder, v1: tf.Tensor4D, v2: tf.Tensor4D, o: StepOptions): StepTensors {
   let zOut: tf.Tensor2D | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const z = encoder.project(encoder.encode(tf.concat([v1, v2], 0)));
     zOut = tf.keep(l2Normalize(z));
-    let loss: tf.Scalar;
-    if (o.loss === 'supcon') {
-      if (!o.labels) throw new Error('SupCon needs labels');
-      loss = supConLoss(z, tf.tensor1d(o.labels, 'int32'), o.temperature);
-    } else {
-      const [a, b] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-      loss = ntXentLoss(a, b, o.temperature);
-    }
+    const loss = batchLoss(z, o);
     return o.poison ? tf.mul(loss, NaN) : loss;
   }, encoder.variables);
   return { value, grads, z: zOut as unknown as tf.Tensor2D };

@@ -8,10 +8,13 @@ import { augmentParams, type AugmentSettings } from '../core/augmentations';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { balancedSubset, balancedSplit } from '../core/split';
-import { l2Normalize, ntXentLoss, supConLoss } from '../core/losses';
+import { l2Normalize } from '../core/losses';
+import { shapeMismatch, type ModelState, type SavedTensor } from '../core/modelFile';
+import { FlatAdam } from './adam';
 import { makeViews } from './augment';
 import { buildEncoder, type Encoder } from './model';
-import { lossAndGrads } from './step';
+import { embed } from './eval';
+import { batchLoss, lossAndGrads } from './step';
 import type { ViewPairs } from '../protocol';
 import { BATCH_VIEW_MAX } from '../protocol';
 
@@ -22,33 +25,67 @@ const PREVIEW_STREAM = 0x70726576;
 const TEST_PER_CLASS_SHARE = 0.2;
 
 export interface StepResult {
+  /** The latest loss read back: this step's, or (deferred reads) that of an earlier step. */
   loss: number;
-  /** The batch's 2N projections, L2-normalised, read back after the step. */
-  batch: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number };
+  /** Every (step, loss) read back by this call, oldest first: one pair, or a deferred window. */
+  losses: { step: number; loss: number }[];
+  /** Labels of the step's 2N rows (always known: they come from the CPU). */
+  labels: Int32Array;
+  n: number;
+  /** The batch's 2N projections, L2-normalised, read back after the step; absent when the
+   *  caller did not ask for it (no snapshot due) on a backend where reads stall the queue. */
+  batch?: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number };
   /** Slow motion only: the same views re-embedded after the update, and the loss they now give. */
   explain?: { after: Float32Array; lossAfter: number };
   /** Both views of the first min(N, BATCH_VIEW_MAX) images, interleaved [a0, b0, a1, b1, ...]. */
-  batchViews: ViewPairs;
+  batchViews?: ViewPairs;
   /** Each dataset factor's value for each of the 2N rows. */
   batchFactors?: Int32Array[];
 }
 
-export class NonFiniteLossError extends Error {}
+export class NonFiniteLossError extends Error {
+  /** value: the loss as text; step: the step whose weights training went back to. */
+  constructor(readonly value: string, readonly step: number) {
+    super(value);
+  }
+}
+
+/** The state a deferred window can fall back to: weights, Adam and the data position, on the device. */
+interface Checkpoint {
+  step: number;
+  seen: number;
+  cursor: number;
+  orderEpoch: number;
+  order: Int32Array;
+  weights: tf.Tensor[];
+  adam: ReturnType<FlatAdam['snapshot']>;
+}
 
 export class Trainer {
   readonly encoder: Encoder;
   readonly train: Int32Array;
   readonly test: Int32Array;
   readonly displayIndices: Int32Array;
-  private optimizer: tf.AdamOptimizer;
+  private optimizer: FlatAdam;
   private settings: Settings;
   private order: Int32Array = new Int32Array(0);
   private cursor = 0;
+  /** The epoch number the current order was drawn for (saved, so a restored run draws the same). */
+  private orderEpoch = 0;
   step = 0;
   /** Set by a test to make the next loss NaN, exercising the real divergence path. */
   poisonNext = false;
   /** Images consumed, so epoch = seen / train size (batch size can change mid-run). */
   seen = 0;
+  /**
+   * Losses are read back every `readEvery` steps. 1 (wasm, cpu): each loss is read before its
+   * update, which costs nothing there. More (GPU backends, where a read stalls the queue): the
+   * updates of a window are applied unread, their losses read together at its end; a
+   * non-finite one restores the checkpoint taken where the window began.
+   */
+  readEvery = 1;
+  private pending: { step: number; value: tf.Scalar }[] = [];
+  private checkpoint: Checkpoint | null = null;
 
   constructor(readonly data: Dataset, settings: Settings) {
     this.settings = settings;
@@ -61,7 +98,7 @@ export class Trainer {
     this.encoder = buildEncoder(settings.model, {
       height: data.height, width: data.width, channels: data.channels, embeddingDim: settings.embeddingDim,
     }, settings.seed);
-    this.optimizer = tf.train.adam(settings.learningRate);
+    this.optimizer = new FlatAdam(this.encoder.variables, settings.learningRate);
   }
 
   get epoch(): number {
@@ -72,7 +109,7 @@ export class Trainer {
   update(settings: Settings): void {
     if (settings.learningRate !== this.settings.learningRate) {
       // Adam's moment estimates stay; only the step size changes.
-      (this.optimizer as unknown as { learningRate: number }).learningRate = settings.learningRate;
+      this.optimizer.learningRate = settings.learningRate;
     }
     this.settings = settings;
   }
@@ -82,12 +119,17 @@ export class Trainer {
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       if (this.cursor >= this.order.length) {
-        this.order = new Rng(deriveSeed(this.settings.seed, 1_000_000 + Math.floor(this.seen / this.train.length))).shuffle(Int32Array.from(this.train)) as Int32Array;
+        this.orderEpoch = Math.floor(this.seen / this.train.length);
+        this.order = this.orderFor(this.orderEpoch);
         this.cursor = 0;
       }
       out[i] = this.order[this.cursor++];
     }
     return out;
+  }
+
+  private orderFor(epoch: number): Int32Array {
+    return new Rng(deriveSeed(this.settings.seed, 1_000_000 + epoch)).shuffle(Int32Array.from(this.train)) as Int32Array;
   }
 
   private batchTensor(indices: Int32Array): tf.Tensor4D {
@@ -96,12 +138,16 @@ export class Trainer {
   }
 
   /**
-   * One optimizer step. The loss is read back before the update is applied, so a NaN or
-   * infinite loss leaves the weights (and Adam's state) as they were.
+   * One optimizer step. With readEvery = 1 the loss is read back before the update is applied,
+   * so a NaN or infinite loss leaves the weights (and Adam's state) as they were. With deferred
+   * reads, a window's losses are read before its last update; a bad one restores the window's
+   * checkpoint. Either way a NonFiniteLossError says which step's weights training went back to.
+   * `readBatch` false skips reading the batch's projections and views back (no snapshot due).
    */
-  async trainStep(explain = false): Promise<StepResult> {
+  async trainStep(explain = false, readBatch = true): Promise<StepResult> {
     const s = this.settings;
     const n = s.batchSize;
+    if (this.readEvery > 1 && this.pending.length === 0) this.takeCheckpoint();
     const indices = this.nextBatch(n);
     const labels = new Int32Array(2 * n);
     for (let i = 0; i < n; i++) labels[i] = labels[i + n] = this.data.labels[indices[i]];
@@ -115,32 +161,93 @@ export class Trainer {
       loss: s.loss, temperature: s.temperature, labels, poison: this.poisonNext,
     });
     this.poisonNext = false;
-    const loss = (await value.data())[0];
-    value.dispose();
-    if (!Number.isFinite(loss)) {
-      tf.dispose(grads);
-      tf.dispose([v1, v2, zKept]);
-      throw new NonFiniteLossError(String(loss));
+    this.pending.push({ step: this.step + 1, value });
+    const readNow = this.pending.length >= this.readEvery || explain;
+    let losses: { step: number; loss: number }[] = [];
+    if (readNow) {
+      try {
+        losses = await this.readPending();
+      } catch (e) {
+        tf.dispose(grads);
+        tf.dispose([v1, v2, zKept]);
+        throw e;
+      }
     }
-    this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+    this.optimizer.applyGradients(grads);
     tf.dispose(grads);
     const explained = explain ? await this.reembed(v1, v2, labels) : undefined;
 
     // Both views of up to BATCH_VIEW_MAX rows, so the page can show any of them as an anchor,
     // positive or negative (the triples panel, the pairs strip).
     const kb = Math.min(BATCH_VIEW_MAX, n);
-    const [emb, batchViews] = await Promise.all([zKept.data() as Promise<Float32Array>, this.viewPixels(v1, v2, indices.slice(0, kb))]);
+    let batch: StepResult['batch'];
+    let batchViews: ViewPairs | undefined;
+    if (readBatch || explain) {
+      const [emb, views] = await Promise.all([zKept.data() as Promise<Float32Array>, this.viewPixels(v1, v2, indices.slice(0, kb))]);
+      batch = { embeddings: emb, labels, indices, n };
+      batchViews = views;
+    }
     tf.dispose([v1, v2, zKept]);
 
     this.step++;
     this.seen += n;
     return {
-      loss,
-      batch: { embeddings: emb, labels, indices, n },
+      loss: losses.length ? losses[losses.length - 1].loss : NaN,
+      losses, labels, n, batch, batchViews,
       explain: explained,
-      batchViews,
       batchFactors: this.data.factors.map((f) => Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]])),
     };
+  }
+
+  /** Reads every pending loss now (in one read); a deferred window that held a bad one is undone. */
+  async flush(): Promise<{ step: number; loss: number }[]> {
+    return this.pending.length ? this.readPending() : [];
+  }
+
+  private async readPending(): Promise<{ step: number; loss: number }[]> {
+    const window = this.pending;
+    this.pending = [];
+    const stacked = window.length === 1 ? window[0].value : tf.stack(window.map((p) => p.value));
+    let values: Float32Array;
+    try {
+      values = (await stacked.data()) as Float32Array;
+    } finally {
+      tf.dispose(window.map((p) => p.value));
+      if (window.length > 1) stacked.dispose();
+    }
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad < 0) return window.map((p, i) => ({ step: p.step, loss: values[i] }));
+    // The last entry's update is not applied yet: with one entry nothing needs undoing.
+    if (window.length > 1) this.restoreCheckpoint();
+    throw new NonFiniteLossError(String(values[bad]), this.step);
+  }
+
+  private takeCheckpoint(): void {
+    this.dropCheckpoint();
+    this.checkpoint = {
+      step: this.step, seen: this.seen, cursor: this.cursor, orderEpoch: this.orderEpoch, order: this.order,
+      weights: this.encoder.variables.map((v) => tf.clone(v)),
+      adam: this.optimizer.snapshot(),
+    };
+  }
+
+  private restoreCheckpoint(): void {
+    const c = this.checkpoint;
+    if (!c) throw new Error('No checkpoint to go back to');
+    this.encoder.variables.forEach((v, i) => v.assign(c.weights[i]));
+    this.optimizer.restore(c.adam);
+    this.step = c.step;
+    this.seen = c.seen;
+    this.cursor = c.cursor;
+    this.orderEpoch = c.orderEpoch;
+    this.order = c.order;
+  }
+
+  private dropCheckpoint(): void {
+    if (!this.checkpoint) return;
+    tf.dispose(this.checkpoint.weights);
+    this.optimizer.disposeSnapshot(this.checkpoint.adam);
+    this.checkpoint = null;
   }
 
   /** Slow motion: the step's own views through the updated weights, so "before" and "after"
@@ -149,9 +256,7 @@ export class Trainer {
     const s = this.settings;
     const [z, loss] = tf.tidy(() => {
       const raw = this.encoder.project(this.encoder.encode(tf.concat([v1, v2], 0)));
-      const [a, b] = tf.split(raw, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-      const l = s.loss === 'supcon' ? supConLoss(raw, tf.tensor1d(labels, 'int32'), s.temperature) : ntXentLoss(a, b, s.temperature);
-      return [l2Normalize(raw), l];
+      return [l2Normalize(raw), batchLoss(raw, { loss: s.loss, temperature: s.temperature, labels })];
     });
     const [after, l] = await Promise.all([z.data() as Promise<Float32Array>, loss.data()]);
     tf.dispose([z, loss]);
@@ -205,11 +310,64 @@ export class Trainer {
     return out;
   }
 
+  /** h and z (L2-normalised) of the display set in one pass, so every point comes from the same weights. */
+  embedDisplayBoth(): Promise<{ h: Float32Array; z: Float32Array }> {
+    return embed(this.encoder, this.data, this.displayIndices);
+  }
+
+  /**
+   * Everything needed to continue this run elsewhere: weights, Adam's moments and step count,
+   * and where the data order stands. Read while no step runs (the worker calls it between steps).
+   */
+  async saveState(): Promise<ModelState> {
+    // Never save weights whose losses are still unread (deferred reads): read them first.
+    if (this.pending.length) throw new Error('Losses are still unread; call flush() first.');
+    const vars = this.encoder.variables;
+    const read = async (t: tf.Tensor): Promise<SavedTensor> => ({ shape: t.shape.slice(), data: Float32Array.from(await t.data() as Float32Array) });
+    const weights = await Promise.all(vars.map(read));
+    let optimizer: ModelState['optimizer'] = null;
+    if (this.optimizer.iterations > 0) {
+      const m = await this.optimizer.moments();
+      const asSaved = (parts: Float32Array[]) => parts.map((data, i): SavedTensor => ({ shape: vars[i].shape.slice(), data }));
+      optimizer = { iterations: m.iterations, firstMoment: asSaved(m.first), secondMoment: asSaved(m.second) };
+    }
+    const s = this.settings;
+    return {
+      arch: { dataset: s.dataset, model: s.model, embeddingDim: s.embeddingDim, seed: s.seed },
+      step: this.step, seen: this.seen, orderEpoch: this.orderEpoch, cursor: this.cursor,
+      weights, optimizer, savedAt: new Date().toISOString(),
+    };
+  }
+
+  /**
+   * Installs a saved run into this freshly built trainer (same architecture settings). Checks
+   * every shape first and returns a message without touching anything when they do not fit.
+   */
+  async restore(state: ModelState): Promise<string | null> {
+    const vars = this.encoder.variables;
+    const mismatch = shapeMismatch(vars.map((v) => v.shape), state);
+    if (mismatch) return mismatch;
+    if (this.step !== 0) return 'A model can only be restored into a fresh run.';
+    tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(state.weights[i].data, state.weights[i].shape))));
+    const o = state.optimizer;
+    // decodeModelFile has checked that each moment has its weight's shape, and the weights fit.
+    if (o) this.optimizer.setMoments({ iterations: o.iterations, first: o.firstMoment.map((t) => t.data), second: o.secondMoment.map((t) => t.data) });
+    this.step = state.step;
+    this.seen = state.seen;
+    this.orderEpoch = state.orderEpoch;
+    this.order = state.step > 0 ? this.orderFor(state.orderEpoch) : new Int32Array(0);
+    this.cursor = Math.min(state.cursor, this.order.length);
+    return null;
+  }
+
   displayLabels(): Int32Array {
     return Int32Array.from(this.displayIndices, (i) => this.data.labels[i]);
   }
 
   dispose(): void {
+    tf.dispose(this.pending.map((p) => p.value));
+    this.pending = [];
+    this.dropCheckpoint();
     this.encoder.dispose();
     this.optimizer.dispose();
   }

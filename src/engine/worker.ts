@@ -6,11 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../core/dataset';
 import { loadMnist } from '../core/mnist';
 import { makeShapes } from '../core/shapes';
+import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
-import { HISTORY_MAX, type BackendInfo, type Command, type EngineEvent, type Snapshot } from '../protocol';
+import { HISTORY_MAX, type BackendInfo, type Command, type EngineEvent, type Snapshot, type TransferFailed } from '../protocol';
 import { deviceLost, selectBackend } from './backend';
 import { LossHistory } from './history';
 import { MetricsRunner } from './metrics';
+import { stockGradients } from '../core/stockGradients';
 import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
 
 const SHAPES_SEED = 20261123;
@@ -36,6 +38,10 @@ let pumping = false;
 /** The last step's batch and views, sent with the next snapshot only (they are large). */
 let last: StepResult | null = null;
 let lastLoss = NaN;
+/** Steps per loss read on GPU backends, where each read waits for the queue to drain (Trainer.readEvery). */
+const GPU_READ_EVERY = 8;
+/** Duration of the last training step, to start reading the batch back one step before a snapshot is due. */
+let lastStepMs = 0;
 let history = new LossHistory(HISTORY_MAX);
 let stepTimes: number[] = [];
 let display: Snapshot['display'] = null;
@@ -48,6 +54,9 @@ let lastSnapshotAt = 0;
 let explainNext = false;
 let previewWanted: Settings | null = null;
 let previewBusy = false;
+
+/** Exports and saves: they read the weights, so they run between two steps (or at once when idle), never during one. */
+const chores: { what: TransferFailed['what']; run: () => Promise<void> }[] = [];
 
 let chain: Promise<void> = Promise.resolve();
 function enqueue(task: () => Promise<void>): void {
@@ -98,12 +107,102 @@ self.onmessage = (e: MessageEvent<Command>) => {
       metrics.setK(cmd.knnK);
       pumpMetrics();
       break;
-    case 'setParams':
+    case 'setParams': {
+      const lossChanged = settings?.loss !== cmd.settings.loss;
       settings = cmd.settings;
       trainer?.update(cmd.settings);
+      // Paused, no step would tell the page: its loss panels follow the switch at once.
+      if (lossChanged && !looping) sendSnapshot(true);
+      break;
+    }
+    case 'exportEmbeddings':
+      chore('embeddings', exportEmbeddings);
+      break;
+    case 'saveModel':
+      chore('model', saveModel);
+      break;
+    case 'loadModel':
+      pendingConfigure++;
+      enqueue(() => loadModel(cmd.state, cmd.settings).finally(() => pendingConfigure--));
+      enqueue(async () => kick());
       break;
   }
 };
+
+function chore(what: TransferFailed['what'], run: () => Promise<void>): void {
+  chores.push({ what, run });
+  // A running loop picks it up after its current step; otherwise it goes on the command chain
+  // (an idle evaluation in progress stops for it: see pumpMetrics).
+  if (!looping) enqueue(async () => { await runChores(); pumpMetrics(); });
+}
+
+async function runChores(): Promise<void> {
+  while (chores.length) {
+    const c = chores.shift()!;
+    try {
+      await c.run();
+    } catch (e) {
+      post({ type: 'transferFailed', what: c.what, message: errorText(e) });
+    }
+  }
+}
+
+async function exportEmbeddings(): Promise<void> {
+  const t = trainer;
+  if (!t) throw new Error('The model is still being built; try again in a moment.');
+  const { h, z } = await t.embedDisplayBoth();
+  const idx = t.displayIndices.slice();
+  const factors = t.data.factors.map((f) => ({ name: f.name, classes: f.classes, values: Int32Array.from(idx, (i) => f.values[i]) }));
+  post({ type: 'embeddings', step: t.step, count: idx.length, indices: idx, z, zDim: t.encoder.zDim, h, hDim: t.encoder.hDim, factors },
+    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer)]);
+}
+
+async function saveModel(): Promise<void> {
+  const t = trainer;
+  if (!t) throw new Error('The model is still being built; try again in a moment.');
+  try {
+    recordLosses(await t.flush());
+  } catch (e) {
+    if (!(e instanceof NonFiniteLossError)) throw e;
+    stopOnNonFinite(e);
+  }
+  const state = await t.saveState();
+  const tensors = [...state.weights, ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : [])];
+  post({ type: 'modelSaved', state }, tensors.map((x) => x.data.buffer));
+}
+
+/**
+ * A saved run replaces the current one only once it is known to fit: it is built and filled
+ * beside the running trainer, which stays untouched (and keeps its place) on any refusal.
+ */
+async function loadModel(state: ModelState, next: Settings): Promise<void> {
+  const refuse = (message: string) => post({ type: 'modelLoaded', ok: false, message });
+  let data: Dataset;
+  try {
+    data = await loadDataset(next.dataset);
+  } catch (e) {
+    refuse(`Not loaded (training is unchanged): the ${next.dataset} dataset could not be loaded (${errorText(e)}).`);
+    return;
+  }
+  let candidate: Trainer | null = null;
+  try {
+    candidate = new Trainer(data, next);
+    const problem = await candidate.restore(state);
+    if (problem) {
+      candidate.dispose();
+      refuse(problem);
+      return;
+    }
+  } catch (e) {
+    candidate?.dispose();
+    refuse(`Not loaded (training is unchanged): ${errorText(e)}`);
+    return;
+  }
+  settings = next;
+  await retire();
+  await adopt(candidate, data);
+  post({ type: 'modelLoaded', ok: true, step: candidate.step, settings: next });
+}
 
 async function loadDataset(id: string): Promise<Dataset> {
   const cached = datasets.get(id);
@@ -113,9 +212,8 @@ async function loadDataset(id: string): Promise<Dataset> {
   return d;
 }
 
-async function configure(next: Settings): Promise<void> {
-  const backendChanged = !backend || !settings || next.backend !== settings.backend;
-  settings = next;
+/** Ends the current run: its evaluation jobs, its trainer and what the page was sent about it. */
+async function retire(): Promise<void> {
   await metrics.stop();
   trainer?.dispose();
   trainer = null;
@@ -124,6 +222,12 @@ async function configure(next: Settings): Promise<void> {
   display = null;
   history = new LossHistory(HISTORY_MAX);
   stepTimes = [];
+}
+
+async function configure(next: Settings): Promise<void> {
+  const backendChanged = !backend || !settings || next.backend !== settings.backend;
+  settings = next;
+  await retire();
   if (backendChanged) {
     backend = await selectBackend(next.backend);
     post(backend);
@@ -137,12 +241,18 @@ async function configure(next: Settings): Promise<void> {
     post({ type: 'error', kind: 'data', message: `Could not load the ${next.dataset} dataset: ${errorText(e)}` });
     return;
   }
-  trainer = new Trainer(data, next);
+  await adopt(new Trainer(data, next), data);
+}
+
+/** Makes `t` the running trainer and tells the page: ready, the display set, a snapshot. */
+async function adopt(t: Trainer, data: Dataset): Promise<void> {
+  trainer = t;
+  trainer.readEvery = stockGradients() ? GPU_READ_EVERY : 1;
   metrics.start(trainer, () => settings!);
   post({
-    type: 'ready', dataset: next.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
+    type: 'ready', dataset: settings!.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
     classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,
-    factors: data.factors.map((f) => ({ name: f.name, classes: f.classes, displayValues: Int32Array.from(trainer!.displayIndices, (i) => f.values[i]) })),
+    factors: data.factors.map((f) => ({ name: f.name, classes: f.classes, displayValues: Int32Array.from(t.displayIndices, (i) => f.values[i]) })),
   });
   await refreshDisplay();
   sendSnapshot(true);
@@ -177,36 +287,53 @@ async function loop(): Promise<void> {
   try {
     while (trainer && pendingConfigure === 0 && (playing || pendingSteps > 0)) {
       const t0 = performance.now();
+      let r: StepResult;
       try {
         const explain = explainNext;
         explainNext = false;
-        last = await trainer.trainStep(explain);
-        if (last.explain) postExplain(last, trainer.step);
-        lastLoss = last.loss;
+        // On a GPU the batch is read back only when a snapshot will carry it (a read stalls the queue).
+        const readBatch = trainer.readEvery === 1 || t0 - lastSnapshotAt >= SNAPSHOT_MS - lastStepMs;
+        r = await trainer.trainStep(explain, readBatch);
+        // The last step asked for (Step, or Pause pressed): read its loss before any snapshot shows it.
+        if (!playing && pendingSteps <= 1) r.losses.push(...(await trainer.flush()));
+        if (r.batch) last = r;
+        if (r.explain) postExplain(r, trainer.step);
+        recordLosses(r.losses);
       } catch (e) {
         if (!(e instanceof NonFiniteLossError)) throw e;
-        playing = false;
-        pendingSteps = 0;
-        post({ type: 'error', kind: 'nan', message: nanMessage(e.message) });
+        stopOnNonFinite(e);
         break;
       }
       if (pendingSteps > 0) pendingSteps--;
       const t1 = performance.now();
+      lastStepMs = t1 - t0;
       stepTimes.push(t1);
       while (stepTimes.length > 2 && t1 - stepTimes[0] > 2000) stepTimes.shift();
-      history.push(trainer.step, lastLoss);
-      metrics.noteStep(t1 - t0, last?.batch.labels ?? null, last?.batch.n ?? 0);
+      metrics.noteStep(t1 - t0, r.labels, r.n);
       // Re-embed the display set often, but spend at most ~1/6 of the time on it.
       if (t1 - lastDisplayAt > Math.max(200, 5 * displayCostMs)) await refreshDisplay();
       if (performance.now() - lastSnapshotAt >= SNAPSHOT_MS) sendSnapshot(false);
       await metrics.afterStep();
+      if (chores.length) await runChores();
       // Yield to the event loop so commands arrive between steps.
       await new Promise((r) => setTimeout(r, 0));
       await pace(t0);
     }
+    // Deferred losses of the last steps: read now, so a pause shows the true last loss (and a
+    // bad one rolls back before anything looks at the weights).
+    if (trainer) {
+      try {
+        recordLosses(await trainer.flush());
+      } catch (e) {
+        if (!(e instanceof NonFiniteLossError)) throw e;
+        stopOnNonFinite(e);
+      }
+    }
   } finally {
     looping = false;
   }
+  // Asked for during the last step: nothing else would pick them up.
+  if (chores.length) await runChores();
   if (trainer) {
     await refreshDisplay();
     sendSnapshot(true);
@@ -218,7 +345,7 @@ async function loop(): Promise<void> {
 function pumpMetrics(): void {
   if (pumping || looping || !trainer) return;
   pumping = true;
-  enqueue(() => metrics.drainIdle(() => looping || playing || pendingSteps > 0 || pendingConfigure > 0).finally(() => { pumping = false; }));
+  enqueue(() => metrics.drainIdle(() => looping || playing || pendingSteps > 0 || pendingConfigure > 0 || chores.length > 0).finally(() => { pumping = false; }));
 }
 
 /** The speed setting: waits out the rest of 1/speed seconds after a step began, in short
@@ -235,11 +362,12 @@ async function pace(stepStart: number): Promise<void> {
 /** Slow motion: the step's batch before and after its update (copies: the snapshot transfers the batch). */
 function postExplain(r: StepResult, step: number): void {
   if (!r.explain || !settings) return;
-  const n = r.batch.n;
-  const before = r.batch.embeddings.slice();
+  const batch = r.batch!; // explain steps always read their batch
+  const n = batch.n;
+  const before = batch.embeddings.slice();
   post({
-    type: 'explain', step, n, dim: before.length / (2 * n), temperature: settings.temperature,
-    before, after: r.explain.after, labels: r.batch.labels.slice(), lossBefore: r.loss, lossAfter: r.explain.lossAfter,
+    type: 'explain', step, n, dim: before.length / (2 * n), temperature: settings.temperature, lossId: settings.loss,
+    before, after: r.explain.after, labels: batch.labels.slice(), lossBefore: r.loss, lossAfter: r.explain.lossAfter,
   }, [before.buffer, r.explain.after.buffer]);
 }
 
@@ -296,6 +424,7 @@ function sendSnapshot(final: boolean): void {
     stepsPerSecond: final && !playing ? 0 : stepsPerSecond(),
     numTensors: tf.memory().numTensors,
     temperature: settings.temperature,
+    lossId: settings.loss,
     dim: trainer.encoder.zDim,
     // Sent once per refresh, like the batch: the page keeps the last one (no copy per snapshot,
     // and no re-projection of an unchanged display set on the page).
@@ -308,7 +437,7 @@ function sendSnapshot(final: boolean): void {
   const transfer: Transferable[] = [snap.lossHistory.buffer, snap.lossSteps.buffer];
   if (snap.display) transfer.push(snap.display.embeddings.buffer);
   displayFresh = false;
-  if (last) {
+  if (last?.batch) {
     transfer.push(last.batch.embeddings.buffer);
     if (last.batchViews) transfer.push(last.batchViews.pixels.buffer);
     last = null;
@@ -316,13 +445,24 @@ function sendSnapshot(final: boolean): void {
   post(snap, transfer);
 }
 
-function nanMessage(value: string): string {
+function recordLosses(losses: { step: number; loss: number }[]): void {
+  for (const l of losses) history.push(l.step, l.loss);
+  if (losses.length) lastLoss = losses[losses.length - 1].loss;
+}
+
+function stopOnNonFinite(e: NonFiniteLossError): void {
+  playing = false;
+  pendingSteps = 0;
+  post({ type: 'error', kind: 'nan', message: nanMessage(e.value, e.step) });
+}
+
+function nanMessage(value: string, step: number): string {
   const s = settings!;
   const causes: string[] = [];
   if (s.learningRate > 0.01) causes.push(`the learning rate (${s.learningRate}) is probably too high`);
   if (s.temperature < 0.05) causes.push(`the temperature (${s.temperature}) is very low`);
   if (causes.length === 0) causes.push('the learning rate may be too high or the temperature too low');
-  return `The loss became ${value} at step ${trainer?.step ?? 0}: ${causes.join(' and ')}. Training paused; the weights are those of the last good step. Lower the learning rate or raise the temperature, then press Play.`;
+  return `The loss became ${value}: ${causes.join(' and ')}. Training paused at step ${step}, with the weights of that last good step. Lower the learning rate or raise the temperature, then press Play.`;
 }
 
 function errorText(e: unknown): string {

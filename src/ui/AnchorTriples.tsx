@@ -4,6 +4,7 @@
 // loss pushes it away although it is the same kind of thing.
 
 import type { Snapshot } from '../protocol';
+import { hasNegatives } from './lossNames';
 import { setPlayground } from './playgroundStore';
 import type { BatchAnalysis } from './useAnchorAnalysis';
 import { viewSlot, ViewImage } from './ViewImage';
@@ -24,6 +25,8 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
   const who = (row: number) => `view ${row < n ? 1 : 2} of image ${(row % n) + 1}`;
   const step = (d: number) => setPlayground({ anchor: (an.anchor + d + 2 * n) % (2 * n) });
   const maxP = Math.max(an.pPos, ...an.negatives.map((g) => g.p));
+  // Alignment only: no softmax, so no weights; the term is the squared distance 2 - 2 s+.
+  const pushes = hasNegatives(snapshot.lossId);
   return (
     <section className="panel tp" aria-label="Anchor, positive and hardest negatives" data-testid="triples">
       <div className="tp-head">
@@ -45,18 +48,28 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
             <figcaption>
               <b>Positive</b>
               <span>s = <span data-testid="positive-sim">{an.posSim.toFixed(2)}</span></span>
-              <span>p<sub>+</sub> = <span data-testid="p-positive">{fmtP(an.pPos)}</span></span>
-              <Bar share={an.pPos / maxP} kind="pull" />
+              {pushes && <span>p<sub>+</sub> = <span data-testid="p-positive">{fmtP(an.pPos)}</span></span>}
+              {pushes && <Bar share={an.pPos / maxP} kind="pull" />}
             </figcaption>
           </figure>
-          <div className="tp-loss" title="This anchor's loss term, -log p+: zero when all the weight is on the positive.">
-            <span className="muted">loss term</span>
-            <strong data-testid="anchor-loss">{an.loss.toFixed(3)}</strong>
-            <span className="muted">= −log p<sub>+</sub></span>
-          </div>
+          {pushes ? (
+            <div className="tp-loss" title="This anchor's loss term, -log p+: zero when all the weight is on the positive.">
+              <span className="muted">loss term</span>
+              <strong data-testid="anchor-loss">{an.loss.toFixed(3)}</strong>
+              <span className="muted">= −log p<sub>+</sub></span>
+            </div>
+          ) : (
+            <div className="tp-loss" title="This anchor's alignment term, the squared distance to its positive: zero when the two views coincide.">
+              <span className="muted">loss term</span>
+              <strong data-testid="anchor-loss">{(2 - 2 * an.posSim).toFixed(3)}</strong>
+              <span className="muted">= 2 − 2s</span>
+            </div>
+          )}
         </div>
         <div className="tp-negblock">
-          <h3 className="tp-sub">{HARDEST} hardest of {an.negatives.length} negatives <span className="muted">(most similar first)</span></h3>
+          <h3 className="tp-sub">{pushes
+            ? <>{HARDEST} hardest of {an.negatives.length} negatives <span className="muted">(most similar first)</span></>
+            : <>{HARDEST} most similar of {an.negatives.length} other views <span className="muted">(not negatives: this loss ignores them)</span></>}</h3>
           <ol className="tp-negs">
             {an.negatives.slice(0, HARDEST).map((g) => (
               <li key={g.index} className={g.falseNegative ? 'tp-card tp-false' : 'tp-card'} data-testid="triple-negative">
@@ -64,9 +77,9 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
                   <ViewImage views={views} slot={viewSlot(g.index, n, views)} label={`Negative: ${who(g.index)}, ${name(g.index)}`} />
                 </button>
                 <span className="tp-num">s = {g.sim.toFixed(2)}</span>
-                <span className="tp-num">p = {fmtP(g.p)}</span>
-                <Bar share={g.p / maxP} kind="push" />
-                {g.falseNegative && <span className="tp-badge" title="Same class as the anchor: without labels the loss cannot know, and pushes it away.">false negative</span>}
+                {pushes && <span className="tp-num">p = {fmtP(g.p)}</span>}
+                {pushes && <Bar share={g.p / maxP} kind="push" />}
+                {pushes && g.falseNegative && <span className="tp-badge" title="Same class as the anchor: without labels the loss cannot know, and pushes it away.">false negative</span>}
               </li>
             ))}
           </ol>

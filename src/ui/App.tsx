@@ -1,9 +1,9 @@
 // The page: settings (mirrored in the URL hash) flow down to the controls and to the engine;
 // snapshots flow back up from the worker to the views. No training logic here.
 
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { defaultAugments } from '../core/augmentations';
-import { parseSettings, RESET_KEYS, serializeSettings, type Settings } from '../core/settings';
+import { parseSettings, RESET_KEYS, serializeSettings, type Settings, withPreset } from '../core/settings';
 import { Controls } from './Controls';
 import { LossChart } from './LossChart';
 import { Measurements } from './Measurements';
@@ -18,7 +18,18 @@ import { RunControls, ShowControlsButton } from './RunControls';
 import { SimilarityMatrix } from './SimilarityMatrix';
 import { SlowMotion } from './SlowMotion';
 import { SpeedChart } from './SpeedChart';
+import { ExportPanel } from './ExportPanel';
 import type { Explain } from '../protocol';
+import { LESSON, type LessonStep } from '../core/lesson';
+import { applyPatch, type PresetId } from '../core/presets';
+import { ClassroomBar } from './ClassroomBar';
+import { LessonPanel } from './LessonPanel';
+import { PresetNote } from './PresetPicker';
+import { useClassroomKeys } from './useClassroomKeys';
+import { HIDDEN_TAB_NOTICE, useHiddenTabPause } from './useHiddenTabPause';
+
+// The first screen does not need it.
+const AboutMath = lazy(() => import('./AboutMath'));
 
 export function App() {
   const initial = useMemo(() => parseSettings(location.search, location.hash), []);
@@ -42,7 +53,8 @@ export function App() {
 
   const change = useCallback((next: Settings) => {
     const prev = settingsRef.current;
-    if (next.dataset !== prev.dataset) next = { ...next, augments: defaultAugments(next.dataset) };
+    // Another dataset leaves the preset's experiment (its explanation would no longer fit).
+    if (next.dataset !== prev.dataset) next = { ...next, augments: defaultAugments(next.dataset), preset: '' };
     settingsRef.current = next;
     setSettings(next);
     const needsReset = RESET_KEYS.some((k) => next[k] !== prev[k]);
@@ -71,6 +83,53 @@ export function App() {
   }, [send, engine.explain]);
 
   const reset = useCallback(() => { setWantPlay(false); send({ type: 'pause' }); send({ type: 'reset' }); }, [send]);
+  // A loaded model arrives with the engine already rebuilt for it: the page only takes on its settings.
+  const adoptLoaded = useCallback((next: Settings) => { settingsRef.current = next; setSettings(next); }, []);
+
+  // Classroom: presets and lesson steps set up experiments from fresh weights, so every class
+  // sees the same thing; presentation mode is a setting, so a projector link keeps it.
+  const restartWith = useCallback((next: Settings) => {
+    settingsRef.current = next;
+    setSettings(next);
+    send({ type: 'configure', settings: next, assetBase: document.baseURI });
+  }, [send]);
+  const choosePreset = useCallback((id: PresetId | '') => {
+    if (id) restartWith(withPreset(id, settingsRef.current));
+    else change({ ...settingsRef.current, preset: '' });
+  }, [restartWith, change]);
+  const play = useCallback(() => { setWantPlay(true); send({ type: 'play' }); }, [send]);
+  const pause = useCallback(() => { setWantPlay(false); send({ type: 'pause' }); }, [send]);
+  const enterLessonStep = useCallback((st: LessonStep) => {
+    const cur = settingsRef.current;
+    let next = st.preset ? withPreset(st.preset, cur) : cur;
+    if (st.settings) next = applyPatch(next, st.settings);
+    // Walking back and forth between steps of one experiment must not restart it.
+    if (serializeSettings(next) !== serializeSettings(cur)) {
+      const fresh = st.restart || next.preset !== cur.preset || RESET_KEYS.some((k) => next[k] !== cur[k]);
+      if (fresh) restartWith(next);
+      else change(next);
+    }
+    if (st.run === 'play') play();
+    else if (st.run === 'pause') pause();
+    else if (st.run === 'step') { pause(); send({ type: 'step', n: 1 }); }
+  }, [restartWith, change, play, pause, send]);
+  const [lessonOpen, setLessonOpen] = useState(false);
+  const [lessonIndex, setLessonIndex] = useState(0);
+  const goLesson = useCallback((i: number) => setLessonIndex(Math.max(0, Math.min(LESSON.length - 1, i))), []);
+  const moveLesson = useCallback((d: number) => setLessonIndex((i) => Math.max(0, Math.min(LESSON.length - 1, i + d))), []);
+  const [aboutOpen, setAboutOpen] = useState(false);
+  const presenting = settings.presentation === 'on';
+  const togglePresentation = useCallback(() => {
+    const cur = settingsRef.current;
+    change({ ...cur, presentation: cur.presentation === 'on' ? 'off' : 'on' });
+  }, [change]);
+  // Type sizes are in rem, so presentation mode scales the root font.
+  useEffect(() => { document.documentElement.classList.toggle('presenting', presenting); }, [presenting]);
+  useClassroomKeys({ lessonOpen, presenting, next: () => moveLesson(1), previous: () => moveLesson(-1), togglePresentation });
+  useHiddenTabPause({
+    playing: playing || wantPlay, step: engine.snapshot?.step ?? 0, pause, play,
+    notify: (m) => setNotices((ns) => [...ns.filter((x) => !x.startsWith(HIDDEN_TAB_NOTICE)), m]),
+  });
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -89,11 +148,14 @@ export function App() {
   const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
 
   return (
-    <div className="app">
+    <div className={`app${presenting ? ' presenting' : ''}${lessonOpen ? ' with-lesson' : ''}`}>
       <header>
         <h1>Contrastive Playground</h1>
         <p className="tagline">A small encoder learns, without labels, that two views of one image belong together.</p>
+        <ClassroomBar preset={settings.preset} onPreset={choosePreset} lessonOpen={lessonOpen} onLesson={() => setLessonOpen((o) => !o)}
+          presenting={presenting} onPresent={togglePresentation} onAbout={() => setAboutOpen(true)} />
       </header>
+      <PresetNote id={settings.preset} />
       <Notices
         items={[...notices, ...backendNotices, ...errorNotices]}
         onDismiss={(i) => {
@@ -107,6 +169,7 @@ export function App() {
           <div className="col-controls">
             <Controls settings={settings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
             <RunControls settings={settings} onChange={change} onExplain={explainStep} />
+            <ExportPanel settings={settings} engine={engine} send={send} onLoaded={adoptLoaded} />
             <AugmentPanel settings={settings} onChange={change} preview={engine.preview ?? null} send={send} engineKey={engine.ready} />
           </div>
         )}
@@ -114,7 +177,7 @@ export function App() {
         <div className="side">
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
           <AnchorTemperature snapshot={snap} temperature={settings.temperature} />
-          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={Math.log(2 * settings.batchSize - 1)} />
+          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={Math.log(2 * settings.batchSize - 1)} loss={settings.loss} />
           <SpeedChart snapshot={snap} />
         </div>
       </main>
@@ -131,6 +194,12 @@ export function App() {
         <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
         <ViewPairs views={snap?.batchViews ?? null} />
       </section>
+      {lessonOpen && <LessonPanel index={lessonIndex} onIndex={goLesson} onEnter={enterLessonStep} onClose={() => setLessonOpen(false)} />}
+      {aboutOpen && (
+        <Suspense fallback={null}>
+          <AboutMath snapshot={snap} temperature={settings.temperature} loss={settings.loss} onClose={() => setAboutOpen(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

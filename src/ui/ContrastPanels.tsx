@@ -28,7 +28,7 @@ export function ContrastPanels(props: Props & { classNames: string[] }) {
   return (
     <>
       <AnchorTriples snapshot={props.snapshot} a={a} classNames={props.classNames} />
-      <LossFormula a={a} />
+      <LossFormula a={a} loss={props.snapshot.lossId} />
     </>
   );
 }
@@ -36,5 +36,5 @@ export function ContrastPanels(props: Props & { classNames: string[] }) {
 export function AnchorTemperature(props: Props) {
   const a = useAnchor(props);
   if (!props.snapshot || !a) return null;
-  return <TemperaturePanel a={a} temperature={props.temperature} trainedAt={props.snapshot.temperature} />;
+  return <TemperaturePanel a={a} temperature={props.temperature} trainedAt={props.snapshot.temperature} loss={props.snapshot.lossId} />;
 }

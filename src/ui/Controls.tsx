@@ -4,6 +4,7 @@
 import { fromLogPosition, LOG_STEPS, toLogPosition } from '../core/logScale';
 import type { Settings } from '../core/settings';
 import { BACKENDS, DATASETS, EMBEDDING_DIMS, LOSSES, numberRange } from '../core/settings';
+import { LOSS_NAMES } from './lossNames';
 
 interface Props {
   settings: Settings;
@@ -14,7 +15,6 @@ interface Props {
   onReset: () => void;
 }
 
-const LOSS_NAMES: Record<string, string> = { ntxent: 'NT-Xent (SimCLR)', supcon: 'SupCon (labels)' };
 const DATASET_NAMES: Record<string, string> = { mnist: 'MNIST digits', shapes: 'Shapes (colour)' };
 const BACKEND_NAMES: Record<string, string> = { auto: 'Auto (fastest)', webgpu: 'WebGPU', wasm: 'WebAssembly', webgl: 'WebGL', cpu: 'CPU (slow)' };
 
@@ -40,7 +40,7 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
           onChange={(e) => set('batchSize', Number(e.target.value))} />
       </label>
 
-      <LogSlider name="Learning rate" settingKey="learningRate" settings={settings} onChange={onChange}
+      <LogSlider name="Learning rate" settingKey="learningRate" settings={settings} onChange={onChange} secondary
         help="Adam's step size: too high and the loss turns to NaN." />
 
       <label className="field" title="The images the encoder learns from (changing it restarts training).">
@@ -50,21 +50,21 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
         </select>
       </label>
 
-      <label className="field" title="Size of the embedding z; 2 and 3 are geometry lessons that cost accuracy.">
+      <label className="field secondary" title="Size of the embedding z; 2 and 3 are geometry lessons that cost accuracy.">
         <span>Embedding dimension</span>
         <select aria-label="Embedding dimension" value={settings.embeddingDim} onChange={(e) => set('embeddingDim', Number(e.target.value))}>
           {EMBEDDING_DIMS.map((d) => <option key={d} value={d}>{d}</option>)}
         </select>
       </label>
 
-      <label className="field" title="NT-Xent treats only the other view as positive; SupCon also every image of the same class.">
+      <label className="field" title="NT-Xent treats only the other view as positive; SupCon also every image of the same class; alignment only pulls pairs together with no negatives, and collapses.">
         <span>Loss</span>
         <select aria-label="Loss" value={settings.loss} onChange={(e) => set('loss', e.target.value as Settings['loss'])}>
           {LOSSES.map((l) => <option key={l} value={l}>{LOSS_NAMES[l]}</option>)}
         </select>
       </label>
 
-      <label className="field" title="Where the training runs: Auto picks the fastest this machine has.">
+      <label className="field secondary" title="Where the training runs: Auto picks the fastest this machine has.">
         <span>Backend</span>
         <select aria-label="Backend" value={settings.backend} onChange={(e) => set('backend', e.target.value as Settings['backend'])}>
           {BACKENDS.map((b) => <option key={b} value={b}>{BACKEND_NAMES[b]}</option>)}
@@ -74,14 +74,14 @@ export function Controls({ settings, playing, onChange, onPlay, onStep, onReset 
   );
 }
 
-/** A slider on a log scale over a numeric setting's declared range. */
-function LogSlider({ name, settingKey, settings, onChange, help }: {
-  name: string; settingKey: 'temperature' | 'learningRate'; settings: Settings; onChange: (s: Settings) => void; help: string;
+/** A slider on a log scale over a numeric setting's declared range. `secondary`: hidden in presentation mode. */
+function LogSlider({ name, settingKey, settings, onChange, help, secondary }: {
+  name: string; settingKey: 'temperature' | 'learningRate'; settings: Settings; onChange: (s: Settings) => void; help: string; secondary?: boolean;
 }) {
   const { min, max } = numberRange(settingKey);
   const value = settings[settingKey];
   return (
-    <label className="field" title={help}>
+    <label className={secondary ? 'field secondary' : 'field'} title={help}>
       <span>{name} <output>{value}</output></span>
       <input type="range" aria-label={name} min={0} max={LOG_STEPS} step={1}
         value={toLogPosition(value, min, max)} aria-valuetext={String(value)}

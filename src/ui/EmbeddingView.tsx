@@ -5,12 +5,14 @@
 // Points glide between snapshots; everything is drawn on one canvas by requestAnimationFrame.
 
 import { useEffect, useRef, useState } from 'react';
-import { partnerOf } from '../core/contrastMath';
+import { alignmentForces, partnerOf } from '../core/contrastMath';
 import { circleAffine, lerpAffine, pcaAffine, projectPoints, projectVector, sphereAffine, viewModeFor, type Affine } from '../core/viewProjection';
 import type { Projection } from '../core/pca';
 import type { Ready, Snapshot } from '../protocol';
 import { arrow, beginFrame, drawCircle, drawSphere, dot, FORCE, INK, line, PULL, PUSH, ring, type Frame } from './embeddingDraw';
-import { factorColours } from './factorColours';
+import { registerEmbeddingCanvas } from './embeddingPicture';
+import { colouring } from './factorColours';
+import { hasNegatives } from './lossNames';
 import { setPlayground, usePlayground } from './playgroundStore';
 import { allForces, anchorAnalysis, type BatchAnalysis } from './useAnchorAnalysis';
 import { useUmap } from './useUmap';
@@ -25,6 +27,9 @@ interface Props {
 }
 
 const GLIDE_MS = 300;
+/** The shown points are unit vectors: a PCA cloud narrower than this is drawn small, so a
+ *  collapse (alignment without negatives) is seen shrinking instead of being zoomed back up. */
+const MIN_PCA_RADIUS = 0.15;
 /** Push arrows drawn for the anchor: the heaviest ones (the rest would be sub-pixel clutter). */
 const MAX_PUSH_ARROWS = 12;
 
@@ -35,9 +40,9 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
   const display = snapshot?.display ?? null;
   const batch = snapshot?.batch ?? null;
   const mode = viewModeFor(dim);
-  const factor = factors && factors.length > 1 ? factors[Math.min(colourBy, factors.length - 1)] : null;
-  const legend = factor ? factor.classes : classNames;
-  const colourOf = factorColours(factor?.classes, factor?.name);
+  const { factor, legend, colourOf } = colouring(factors, classNames, colourBy);
+  // Without negatives (alignment only) there is no push to draw.
+  const pushes = hasNegatives(snapshot?.lossId ?? 'ntxent');
   const analysis = anchorAnalysis(batch, dim, temperature, anchor);
   const [projection, setProjection] = useState<'pca' | 'umap'>('pca');
   const umapOn = mode === 'pca' && projection === 'umap';
@@ -64,7 +69,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     L.from = L.shown && L.shown.length === to.length ? L.shown.slice() : to;
     L.to = to;
     if (mode === 'pca') {
-      const { affine, projection } = pcaAffine(to, n, dim, L.pca);
+      const { affine, projection } = pcaAffine(to, n, dim, L.pca, MIN_PCA_RADIUS);
       L.pca = projection;
       L.affFrom = L.shownAff && L.shownAff.mode === 'pca' && L.shownAff.rows[0].length === dim ? L.shownAff : affine;
       L.affTo = affine;
@@ -115,7 +120,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     if (batch && batch.embeddings.length === 2 * batch.n * dim) {
       const bf = snapshot?.batchFactors;
       const bValues = factor && bf && bf[Math.min(colourBy, bf.length - 1)]?.length === 2 * batch.n ? bf[Math.min(colourBy, bf.length - 1)] : batch.labels;
-      drawBatch(f, aff, batch, dim, bValues, colourOf, analysis, showAllForces ? allForces(batch, dim, temperature) : null, size, mode, hover?.row ?? -1);
+      const forces = !showAllForces ? null : pushes ? allForces(batch, dim, temperature) : alignmentForces({ z: batch.embeddings, n: batch.n, dim });
+      drawBatch(f, aff, batch, dim, bValues, colourOf, analysis, forces, size, mode, hover?.row ?? -1, pushes);
       L.batchXY = projectPoints(aff, batch.embeddings, 2 * batch.n, dim);
     } else {
       L.batchXY = null;
@@ -157,6 +163,11 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     L.raf = requestAnimationFrame(() => L.draw());
     return () => cancelAnimationFrame(L.raf);
   });
+
+  useEffect(() => {
+    registerEmbeddingCanvas(canvasRef.current);
+    return () => registerEmbeddingCanvas(null);
+  }, []);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -220,7 +231,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
   };
 
   const rowsN = batch?.n ?? 0;
-  const hoverText = hover && batch && analysis ? describeRow(hover.row, batch, analysis, classNames) : '';
+  const hoverText = hover && batch && analysis ? describeRow(hover.row, batch, analysis, classNames, pushes) : '';
   return (
     <figure className="panel scatter embedding-view">
       <div className="ev-canvas-wrap">
@@ -269,17 +280,19 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
             </button>
           )}
           {!umapXY && (<>
-          <label className="ev-check" title="Draw the force of the whole batch loss on every batch point, not just the anchor's own term.">
+          <label className="ev-check" title={pushes ? "Draw the force of the whole batch loss on every batch point, not just the anchor's own term." : 'Draw the pull of the alignment loss on every batch point (there is no push: this loss has no negatives).'}>
             <input type="checkbox" aria-label="Show all forces" checked={showAllForces} onChange={(e) => setPlayground({ showAllForces: e.target.checked })} />
             Show all forces
           </label>
           <span className="ev-key" aria-hidden="true">
             <span><i className="ev-key-anchor" /> anchor</span>
             <span><i className="ev-key-pos" /> positive</span>
-            <span><i className="ev-key-neg" /> negative</span>
+            {pushes && <span><i className="ev-key-neg" /> negative</span>}
             <span><b className="ev-arrow ev-arrow-pull">→</b> pull</span>
-            <span><b className="ev-arrow ev-arrow-push">→</b> push</span>
-            <span><b className="ev-arrow ev-arrow-net">→</b> net force</span>
+            {pushes ? <>
+              <span><b className="ev-arrow ev-arrow-push">→</b> push</span>
+              <span><b className="ev-arrow ev-arrow-net">→</b> net force</span>
+            </> : <span>no push: this loss has no negatives</span>}
           </span>
           </>)}
         </div>
@@ -303,28 +316,30 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
 
 function drawBatch(
   f: Frame, aff: Affine, batch: NonNullable<Snapshot['batch']>, dim: number, values: Int32Array, colourOf: (k: number) => string,
-  a: BatchAnalysis | null, forces: Float64Array | null, size: number, mode: string, hoverRow: number,
+  a: BatchAnalysis | null, forces: Float64Array | null, size: number, mode: string, hoverRow: number, pushes: boolean,
 ): void {
   const m = 2 * batch.n;
   const xy = projectPoints(aff, batch.embeddings, m, dim);
   const X = (i: number) => clampUnit(xy[3 * i]), Y = (i: number) => clampUnit(xy[3 * i + 1]);
   const behind = (i: number) => mode === 'sphere' && xy[3 * i + 2] < 0;
   const an = a?.analysis;
-  const maxP = an ? Math.max(1e-12, ...an.negatives.map((g) => g.p)) : 1;
+  // Without negatives (alignment only) nothing pushes: no springs, weights or push arrows.
+  const negatives = an && pushes ? an.negatives : [];
+  const maxP = Math.max(1e-12, ...negatives.map((g) => g.p));
   const pOf = new Float64Array(m);
-  if (an) for (const g of an.negatives) pOf[g.index] = g.p;
+  for (const g of negatives) pOf[g.index] = g.p;
 
   // Faint springs from the anchor to its positive and its heaviest negatives.
   if (an) {
     line(f, X(an.anchor), Y(an.anchor), X(an.positive), Y(an.positive), PULL, 2, 0.55);
-    for (const g of an.negatives.slice().sort((p, q) => q.p - p.p).slice(0, MAX_PUSH_ARROWS)) {
+    for (const g of negatives.slice().sort((p, q) => q.p - p.p).slice(0, MAX_PUSH_ARROWS)) {
       line(f, X(an.anchor), Y(an.anchor), X(g.index), Y(g.index), PUSH, 1, 0.12 + 0.45 * (g.p / maxP));
     }
   }
   for (let i = 0; i < m; i++) {
     const back = behind(i);
     dot(f, X(i), Y(i), size * 1.25, colourOf(values[i]), back ? 0.35 : 1);
-    const isNeg = an && i !== an.anchor && i !== an.positive;
+    const isNeg = pushes && an && i !== an.anchor && i !== an.positive;
     const w = isNeg ? pOf[i] / maxP : 0;
     ring(f, X(i), Y(i), size * 1.25 + 1.5, isNeg && w > 0.05 ? PUSH : INK, isNeg && w > 0.05 ? 1 + 2.5 * w : 1.2, back ? 0.3 : 0.85, back);
   }
@@ -340,14 +355,16 @@ function drawBatch(
     for (let i = 0; i < m; i++) arrow(f, X(i), Y(i), vecs[i][0] * k, vecs[i][1] * k, FORCE, 1.5, behind(i) ? 0.3 : 0.85);
   }
   if (an) {
+    // Alignment's pull is 2 (I - z z^T) z+: the same direction as NT-Xent's, only its size differs,
+    // and arrows are scaled to the largest anyway.
     const pull = projectVector(aff, an.pull);
-    const pushes = an.negatives.slice().sort((p, q) => q.p - p.p).slice(0, MAX_PUSH_ARROWS).map((g) => projectVector(aff, g.push));
-    const net = projectVector(aff, an.forceTangent);
-    const max = Math.max(1e-12, Math.hypot(...pull), Math.hypot(...net), ...pushes.map((v) => Math.hypot(...v)));
+    const pushArrows = negatives.slice().sort((p, q) => q.p - p.p).slice(0, MAX_PUSH_ARROWS).map((g) => projectVector(aff, g.push));
+    const net = pushes ? projectVector(aff, an.forceTangent) : pull;
+    const max = Math.max(1e-12, Math.hypot(...pull), Math.hypot(...net), ...pushArrows.map((v) => Math.hypot(...v)));
     const k = (f.r * 0.32) / max;
-    for (const v of pushes) arrow(f, X(an.anchor), Y(an.anchor), v[0] * k, v[1] * k, PUSH, 2, 0.9);
+    for (const v of pushArrows) arrow(f, X(an.anchor), Y(an.anchor), v[0] * k, v[1] * k, PUSH, 2, 0.9);
     arrow(f, X(an.anchor), Y(an.anchor), pull[0] * k, pull[1] * k, PULL, 3.5);
-    arrow(f, X(an.anchor), Y(an.anchor), net[0] * k, net[1] * k, INK, 2.5, 0.9);
+    if (pushes) arrow(f, X(an.anchor), Y(an.anchor), net[0] * k, net[1] * k, INK, 2.5, 0.9);
     ring(f, X(an.positive), Y(an.positive), size * 1.25 + 4, PULL, 3);
     ring(f, X(an.anchor), Y(an.anchor), size * 1.25 + 5, '#fff', 5);
     ring(f, X(an.anchor), Y(an.anchor), size * 1.25 + 5, INK, 3);
@@ -355,12 +372,13 @@ function drawBatch(
   if (hoverRow >= 0 && hoverRow < m) ring(f, X(hoverRow), Y(hoverRow), size * 1.25 + 8, INK, 1.5, 0.7);
 }
 
-function describeRow(row: number, batch: NonNullable<Snapshot['batch']>, a: BatchAnalysis, classNames: string[]): string {
+function describeRow(row: number, batch: NonNullable<Snapshot['batch']>, a: BatchAnalysis, classNames: string[], pushes: boolean): string {
   const n = batch.n;
   const an = a.analysis;
   const what = `view ${row < n ? 1 : 2} of image ${row % n + 1}, ${classNames[batch.labels[row]] ?? batch.labels[row]}`;
   if (row === an.anchor) return `${what}: the anchor`;
-  if (row === partnerOf(an.anchor, n)) return `${what}: the positive, s = ${an.posSim.toFixed(2)}, p+ = ${an.pPos.toFixed(3)}`;
+  if (row === partnerOf(an.anchor, n)) return pushes ? `${what}: the positive, s = ${an.posSim.toFixed(2)}, p+ = ${an.pPos.toFixed(3)}` : `${what}: the positive, s = ${an.posSim.toFixed(2)}`;
+  if (!pushes) return `${what}: another image; nothing pushes it away under this loss (click to make it the anchor)`;
   const g = an.negatives.find((x) => x.index === row);
   return g ? `${what}: negative, s = ${g.sim.toFixed(2)}, p = ${g.p.toFixed(3)} (click to make it the anchor)` : what;
 }

@@ -4,10 +4,13 @@
 // holds e^100 (tau = 0.01) comfortably; they are shown as mantissa x 10^k when large.
 
 import type { ReactNode } from 'react';
+import type { LossId } from '../core/settings';
+import { NO_NEGATIVES_NOTE } from './lossNames';
 import type { BatchAnalysis } from './useAnchorAnalysis';
 
-export function LossFormula({ a }: { a: BatchAnalysis }) {
+export function LossFormula({ a, loss = 'ntxent' }: { a: BatchAnalysis; loss?: LossId }) {
   const an = a.analysis;
+  if (loss === 'align') return <AlignmentFormula posSim={an.posSim} />;
   const tau = an.tau;
   // Both in units of e^{lse}, then scaled back, so nothing overflows even in extreme cases.
   const logPull = an.posSim / tau;
@@ -55,6 +58,32 @@ export function LossFormula({ a }: { a: BatchAnalysis }) {
       <p className="muted lf-note">
         <span className="lf-pull">Numerator: the pull</span> toward the positive. <span className="lf-push">Sum over negatives: the push.</span>{' '}
         Gradient: the positive pulls with (1 − p<sub>+</sub>)/τ = {((1 - an.pPos) / tau).toFixed(2)}, exactly the total push Σ p<sub>j</sub>/τ of the negatives.
+      </p>
+    </section>
+  );
+}
+
+/** Alignment only: the anchor's term is the squared distance to its positive, 2 - 2 s+ on the
+ *  unit sphere; no denominator, so no negatives. */
+function AlignmentFormula({ posSim }: { posSim: number }) {
+  return (
+    <section className="panel lformula" aria-label="The anchor's loss term">
+      <h2>The anchor's loss term</h2>
+      <math display="block" className="lf-math">
+        <mrow>
+          <msub><mi>ℓ</mi><mi>i</mi></msub><mo>=</mo>
+          <msup><mrow><mo>‖</mo><msub><mi>z</mi><mi>i</mi></msub><mo>−</mo><msub><mi>z</mi><mrow><mi>i</mi><mo>+</mo></mrow></msub><mo>‖</mo></mrow><mn>2</mn></msup>
+          <mo>=</mo><mn>2</mn><mo>−</mo><mn>2</mn><msub><mi>s</mi><mrow><mi>i</mi><mo>+</mo></mrow></msub>
+        </mrow>
+      </math>
+      <math display="block" className="lf-math" data-testid="loss-formula-numbers">
+        <mrow>
+          <mo>=</mo><mn>2</mn><mo>−</mo><mn>2</mn><mo>×</mo><mn className="lf-pull">{posSim.toFixed(3)}</mn>
+          <mo>=</mo><mn data-testid="formula-loss">{(2 - 2 * posSim).toFixed(3)}</mn>
+        </mrow>
+      </math>
+      <p className="muted lf-note">
+        <span className="lf-pull">Only a pull</span> toward the positive: there is no sum over negatives. {NO_NEGATIVES_NOTE}
       </p>
     </section>
   );

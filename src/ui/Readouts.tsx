@@ -16,22 +16,24 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
       <dl>
         <div><dt>Step</dt><dd data-testid="step-count">{snapshot?.step ?? 0}</dd></div>
         <div><dt>Epoch</dt><dd>{snapshot ? snapshot.epoch.toFixed(2) : '0.00'}</dd></div>
-        <div title={`Chance level log(2N-1) = ${Math.log(2 * batchSize - 1).toFixed(3)}: the loss of an embedding that carries no information.`}>
+        <div title={snapshot?.lossId === 'align'
+          ? 'Alignment loss: mean squared distance between the two views of each image, 0 when they coincide (as they do when everything collapses to one point).'
+          : `Chance level log(2N-1) = ${Math.log(2 * batchSize - 1).toFixed(3)}: the loss of an embedding that carries no information.`}>
           <dt>Loss</dt><dd data-testid="loss-value">{loss}</dd>
         </div>
         <div><dt>Steps/s</dt><dd data-testid="steps-per-second">{snapshot ? snapshot.stepsPerSecond.toFixed(1) : '0.0'}</dd></div>
-        <div title={backend ? `${backend.adapter}. ${backend.reason}` : 'Starting…'}>
+        <div className="secondary" title={backend ? `${backend.adapter}. ${backend.reason}` : 'Starting…'}>
           <dt>Backend</dt><dd data-testid="backend-name">{backend?.name ?? '…'}</dd>
         </div>
-        <div><dt>Tensors</dt><dd data-testid="tensor-count">{snapshot?.numTensors ?? '–'}</dd></div>
+        <div className="secondary"><dt>Tensors</dt><dd data-testid="tensor-count">{snapshot?.numTensors ?? '–'}</dd></div>
       </dl>
       {backend && (
-        <p className="backend-why" data-testid="backend-reason">
+        <p className="backend-why secondary" data-testid="backend-reason">
           <strong>{backend.adapter}</strong>: {backend.reason}.
         </p>
       )}
       {ready && (
-        <p className="muted">{ready.trainCount.toLocaleString()} training / {ready.testCount.toLocaleString()} held-out images; {ready.parameterCount.toLocaleString()} parameters.</p>
+        <p className="muted secondary">{ready.trainCount.toLocaleString()} training / {ready.testCount.toLocaleString()} held-out images; {ready.parameterCount.toLocaleString()} parameters.</p>
       )}
     </section>
   );

@@ -28,7 +28,7 @@ export function RunControls({ settings, onChange, onExplain }: Props) {
   return (
     <section className="panel run-controls" aria-label="Run">
       <div className="run-row">
-        <label className="field" title="Seeds the weights, the data order and the augmentations; changing it restarts training.">
+        <label className="field secondary" title="Seeds the weights, the data order and the augmentations; changing it restarts training.">
           <span>Seed</span>
           <input type="number" aria-label="Seed" min={0} max={2 ** 31 - 1} step={1} value={seedText}
             onChange={(e) => setSeedText(e.target.value)} onBlur={commitSeed}
@@ -44,7 +44,7 @@ export function RunControls({ settings, onChange, onExplain }: Props) {
       <button onClick={onExplain} title="Pause and explain one training step stage by stage: similarities, softmax, forces, the update, the new embeddings.">
         Slow motion
       </button>
-      <button onClick={() => onChange({ ...settings, controls: 'hidden' })} title="Hide this panel (for a classroom link); the URL remembers it.">
+      <button className="secondary" onClick={() => onChange({ ...settings, controls: 'hidden' })} title="Hide this panel (for a classroom link); the URL remembers it.">
         Hide controls
       </button>
     </section>

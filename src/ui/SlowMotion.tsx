@@ -4,7 +4,7 @@
 // from them with the plain math of src/core, at the temperature the step trained with.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { batchForces, partnerOf, similarityMatrix } from '../core/contrastMath';
+import { alignmentForces, batchForces, partnerOf, similarityMatrix } from '../core/contrastMath';
 import { rowSoftmaxMatrix } from '../core/similarity';
 import type { Explain } from '../protocol';
 import { MatrixCanvas } from './SimilarityMatrix';
@@ -40,7 +40,11 @@ export function SlowMotion({ explain, learningRate, onAgain, onClose }: Props) {
   useEffect(() => dialogRef.current?.focus(), []);
   useEffect(() => setStage(0), [explain]);
   const nums = useMemo(() => (explain ? numbers(explain, learningRate) : null), [explain, learningRate]);
-  const forces = useMemo(() => (explain ? batchForces({ z: explain.before, n: explain.n, dim: explain.dim }, explain.temperature) : null), [explain]);
+  const forces = useMemo(() => {
+    if (!explain) return null;
+    const batch = { z: explain.before, n: explain.n, dim: explain.dim };
+    return explain.lossId === 'align' ? alignmentForces(batch) : batchForces(batch, explain.temperature);
+  }, [explain]);
   const before = useMemo(() => explain && { embeddings: explain.before, n: explain.n }, [explain]);
   const after = useMemo(() => explain && { embeddings: explain.after, n: explain.n }, [explain]);
 
@@ -75,6 +79,9 @@ export function SlowMotion({ explain, learningRate, onAgain, onClose }: Props) {
         {explain && nums && before && after ? (
           <>
             <p className="slowmo-caption" data-testid="slowmo-caption">{s.caption(nums)}</p>
+            {explain.lossId === 'align' && (
+              <p className="muted" role="note">This step trained alignment only: no softmax and no negatives. The softmax stage shows what NT-Xent would weigh; the arrows are this loss's pull alone, and nothing pushes.</p>
+            )}
             <div className="slowmo-visuals">
               {s.id === 'update' ? (
                 <div className="slowmo-numbers">

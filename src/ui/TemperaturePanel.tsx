@@ -4,12 +4,26 @@
 // the weight; high tau: every negative pushes about equally.
 
 import * as d3 from 'd3';
+import type { LossId } from '../core/settings';
+import { hasNegatives, NO_NEGATIVES_NOTE } from './lossNames';
 import type { BatchAnalysis } from './useAnchorAnalysis';
 
 const W = 360, H = 150, M = { l: 44, r: 10, t: 10, b: 30 };
 
-export function TemperaturePanel({ a, temperature, trainedAt }: { a: BatchAnalysis; temperature: number; trainedAt: number }) {
+export function TemperaturePanel({ a, temperature, trainedAt, loss = 'ntxent' }: { a: BatchAnalysis; temperature: number; trainedAt: number; loss?: LossId }) {
   const an = a.analysis;
+  if (!hasNegatives(loss)) {
+    return (
+      <section className="panel tpanel" aria-label="Temperature and the weight of the negatives">
+        <h2>No negatives, no push</h2>
+        <p className="tpanel-read" data-testid="no-negatives">{NO_NEGATIVES_NOTE}</p>
+        <p className="muted tpanel-note">
+          The temperature (τ = {temperature}) changes nothing here: it only shapes the softmax over negatives in NT-Xent and SupCon.
+          This anchor's positive has similarity s = {an.posSim.toFixed(2)}. Switch the loss back to NT-Xent to see the negatives push.
+        </p>
+      </section>
+    );
+  }
   const negs = an.negatives;
   const count = negs.length;
   const x = d3.scaleBand<number>().domain(d3.range(count)).range([M.l, W - M.r]).paddingInner(count > 80 ? 0 : 0.15);

@@ -2,7 +2,7 @@
 // state. The only place in the UI that knows a worker exists.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendInfo, Command, EngineError, EngineEvent, Explain, Metrics, ProbeReport, Ready, Snapshot, ViewPairs } from '../protocol';
+import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, Metrics, ModelLoaded, ModelSaved, ProbeReport, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
 
 export interface EngineState {
   snapshot: Snapshot | null;
@@ -17,6 +17,11 @@ export interface EngineState {
   metrics?: Metrics | null;
   /** The latest report of each on-demand probe, by labels per class ('1', '10', '100', 'all'). */
   probes?: Record<string, ProbeReport>;
+  /** The latest answers about export and restore (each a new object, so a view can react once). */
+  exported?: EmbeddingsExport | null;
+  saved?: ModelSaved | null;
+  loaded?: ModelLoaded | null;
+  transferFailed?: TransferFailed | null;
 }
 
 export function useEngine() {
@@ -50,6 +55,14 @@ export function useEngine() {
             return { ...s, probes: { ...s.probes, [String(ev.labelsPerClass)]: ev } };
           case 'error':
             return { ...s, errors: [...s.errors.slice(-4), ev] };
+          case 'embeddings':
+            return { ...s, exported: ev };
+          case 'modelSaved':
+            return { ...s, saved: ev };
+          case 'modelLoaded':
+            return { ...s, loaded: ev };
+          case 'transferFailed':
+            return { ...s, transferFailed: ev };
         }
       });
     };

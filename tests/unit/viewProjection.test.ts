@@ -29,4 +29,16 @@ describe('viewProjection', () => {
     const a = sphereAffine(0, 0), b = sphereAffine(1, 0.5);
     expect(Array.from(lerpAffine(a, b, 1).rows[1])).toEqual(Array.from(b.rows[1]));
   });
+
+  it('a collapsed cloud is not zoomed up past the radius floor', () => {
+    const n = 50, dim = 8;
+    const pts = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) { pts[i * dim] = 1; pts[i * dim + 1] = 0.01 * Math.sin(i); pts[i * dim + 2] = 0.01 * Math.cos(3 * i); }
+    const free = pcaAffine(pts, n, dim, null).affine;
+    const floored = pcaAffine(pts, n, dim, null, 0.15).affine;
+    expect(free.scale).toBeGreaterThan(50); // without the floor the tiny cloud fills the disk
+    expect(floored.scale).toBeCloseTo(1 / 0.15, 6);
+    const p = projectPoints(floored, pts, n, dim);
+    for (let i = 0; i < n; i++) expect(Math.hypot(p[3 * i], p[3 * i + 1])).toBeLessThan(0.1);
+  });
 });

@@ -1,0 +1,101 @@
+// Classroom presets: named experiments, each a few settings applied over the defaults, with
+// what to look at and one thing to try. Pure data (no DOM); settings.ts expands a preset into
+// full settings, so `#preset=collapse` in a link means the same thing as choosing it.
+
+import type { AugmentName, AugmentToggle } from './augmentations';
+import type { LessonTarget } from './lesson';
+import type { Settings } from './settings';
+
+/** Settings an experiment may change. The view's own choices (backend, hidden controls,
+ *  presentation mode) belong to the room and the machine, not to the experiment. */
+export type SettingsPatch = Partial<Omit<Settings, 'augments' | 'preset' | 'backend' | 'controls' | 'presentation'>> & {
+  augments?: Partial<Record<AugmentName, Partial<AugmentToggle>>>;
+};
+
+export const PRESET_IDS = ['simclr', 'temperature', 'batch-size', 'collapse', 'augmentations', 'supcon', 'explorer'] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+
+export interface Preset {
+  id: PresetId;
+  title: string;
+  /** Two or three sentences: what this experiment shows. */
+  explanation: string;
+  /** One concrete thing for the class to do next. */
+  tryThis: string;
+  settings: SettingsPatch;
+  /** The part of the page this experiment is about. */
+  focus?: LessonTarget;
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'simclr',
+    title: 'SimCLR on digits (start here)',
+    explanation: 'The default experiment: MNIST digits, the NT-Xent loss, temperature 0.2 and 64 images per batch, so each view meets 126 negatives. The encoder never sees a label; the colours of the points are only for us.',
+    tryThis: 'Press Play, then click a ringed point: the green arrow pulls it toward its other view, the red arrows push it away from the rest of the batch.',
+    settings: {},
+    focus: 'embedding',
+  },
+  {
+    id: 'temperature',
+    title: 'Temperature and hard negatives',
+    explanation: 'Every similarity is divided by the temperature τ before the softmax. At τ = 0.05 a negative only a little more similar than the others takes most of the push: the loss concentrates on the hardest negatives. The temperature panel counts how many negatives effectively push.',
+    tryThis: 'Pause after a few seconds, then drag the temperature from 0.05 up to 1 and watch the number of effective negatives climb toward all of them.',
+    settings: { temperature: 0.05 },
+    focus: 'effectiveNegatives',
+  },
+  {
+    id: 'batch-size',
+    title: 'Batch size is the number of negatives',
+    explanation: 'The negatives are simply the other images in the batch: with N = 16 images each view meets 2N − 2 = 30 of them. More negatives make the task harder and the estimate of "everything else" better, at the cost of a slower step.',
+    tryThis: 'Drag the batch size up to 256: the similarity matrix fills up, each anchor meets 510 negatives, and the starting loss log(2N − 1) rises.',
+    settings: { batchSize: 16 },
+    focus: 'matrix',
+  },
+  {
+    id: 'collapse',
+    title: 'Collapse: no negatives',
+    explanation: 'Alignment only: the loss pulls the two views of each image together and nothing pushes different images apart. The cheapest way to make every pair agree is to send every image to the same point, and the encoder finds it within a few dozen steps.',
+    tryThis: 'Watch the points gather into one, the loss sit at 0 and the uniformity climb to 0 (total collapse). Then switch the loss back to NT-Xent: it jumps to the chance level log(2N − 1), and the negatives open the space again.',
+    settings: { loss: 'align' },
+    focus: 'metrics',
+  },
+  {
+    id: 'augmentations',
+    title: 'Augmentations decide what is learned',
+    explanation: 'Two views count as "the same" if they come from one image, so whatever the augmentations change, the encoder learns to ignore. On Shapes, colour jitter and random greyscale make colour useless for matching views, so the encoder has to use shape: in the kNN per factor, shape rises and colour falls as it trains.',
+    tryThis: 'Colour the points by shape, then by colour. Then switch Colour jitter and Random greyscale off and press Reset: colour becomes the shortcut, its kNN climbs above 90% and shape falls.',
+    settings: { dataset: 'shapes', augments: { colorJitter: { on: true }, grayscale: { on: true } } },
+    focus: 'factors',
+  },
+  {
+    id: 'supcon',
+    title: 'Supervised contrastive: same class = positive',
+    explanation: 'SupCon uses the labels: every other image of the anchor\'s class in the batch is a positive too. The same-class "false negatives" that NT-Xent pushes away are pulled in instead, so the classes form tight clusters.',
+    tryThis: 'Compare the kNN accuracy after a few hundred steps with the SimCLR preset after the same number: labels buy accuracy, but the method is no longer self-supervised.',
+    settings: { loss: 'supcon' },
+    focus: 'triples',
+  },
+  {
+    id: 'explorer',
+    title: 'What does the encoder see?',
+    explanation: 'The augmentation explorer: the preview shows pairs of views made from one image with the current augmentations, exactly as training makes them. Everything that differs within a pair is what the encoder is told to ignore.',
+    tryThis: 'Switch the augmentations on and off one at a time and drag their strength: which pairs would you still call the same shape?',
+    settings: { dataset: 'shapes', augments: { cutout: { on: true } } },
+    focus: 'augment',
+  },
+];
+
+export function findPreset(id: string | null | undefined): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
+
+/** The patch applied over `base`; an augmentation patch changes only the fields it names. */
+export function applyPatch(base: Settings, patch: SettingsPatch): Settings {
+  const { augments, ...rest } = patch;
+  const out: Settings = { ...base, ...rest, augments: structuredClone(base.augments) };
+  for (const [name, toggle] of Object.entries(augments ?? {}) as [AugmentName, Partial<AugmentToggle>][]) {
+    out.augments[name] = { ...out.augments[name], ...toggle };
+  }
+  return out;
+}
