@@ -160,12 +160,7 @@ async function exportEmbeddings(): Promise<void> {
 async function saveModel(): Promise<void> {
   const t = trainer;
   if (!t) throw new Error('The model is still being built; try again in a moment.');
-  try {
-    recordLosses(await t.flush());
-  } catch (e) {
-    if (!(e instanceof NonFiniteLossError)) throw e;
-    stopOnNonFinite(e);
-  }
+  await flushLosses(t);
   const state = await t.saveState();
   const tensors = [...state.weights, ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : [])];
   post({ type: 'modelSaved', state }, tensors.map((x) => x.data.buffer));
@@ -321,14 +316,7 @@ async function loop(): Promise<void> {
     }
     // Deferred losses of the last steps: read now, so a pause shows the true last loss (and a
     // bad one rolls back before anything looks at the weights).
-    if (trainer) {
-      try {
-        recordLosses(await trainer.flush());
-      } catch (e) {
-        if (!(e instanceof NonFiniteLossError)) throw e;
-        stopOnNonFinite(e);
-      }
-    }
+    if (trainer) await flushLosses(trainer);
   } finally {
     looping = false;
   }
@@ -448,6 +436,16 @@ function sendSnapshot(final: boolean): void {
 function recordLosses(losses: { step: number; loss: number }[]): void {
   for (const l of losses) history.push(l.step, l.loss);
   if (losses.length) lastLoss = losses[losses.length - 1].loss;
+}
+
+/** Reads the trainer's deferred losses into the history; a bad one (already rolled back) stops training. */
+async function flushLosses(t: Trainer): Promise<void> {
+  try {
+    recordLosses(await t.flush());
+  } catch (e) {
+    if (!(e instanceof NonFiniteLossError)) throw e;
+    stopOnNonFinite(e);
+  }
 }
 
 function stopOnNonFinite(e: NonFiniteLossError): void {

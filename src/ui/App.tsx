@@ -28,6 +28,8 @@ import { PresetNote } from './PresetPicker';
 import { useClassroomKeys } from './useClassroomKeys';
 import { HIDDEN_TAB_NOTICE, useHiddenTabPause } from './useHiddenTabPause';
 
+const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
+
 // The first screen does not need it.
 const AboutMath = lazy(() => import('./AboutMath'));
 
@@ -115,8 +117,8 @@ export function App() {
   }, [restartWith, change, play, pause, send]);
   const [lessonOpen, setLessonOpen] = useState(false);
   const [lessonIndex, setLessonIndex] = useState(0);
-  const goLesson = useCallback((i: number) => setLessonIndex(Math.max(0, Math.min(LESSON.length - 1, i))), []);
-  const moveLesson = useCallback((d: number) => setLessonIndex((i) => Math.max(0, Math.min(LESSON.length - 1, i + d))), []);
+  const goLesson = useCallback((i: number) => setLessonIndex(clampLesson(i)), []);
+  const moveLesson = useCallback((d: number) => setLessonIndex((i) => clampLesson(i + d)), []);
   const [aboutOpen, setAboutOpen] = useState(false);
   const presenting = settings.presentation === 'on';
   const togglePresentation = useCallback(() => {
