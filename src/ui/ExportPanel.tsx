@@ -50,6 +50,8 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
   const [stored, setStored] = useState<StoredSummary | null>(null);
   const { colourBy } = usePlayground();
   const ready = !!engine.ready && !!engine.snapshot;
+  const shown = engine.ready?.factors?.[0]?.displayValues.length;
+  const points = shown ? `${shown} held-out points` : 'held-out points';
   // Read inside the event effects without re-running them when the choice changes.
   const whichRef = useRef(which);
   whichRef.current = which;
@@ -168,7 +170,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
   return (
     <section className="panel export-panel" aria-label="Export and restore">
       <h2>Export and restore</h2>
-      <h3 className="export-group">The 500 held-out points</h3>
+      <h3 className="export-group">The {points}</h3>
       <div className="export-grid">
         <label className="export-which" title="z is the projection the loss and the embedding view use; h is the representation that kNN and the probes use.">
           <span>Vectors</span>
@@ -178,7 +180,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
           </select>
         </label>
         <button disabled={!ready || busy === 'embeddings'} onClick={() => ask('embeddings', { type: 'exportEmbeddings' })}
-          title="Download the 500 held-out points the view shows as vectors.tsv and metadata.tsv for the TensorFlow Embedding Projector (z or h, as chosen).">
+          title={`Download the ${points} the view shows as vectors.tsv and metadata.tsv for the TensorFlow Embedding Projector (z or h, as chosen).`}>
           Export embeddings
         </button>
         <button disabled={!ready} onClick={() => void savePicture()} title="Download the embedding view as it is now, with its legend, as a PNG picture.">
