@@ -23,7 +23,6 @@
 // For s = 1 the dx conv is exactly 'same' and the dilation is 1.
 
 import * as tf from '@tensorflow/tfjs';
-import { product } from '../core/matmul';
 import { stockGradients } from '../core/stockGradients';
 
 type Pad2 = [number, number];
@@ -70,37 +69,45 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: num
 }
 
 /**
- * Below this many input channels dW is one matrix product of the k*k shifted copies of x
- * (im2col) with dy: for the first layer (1 or 3 channels) the forward-conv form below is a
- * convolution with a single "image" and a huge kernel, which XNNPACK does 2x slower (52 against
- * 25 ms for 256 MNIST images, 16 filters; measured in Node). With 16 channels the copies cost
- * more than they save (99 against 49 ms). Stride 1 only: wasm's strided slices made the
- * default model's stride-2 first layer slower this way.
+ * Below this many input channels dW is one matrix product of the image patches (im2col) with
+ * dy: for the first layer (1 or 3 channels) the forward-conv form below is a convolution with
+ * a single "image" and a huge kernel, which XNNPACK does slowly. The patches come from a
+ * forward conv with a one-hot filter (a copy, not arithmetic worth counting), which also does
+ * the padding and the stride; nine strided slices and a concat took twice as long. With 16
+ * channels the patches cost more than they save (99 against 49 ms, measured in Node).
  */
 const IM2COL_MAX_CHANNELS = 4;
 
-/** dL/dW as patches^T dy: rows of the patch matrix are (a, b, cin), so it reshapes to [k, k, cin, cout]. */
-function convFilterGradIm2col(xp: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D {
-  const [n, ho, wo, cout] = dy.shape;
-  const cin = xp.shape[3];
-  const xc = tf.transpose(xp, [3, 0, 1, 2]); // [cin, n, hp, wp]: each shifted copy is then a row block
-  const rows: tf.Tensor[] = [];
-  for (let a = 0; a < k; a++) {
-    for (let b = 0; b < k; b++) {
-      rows.push(tf.reshape(tf.slice(xc, [0, 0, a, b], [-1, -1, ho, wo]), [cin, n * ho * wo]));
-    }
+/** One-hot filters [k, k, cin, k*k*cin]: output channel (a*k + b)*cin + c copies x[a, b, c]. */
+const patchFilters = new Map<string, tf.Tensor4D>();
+function patchFilter(k: number, cin: number): tf.Tensor4D {
+  const key = `${k}x${cin}`;
+  let f = patchFilters.get(key);
+  if (!f || f.isDisposed) {
+    f = tf.tidy(() => tf.reshape(tf.eye(k * k * cin), [k, k, cin, k * k * cin]) as tf.Tensor4D);
+    tf.keep(f);
+    patchFilters.set(key, f);
   }
-  const patchesT = tf.concat(rows, 0) as tf.Tensor2D; // [k*k*cin, n*ho*wo]
-  return tf.reshape(product(patchesT, tf.reshape(dy, [n * ho * wo, cout]) as tf.Tensor2D), [k, k, cin, cout]);
+  return f;
+}
+
+/** dL/dW as patches^T dy; a patch row is (a, b, cin), so the product reshapes to [k, k, cin, cout]. */
+function convFilterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
+  const [n, ho, wo, cout] = dy.shape;
+  const cin = x.shape[3];
+  const rows = n * ho * wo;
+  const patches = tf.reshape(tf.conv2d(x, patchFilter(k, cin), s, 'same'), [rows, k * k * cin]);
+  // wasm's own matMul, not product(): its right operand is a new tensor every step, and
+  // wasm's conv re-packs a new filter slowly (86 against 100 ms at 512 MNIST images).
+  const dW = tf.matMul(tf.transpose(patches) as tf.Tensor2D, tf.reshape(dy, [rows, cout]) as tf.Tensor2D);
+  return tf.reshape(dW, [k, k, cin, cout]);
 }
 
 /** dL/dW of a 'same' conv, as a forward conv (dilated by the stride). */
 function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
+  if (x.shape[3] <= IM2COL_MAX_CHANNELS) return convFilterGradIm2col(x, dy, k, s);
   const [, h, wd] = x.shape;
-  const ph = samePadding(h, k, s);
-  const pw = samePadding(wd, k, s);
-  const xp = tf.pad(x, [[0, 0], ph, pw, [0, 0]]);
-  if (s === 1 && x.shape[3] <= IM2COL_MAX_CHANNELS) return convFilterGradIm2col(xp, dy, k);
+  const xp = tf.pad(x, [[0, 0], samePadding(h, k, s), samePadding(wd, k, s), [0, 0]]);
   const xT = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hp, wp, n]
   const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [ho, wo, n, cout]
   const r = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', s); // [cin, k, k, cout]
@@ -165,17 +172,17 @@ const pool = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [n, h, w, c] = xs.shape;
         const hh = h / 2, wh = w / 2;
-        // x as [n*hh, 2 (row in window), wh, 2*c (column in window, channel)]: only 4D ops,
-        // and the window axis broadcasts in sub and mul (fast on wasm, where broadcasting
-        // compares and tile are slow scalar loops).
-        const xw = tf.reshape(xs, [n * hh, 2, wh, 2 * c]);
-        const spread = (t: tf.Tensor): tf.Tensor => tf.reshape(tf.concat([t, t], 3), [n * hh, 1, wh, 2 * c]);
+        // x as [n*hh, 2 (row in window), wh, 2 (column in window), c]; a pooled tensor as
+        // [n*hh, 1, wh, 1, c] broadcasts over both window axes in sub and mul, which XNNPACK
+        // does at full speed (a concat to spread it instead cost 50 ms of a 700 ms step).
+        const window = [n * hh, 1, wh, 1, c];
+        const xw = tf.reshape(xs, [n * hh, 2, wh, 2, c]);
         // window max - x >= 0, and exactly 0 where x is the max: mask = 1 - step(max - x)
-        const mask = tf.sub(1, tf.step(tf.sub(spread(ys), xw)));
-        // number of maxima per window (1 unless tied), exact in float32; at least 1 so a
-        // window never divides by zero
+        const mask = tf.sub(1, tf.step(tf.sub(tf.reshape(ys, window), xw)));
+        // number of maxima per window: 1 unless tied (exact in float32), never 0, since the
+        // max is one of the window's own values
         const count = tf.mul(tf.avgPool(tf.reshape(mask, [n, h, w, c]) as tf.Tensor4D, 2, 2, 'valid'), 4);
-        const g = tf.mul(mask, spread(tf.div(dy, tf.maximum(count, 1))));
+        const g = tf.mul(mask, tf.reshape(tf.div(dy, count), window));
         return tf.reshape(g, [n, h, w, c]);
       }),
   };
