@@ -6,7 +6,7 @@ import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { partnerOf, similarityMatrix } from '../core/contrastMath';
 import { positiveNegativeMeans, rowSoftmaxMatrix, sampleRows, subMatrix } from '../core/similarity';
-import { drawMatrix } from './matrixCanvas';
+import { drawMatrix, type ColourScale } from './matrixCanvas';
 import { setPlayground, usePlayground } from './playgroundStore';
 import './panels.css';
 
@@ -20,10 +20,13 @@ export interface BatchZ {
 /** Up to this many images (2x as many rows) every cell is drawn; beyond, the first ones. */
 export const MATRIX_MAX_IMAGES = 64;
 
-const simColor = (v: number) => d3.interpolateRdBu((1 - v) / 2);
-// Softmax weights are mostly tiny: a square-root scale keeps the small ones visible.
-const softColor = (v: number) => d3.interpolateBlues(Math.sqrt(Math.max(0, v)));
-const forceColor = (v: number) => d3.interpolatePRGn(0.5 + 0.5 * Math.sign(v) * Math.sqrt(Math.min(1, Math.abs(v))));
+const SCALES: Record<MatrixMode, ColourScale> = {
+  similarity: { position: (v) => (1 - v) / 2, ramp: d3.interpolateRdBu },
+  // Softmax weights are mostly tiny: a square-root scale keeps the small ones visible.
+  softmax: { position: (v) => Math.sqrt(Math.max(0, v)), ramp: d3.interpolateBlues },
+  forces: { position: (v) => 0.5 + 0.5 * Math.sign(v) * Math.sqrt(Math.min(1, Math.abs(v))), ramp: d3.interpolatePRGn },
+};
+const colourOf = (mode: MatrixMode, v: number) => SCALES[mode].ramp(SCALES[mode].position(v));
 
 interface MatrixProps {
   batch: BatchZ | null;
@@ -80,10 +83,10 @@ export function MatrixCanvas({ batch, temperature, mode, highlight = -1, onPickR
   useEffect(() => {
     const c = ref.current;
     if (!c) return;
-    const color = mode === 'similarity' ? simColor : mode === 'softmax' ? softColor : forceColor;
+    const colour = SCALES[mode];
     drawMatrix(c, pic
-      ? { values: pic.values, rows: pic.rows.length, color, positives: pic.positives, highlight: shownHighlight }
-      : { values: new Float64Array(0), rows: 0, color, positives: new Int32Array(0), highlight: -1 });
+      ? { values: pic.values, rows: pic.rows.length, colour, positives: pic.positives, highlight: shownHighlight }
+      : { values: new Float64Array(0), rows: 0, colour, positives: new Int32Array(0), highlight: -1 });
   }, [pic, mode, width, shownHighlight]);
 
   const cellAt = (e: React.MouseEvent<HTMLCanvasElement>) => {
@@ -128,8 +131,8 @@ export function MatrixCanvas({ batch, temperature, mode, highlight = -1, onPickR
 }
 
 function Legend({ mode }: { mode: MatrixMode }) {
-  const [lo, hi, f] = mode === 'similarity' ? ['−1', '+1', simColor] as const
-    : mode === 'softmax' ? ['0', '1', softColor] as const : ['push', 'pull', forceColor] as const;
+  const [lo, hi] = mode === 'similarity' ? ['−1', '+1'] : mode === 'softmax' ? ['0', '1'] : ['push', 'pull'];
+  const f = (v: number) => colourOf(mode, v);
   const stops = d3.range(0, 1.0001, 0.1).map((t) => (mode === 'similarity' ? f(-1 + 2 * t) : mode === 'softmax' ? f(t * t) : f((2 * t - 1) * Math.abs(2 * t - 1))));
   return (
     <div className="matrix-legend" aria-hidden="true">
