@@ -62,9 +62,13 @@ export type AugmentParams = ReturnType<typeof augmentParams>;
 
 const off = (): AugmentToggle => ({ on: false, strength: 0.5 });
 
-/** Digits: small geometric changes and noise; no flips, no large rotations (6 vs 9). */
+/**
+ * Digits: small rotations, shifts and noise; no flips, no large rotations (6 vs 9). Crops down
+ * to 44% of the area: measured in Node (default model, seed 1), kNN on h reached 95.3% at step
+ * 1,500 (119 s of training) this way, against 94.5% at step 2,500 with crops to 72%.
+ */
 export const MNIST_AUGMENTS: AugmentSettings = {
-  crop: { on: true, strength: 0.4 },
+  crop: { on: true, strength: 0.8 },
   rotate: { on: true, strength: 0.33 },
   translate: { on: true, strength: 0.4 },
   noise: { on: true, strength: 0.3 },

@@ -85,7 +85,9 @@ export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
     embeddingDim: 32,
     temperature: 0.2,
     batchSize: 64,
-    learningRate: 3e-3,
+    // MNIST with the stronger crops learns faster at 1e-3 (95.3% kNN at step 1,500, against
+    // 95.1% at step 2,000 at 3e-3); Shapes was tuned at 3e-3.
+    learningRate: dataset === 'mnist' ? 1e-3 : 3e-3,
     seed: 1,
     augments: defaultAugments(dataset),
     speed: 0,

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// npm run bench:quality [-- --target 95 --max 600 --hash dataset=mnist --json FILE]
+// Time to quality: serves the built app, opens it in headless Chromium as a user would, presses
+// Play and reads the kNN accuracy readout (on h, held-out images) until it reaches the target or
+// the time runs out. Prints every new evaluation point with the seconds since Play and the step.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { startServer } from './serve.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const target = Number(opt('target', 95));
+const maxSeconds = Number(opt('max', 600));
+const hash = opt('hash', 'dataset=mnist');
+const jsonPath = opt('json', null);
+
+const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+await page.goto(`http://127.0.0.1:${server.address().port}/#${hash}`);
+await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 120_000 });
+await page.getByRole('img', { name: /Embedding space of/ }).waitFor({ timeout: 120_000 });
+const num = async (id) => Number((await page.getByTestId(id).textContent())?.replace(/[^0-9.\-]/g, ''));
+
+await page.getByRole('button', { name: 'Play' }).click();
+const t0 = Date.now();
+const points = [];
+let last = '';
+let reached = null;
+while ((Date.now() - t0) / 1000 < maxSeconds) {
+  await page.waitForTimeout(1000);
+  const text = (await page.getByTestId('knn-accuracy').textContent())?.trim() ?? '';
+  if (text === last || !/\d/.test(text)) continue;
+  last = text;
+  const p = { seconds: Math.round((Date.now() - t0) / 100) / 10, step: await num('step-count'), knn: Number(text) };
+  points.push(p);
+  console.error(`  ${p.seconds} s, step ${p.step}: kNN ${p.knn}%`);
+  if (p.knn >= target) { reached = p; break; }
+}
+const backend = (await page.getByTestId('backend-name').textContent())?.trim();
+await browser.close();
+server.close();
+const result = { date: new Date().toISOString(), hash, backend, target, maxSeconds, reached, points };
+console.log(reached
+  ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
+  : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`);
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
