@@ -26,6 +26,7 @@ export interface MatrixPicture {
 
 const LEVELS = 256;
 const GREY = 0xffc8c8c8; // ABGR: opaque rgb(200, 200, 200)
+let offscreen: HTMLCanvasElement | null = null;
 const tables = new WeakMap<(t: number) => string, Uint32Array>();
 
 /** The ramp at 256 positions as opaque pixels. Formatting and parsing a CSS colour per cell
@@ -55,8 +56,10 @@ export function drawMatrix(canvas: HTMLCanvasElement, pic: MatrixPicture): void 
   ctx.clearRect(0, 0, px, px);
   if (rows === 0) return;
 
-  const off = document.createElement('canvas');
-  off.width = off.height = rows;
+  // One offscreen canvas for every matrix: a new one per draw (several a second) was garbage.
+  offscreen ??= document.createElement('canvas');
+  const off = offscreen;
+  if (off.width !== rows) off.width = off.height = rows;
   const octx = off.getContext('2d')!;
   const img = octx.createImageData(rows, rows);
   const pixels = new Uint32Array(img.data.buffer);
