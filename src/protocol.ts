@@ -219,8 +219,11 @@ export interface Metrics {
   factors: string[];
   history: MetricsPoint[];
   baselines: KnnBaselines | null;
-  /** Share of wall time spent evaluating since the last reset (budget ~10%). */
+  /** Share of wall time spent on periodic evaluation while training, since the last reset
+   *  (budget ~10%); the one-off baselines and the step-0 point are not part of it. */
   evalShare: number;
+  /** Time the one-off evaluations (baselines, step-0 point) took while training (ms). */
+  oneOffEvalMs: number;
   /** How long the last periodic evaluation took, all its chunks together (ms). */
   lastEvalMs: number;
   /** An evaluation is under way (it runs in chunks between training steps). */

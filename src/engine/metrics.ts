@@ -120,7 +120,9 @@ export class MetricsRunner {
   /** Total chunk time of the current / last periodic evaluation: the next one's estimate. */
   private cycleCost = 0;
   private lastCycleCost = 0;
+  /** Evaluation time while playing: periodic (under the ~10% budget) and one-off (baselines, step 0). */
   private evalMsPlaying = 0;
+  private oneOffMsPlaying = 0;
   private wallMs = 0;
   private fnSum = 0;
   private fnCount = 0;
@@ -150,7 +152,7 @@ export class MetricsRunner {
     this.ctx = { trainer, settings };
     this.rows = factorRows(trainer);
     this.history = [];
-    this.trainSinceCycle = this.credit = this.cycleCost = this.lastCycleCost = this.evalMsPlaying = this.wallMs = 0;
+    this.trainSinceCycle = this.credit = this.cycleCost = this.lastCycleCost = this.evalMsPlaying = this.oneOffMsPlaying = this.wallMs = 0;
     this.fnSum = this.fnCount = 0;
     this.lastPointStep = -1;
     this.nextCycleFree = true;
@@ -213,8 +215,12 @@ export class MetricsRunner {
         const charged = !this.baselineJob && !(this.cycle ? this.cycleFree : this.nextCycleFree);
         await this.runBudgetedChunk();
         const spent = performance.now() - t0;
-        if (charged) this.credit -= spent;
-        this.evalMsPlaying += spent;
+        if (charged) {
+          this.credit -= spent;
+          this.evalMsPlaying += spent;
+        } else {
+          this.oneOffMsPlaying += spent;
+        }
       }
     }
     this.wallMs += performance.now() - t0;
@@ -352,6 +358,7 @@ export class MetricsRunner {
       type: 'metrics', k: this.k, dim, uniformityOptimum: uniformityOptimum(dim),
       factors: this.rows.map((r) => r.name), history: this.history.slice(), baselines: this.baselines,
       evalShare: this.wallMs > 0 ? this.evalMsPlaying / this.wallMs : 0,
+      oneOffEvalMs: this.oneOffMsPlaying,
       lastEvalMs: this.lastCycleCost,
       busy: busy || !!this.cycle || !!this.baselineJob,
     };

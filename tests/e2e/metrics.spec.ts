@@ -22,6 +22,10 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   const trained = await readNumber(page, 'knn-accuracy');
   console.log(`kNN on h: ${trained}% at step ${stopped}; random init ${random}%, pixels ${await readNumber(page, 'knn-raw')}%`);
   expect(trained).toBeGreaterThan(random + 2);
+  // Periodic evaluation keeps to its ~10% budget (loosely: one chunk can overrun it).
+  const evalCost = await readNumber(page, 'eval-cost');
+  console.log(`periodic evaluation: ${evalCost}% of training time`);
+  expect(evalCost).toBeLessThanOrEqual(25);
   await expect(knn).toHaveText(/^\d+\.\d$/);
   // Geometry readouts are numbers, uniformity between its optimum and 0.
   const u = await readNumber(page, 'uniformity');
