@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --backend wasm,webgl --model reference|default --n 64,256 --json FILE]
+// npm run bench [-- --backend wasm,webgl --model reference|default --n 64,256 --json FILE --dist DIR]
 // Serves the built app, opens the benchmark page in headless Chromium for each backend x N,
 // and prints first-step and median step times, beside the PyTorch peer when python3-torch is
 // installed (shared/peer/bench_torch.py, same model, loss and optimizer).
@@ -22,7 +22,8 @@ const budgetMs = Number(opt('budget', 20000));
 const peerThreads = Number(opt('threads', 1));
 const profile = args.includes('--profile');
 
-const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
+// --dist: another build, so two versions can be compared side by side in one session.
+const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -129,8 +129,12 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
       for (const [i, c] of convs.entries()) {
         const stride = c.spec.down === 'stride' ? 2 : 1;
         // The first layer's input is the images: no gradient is needed there.
-        y = tf.relu(biasAdd(conv2d(y, c.w, stride, { inputGrad: i > 0 }), c.b));
-        if (c.spec.down === 'pool') y = maxPool2(y);
+        let a = conv2d(y, c.w, stride, { inputGrad: i > 0 });
+        // Pooling first, then bias and ReLU, on a map 4x smaller: the same function as
+        // pool(relu(a + b)), exactly, since adding a per-channel constant and ReLU are both
+        // monotonic (float rounding included) and so commute with a max.
+        if (c.spec.down === 'pool') a = maxPool2(a);
+        y = tf.relu(biasAdd(a, c.b));
       }
       let h = (arch.pool === 'mean' ? tf.mean(y, [1, 2]) : tf.reshape(y, [y.shape[0], -1])) as tf.Tensor2D;
       for (const l of body) h = applyDense(h, l);
