@@ -6,7 +6,11 @@
 // Autodiff of tf.matMul produces exactly those transposed products, so dense layers and the
 // similarity matrix z z^T spent most of a training step there. This op transposes explicitly,
 // forward and backward. On wasm the product itself runs as a 1x1 convolution, which XNNPACK
-// does about 4x faster than wasm's own matMul kernel (2.3 ms against 10 ms above).
+// did about 4x faster than wasm's own matMul kernel (2.3 ms against 10 ms above) when timed on
+// one reused right operand. wasm's conv re-packs a right operand it has not seen, and in
+// training most are new: then matMul won a microbenchmark (5.2 against 8.8 ms for 512x1568 by
+// 1568x64), but the default model's whole step was still faster this way (56-66 against
+// 75-76 ms at N = 64, measured in Node), so this form stays.
 
 import * as tf from '@tensorflow/tfjs';
 import { stockGradients } from './stockGradients';
