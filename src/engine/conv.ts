@@ -3,9 +3,10 @@
 // Why: tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel at all, and its
 // `Conv2DBackpropInput` and `MaxPoolGrad` are slow scalar loops, so a stock tfjs CNN cannot
 // train on wasm (shared/platform-notes.md, fact 2). Here both conv gradients are themselves
-// forward `Conv2D`s, which wasm runs on XNNPACK, and the pool gradient is an equality mask.
-// Only ops that every backend has (conv2d with dilations, pad, reshape, transpose, reverse,
-// concat, slice, sub, step, mul, div, maximum, maxPool, avgPool) are used, so the same code
+// forward `Conv2D`s (or, for a first layer, a product of patches a forward conv extracts),
+// which wasm runs on XNNPACK, and the pool gradient is an equality mask. Only ops that every
+// backend has (conv2d with dilations, pad, reshape, transpose, reverse, slice, eye, matMul,
+// sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used, so the same code
 // runs on wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the gradients
 // against tf.conv2d's and tf.maxPool's own.
 //

@@ -26,7 +26,6 @@ const SCALES: Record<MatrixMode, ColourScale> = {
   softmax: { position: (v) => Math.sqrt(Math.max(0, v)), ramp: d3.interpolateBlues },
   forces: { position: (v) => 0.5 + 0.5 * Math.sign(v) * Math.sqrt(Math.min(1, Math.abs(v))), ramp: d3.interpolatePRGn },
 };
-const colourOf = (mode: MatrixMode, v: number) => SCALES[mode].ramp(SCALES[mode].position(v));
 
 interface MatrixProps {
   batch: BatchZ | null;
@@ -132,8 +131,9 @@ export function MatrixCanvas({ batch, temperature, mode, highlight = -1, onPickR
 
 function Legend({ mode }: { mode: MatrixMode }) {
   const [lo, hi] = mode === 'similarity' ? ['−1', '+1'] : mode === 'softmax' ? ['0', '1'] : ['push', 'pull'];
-  const f = (v: number) => colourOf(mode, v);
-  const stops = d3.range(0, 1.0001, 0.1).map((t) => (mode === 'similarity' ? f(-1 + 2 * t) : mode === 'softmax' ? f(t * t) : f((2 * t - 1) * Math.abs(2 * t - 1))));
+  // Left to right is low to high value; only similarity runs its ramp the other way (-1 is blue).
+  const { ramp } = SCALES[mode];
+  const stops = d3.range(0, 1.0001, 0.1).map((t) => ramp(mode === 'similarity' ? 1 - t : t));
   return (
     <div className="matrix-legend" aria-hidden="true">
       <span>{lo}</span><i style={{ background: `linear-gradient(90deg, ${stops.join(', ')})` }} /><span>{hi}</span>

@@ -30,7 +30,7 @@ let offscreen: HTMLCanvasElement | null = null;
 const tables = new WeakMap<(t: number) => string, Uint32Array>();
 
 /** The ramp at 256 positions as opaque pixels. Formatting and parsing a CSS colour per cell
- *  was the main thread's largest cost while training (~15% of its time). */
+ *  was the main thread's largest JS cost while training (~1 s in every 10 s). */
 function rampTable(ramp: (t: number) => string): Uint32Array {
   let t = tables.get(ramp);
   if (!t) {
