@@ -45,13 +45,16 @@ export const ARCHITECTURES: Record<ModelId, Architecture> = {
 };
 
 /**
- * The default model on colour images (Shapes): a third strided conv and an average over
- * space instead of flattening, because there the object's position is a nuisance the
- * flattened map keeps. Measured in Node on Shapes, batch 64, after 1,500 steps: shape kNN on
- * z 69% against 64% for the flattened default, colour kNN 27% against 26%.
+ * The default model on colour images (Shapes): three conv + max-pool layers and an average over
+ * space instead of flattening, because there the object's position is a nuisance the flattened
+ * map keeps, and strided convolutions lose the few pixels that tell one outline from another.
+ * Measured in Node on wasm (Shapes, batch 64, kNN on z after 1,000 steps): 90.8% against 74.1%
+ * for the same widths with strided convolutions, at half the steps per second (3.8 against 7.5),
+ * so still ahead per second of training (83% at 500 steps, 135 s; the strided one 74% at 134 s).
+ * Trained supervised on all labels for 2,000 steps, the two reach 81.5% and 67%.
  */
 const DEFAULT_RGB: Architecture = {
-  convs: [{ k: 3, out: 16, down: 'stride' }, { k: 3, out: 32, down: 'stride' }, { k: 3, out: 64, down: 'stride' }],
+  convs: [{ k: 3, out: 16, down: 'pool' }, { k: 3, out: 32, down: 'pool' }, { k: 3, out: 64, down: 'pool' }],
   h: 128, head: [128], pool: 'mean',
 };
 

@@ -1,29 +1,38 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { openApp, waitForStep } from './helpers';
 
 // The page stays smooth while the worker trains: frames per second in the embedding view and
-// main-thread long tasks, measured over 15 s of training. Reported; asserted only loosely,
+// main-thread long tasks, measured over 20 s of training. Reported; asserted only loosely,
 // because this machine is shared and renders in software.
-test('while training, the page keeps animating and the main thread stays free', async ({ page }) => {
-  test.setTimeout(120_000);
-  await openApp(page);
-  await page.getByRole('button', { name: 'Play' }).click();
-  await waitForStep(page, 5);
-  const r = await page.evaluate(async () => {
+
+/** Frames per second and main-thread long tasks over `ms`, measured in the page. */
+async function measureFrames(page: Page, ms: number) {
+  return page.evaluate(async (ms) => {
     const long: number[] = [];
     const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
     obs.observe({ type: 'longtask', buffered: false });
     let frames = 0;
     const t0 = performance.now();
     await new Promise<void>((done) => {
-      const tick = () => { frames++; if (performance.now() - t0 < 15_000) requestAnimationFrame(tick); else done(); };
+      const tick = () => { frames++; if (performance.now() - t0 < ms) requestAnimationFrame(tick); else done(); };
       requestAnimationFrame(tick);
     });
     obs.disconnect();
     const seconds = (performance.now() - t0) / 1000;
     return { fps: frames / seconds, longTasks: long.length, maxLongTask: Math.max(0, ...long) };
-  });
-  console.log(`fps ${r.fps.toFixed(1)}; long tasks > 50 ms: ${r.longTasks}, longest ${r.maxLongTask.toFixed(0)} ms`);
+  }, ms);
+}
+
+// The idle page is measured first, in the same run, so the training figure can be read
+// against what this machine's software compositor gives a page that is doing nothing.
+test('while training, the page keeps animating and the main thread stays free', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  const idle = await measureFrames(page, 5_000);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await waitForStep(page, 5);
+  const r = await measureFrames(page, 20_000);
+  console.log(`idle: fps ${idle.fps.toFixed(1)}; training: fps ${r.fps.toFixed(1)} (${(100 * r.fps / idle.fps).toFixed(0)}% of idle); long tasks > 50 ms: ${r.longTasks}, longest ${r.maxLongTask.toFixed(0)} ms`);
   expect(r.fps).toBeGreaterThan(10);
   expect(r.maxLongTask).toBeLessThan(1000);
   await page.getByRole('button', { name: 'Pause' }).click();

