@@ -41,8 +41,15 @@ while ((Date.now() - t0) / 1000 < maxSeconds) {
   if (text === last || !/\d/.test(text)) continue;
   last = text;
   const p = { seconds: Math.round((Date.now() - t0) / 100) / 10, step: await num('step-count'), knn: Number(text) };
+  // Datasets with several labelled factors (Shapes) also show kNN per factor: keep h and z of each.
+  const rows = await page.locator('[data-testid^="knn-factor-"]').evaluateAll((trs) => trs.map((tr) => {
+    const cells = [...tr.querySelectorAll('td')].map((td) => Number(td.textContent));
+    return { factor: tr.querySelector('th')?.textContent, h: cells[1], z: cells[2] };
+  }));
+  if (rows.length) p.factors = rows;
   points.push(p);
-  console.error(`  ${p.seconds} s, step ${p.step}: kNN ${p.knn}%`);
+  const perFactor = rows.map((r) => `${r.factor} ${r.h} / ${r.z}`).join(', ');
+  console.error(`  ${p.seconds} s, step ${p.step}: kNN ${p.knn}%${perFactor ? ` (per factor, h / z: ${perFactor})` : ''}`);
   if (p.knn >= target) { reached = p; break; }
 }
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
