@@ -5,7 +5,7 @@
 // the time runs out. Prints every new evaluation point with the seconds since Play and the step.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { launchChromium } from './chromium.mjs';
 import { startServer } from './serve.mjs';
 
 const args = process.argv.slice(2);
@@ -19,11 +19,7 @@ const hash = opt('hash', 'dataset=mnist');
 const jsonPath = opt('json', null);
 
 const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 await page.goto(`http://127.0.0.1:${server.address().port}/#${hash}`);
 await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 120_000 });

@@ -97,21 +97,26 @@ function heartOutline(n = 64): number[] {
  * A crescent, in the place of a hexagon: at these sizes a hexagon's outline is within a pixel
  * of its circumcircle, and a kNN on a trained embedding took 16-35% of hexagons for circles
  * and 19-26% of circles for hexagons (the other pairs: a few percent).
- * The crescent: the unit circle less a circle of radius 0.8 centred 0.45 to the right. Its arcs
- * meet at x = 0.625, y = +-0.78 (from x^2 - (x - 0.45)^2 = 1 - 0.64); the outline runs along the
- * outer arc through the far side, then back along the inner arc.
+ * The crescent: the unit circle less a circle of radius MOON_BITE_R centred MOON_BITE_D to the
+ * right. The outline runs along the outer arc through the far side, then back along the inner
+ * arc, between the points where the two circles meet.
  */
+const MOON_BITE_R = 0.8;
+const MOON_BITE_D = 0.45;
 function moonOutline(n = 32): number[] {
+  // The circles meet where x^2 = 1 - y^2 and (x - d)^2 = r^2 - y^2.
+  const mx = (1 - MOON_BITE_R ** 2 + MOON_BITE_D ** 2) / (2 * MOON_BITE_D);
+  const my = Math.sqrt(1 - mx * mx);
   const pts: number[] = [];
-  const meet = Math.atan2(0.78, 0.625);
+  const outer = Math.atan2(my, mx);
   for (let k = 0; k <= n; k++) {
-    const a = meet + ((2 * Math.PI - 2 * meet) * k) / n;
+    const a = outer + ((2 * Math.PI - 2 * outer) * k) / n;
     pts.push(Math.cos(a), Math.sin(a));
   }
-  const innerMeet = Math.atan2(0.78, 0.625 - 0.45);
+  const inner = Math.atan2(my, mx - MOON_BITE_D);
   for (let k = 1; k < n; k++) {
-    const a = 2 * Math.PI - innerMeet - ((2 * Math.PI - 2 * innerMeet) * k) / n;
-    pts.push(0.45 + 0.8 * Math.cos(a), 0.8 * Math.sin(a));
+    const a = 2 * Math.PI - inner - ((2 * Math.PI - 2 * inner) * k) / n;
+    pts.push(MOON_BITE_D + MOON_BITE_R * Math.cos(a), MOON_BITE_R * Math.sin(a));
   }
   return pts;
 }
