@@ -85,8 +85,9 @@ export interface Snapshot {
 
 export interface EngineError {
   type: 'error';
-  /** 'nan': training paused on a non-finite loss; 'backend': a backend failed; 'fatal': nothing runs. */
-  kind: 'nan' | 'backend' | 'data' | 'fatal';
+  /** 'nan': training paused on a non-finite loss; 'backend': a backend failed; 'stalled': the
+   *  loss has sat at chance (training goes on); 'fatal': nothing runs. */
+  kind: 'nan' | 'backend' | 'data' | 'stalled' | 'fatal';
   message: string;
 }
 

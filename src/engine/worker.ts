@@ -11,6 +11,7 @@ import type { Settings } from '../core/settings';
 import { HISTORY_MAX, type BackendInfo, type Command, type EngineEvent, type Snapshot, type TransferFailed } from '../protocol';
 import { deviceLost, selectBackend } from './backend';
 import { LossHistory } from './history';
+import { ChancePlateau } from '../core/chancePlateau';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from '../core/stockGradients';
 import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
@@ -43,6 +44,7 @@ const GPU_READ_EVERY = 8;
 /** Duration of the last training step, to start reading the batch back one step before a snapshot is due. */
 let lastStepMs = 0;
 let history = new LossHistory(HISTORY_MAX);
+const plateau = new ChancePlateau();
 let stepTimes: number[] = [];
 let display: Snapshot['display'] = null;
 /** Whether `display` was re-embedded since the last snapshot (then it travels with the next). */
@@ -216,6 +218,7 @@ async function retire(): Promise<void> {
   lastLoss = NaN;
   display = null;
   history = new LossHistory(HISTORY_MAX);
+  plateau.reset();
   stepTimes = [];
 }
 
@@ -434,7 +437,11 @@ function sendSnapshot(final: boolean): void {
 }
 
 function recordLosses(losses: { step: number; loss: number }[]): void {
-  for (const l of losses) history.push(l.step, l.loss);
+  for (const l of losses) {
+    history.push(l.step, l.loss);
+    const stuck = plateau.push(l.loss, settings!.loss, settings!.batchSize);
+    if (stuck) post({ type: 'error', kind: 'stalled', message: stuck });
+  }
   if (losses.length) lastLoss = losses[losses.length - 1].loss;
 }
 

@@ -156,3 +156,20 @@ test('switching the dataset to Shapes rebuilds the engine and trains on RGB imag
   await page.screenshot({ path: `${SHOTS}/shapes.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('SupCon stuck at chance on Shapes gets a notice saying why and what to do; training goes on', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = watchErrors(page);
+  await openApp(page, '#dataset=shapes&loss=supcon');
+  await page.getByRole('button', { name: 'Play' }).click();
+  const notice = page.getByTestId('notice').filter({ hasText: /chance level, log\(2N − 1\) = 4\.84, for 60 steps/ });
+  await expect(notice).toBeVisible({ timeout: 150_000 });
+  await expect(notice).toContainText('NT-Xent');
+  // It is advice, not a stop: the step count keeps rising, and the loss really is at chance.
+  expect(Math.abs((await readNumber(page, 'loss-value')) - Math.log(127))).toBeLessThan(0.05);
+  const at = await readNumber(page, 'step-count');
+  await expect.poll(() => readNumber(page, 'step-count')).toBeGreaterThan(at);
+  await page.screenshot({ path: `${SHOTS}/supcon-stalled.png` });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  expect(errors).toEqual([]);
+});

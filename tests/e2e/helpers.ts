@@ -19,7 +19,9 @@ export async function readNumber(page: Page, testId: string): Promise<number> {
 export async function openApp(page: Page, path = '') {
   await page.goto(path);
   await expect(page.getByTestId('backend-name')).toHaveText(/^(webgpu|wasm|webgl|cpu)$/);
-  await expect(page.getByRole('img', { name: /Embedding space of 500/ })).toBeVisible();
+  // The display set: 50 held-out images per class (10 digits, or 8 shapes).
+  const shown = /dataset=shapes/.test(path) ? 400 : 500;
+  await expect(page.getByRole('img', { name: new RegExp(`Embedding space of ${shown}`) })).toBeVisible();
 }
 
 export async function waitForStep(page: Page, atLeast: number, timeout = 90_000) {
