@@ -90,3 +90,22 @@ export async function knnPredictTf(
   }
   return out;
 }
+
+/** Something that lends an encoder for one chunk of work and takes it back after. */
+export type EncoderLoan = () => { encoder: Encoder; done: () => void };
+
+/**
+ * The encoder's weights as they are now, kept as plain arrays, lent as a fresh encoder per
+ * chunk. An evaluation spread over many chunks (with training steps between them) then embeds
+ * every image with the same weights: with the live encoder, the first training images would be
+ * embedded several steps before the last ones and the held-out set, and kNN would compare
+ * points from different models. No tensor outlives a chunk.
+ */
+export async function frozenEncoder(live: Encoder, build: () => Encoder): Promise<EncoderLoan> {
+  const weights = await Promise.all(live.variables.map((v) => v.data() as Promise<Float32Array>));
+  return () => {
+    const encoder = build();
+    tf.tidy(() => encoder.variables.forEach((v, i) => v.assign(tf.tensor(weights[i], v.shape))));
+    return { encoder, done: () => encoder.dispose() };
+  };
+}

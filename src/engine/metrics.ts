@@ -18,8 +18,8 @@ import { l2Normalize } from '../core/losses';
 import type { Settings } from '../core/settings';
 import type { EngineEvent, FactorKnn, KnnBaselines, LabelsPerClass, Metrics, MetricsPoint, ProbeReport } from '../protocol';
 import { makeViews } from './augment';
-import { embed, imagesTensor, knnChunk, prepareReference } from './eval';
-import { buildEncoder, type Encoder } from './model';
+import { embed, frozenEncoder, imagesTensor, knnChunk, prepareReference, type EncoderLoan } from './eval';
+import type { Encoder } from './model';
 import { probeJob } from './probeJob';
 import type { Trainer } from './trainer';
 
@@ -64,7 +64,7 @@ function factorRows(t: Trainer): FactorRows[] {
 }
 
 /** Embeds `indices` chunk by chunk into h and z arrays; `enc()` gives the encoder for a chunk. */
-async function* embedAll(enc: () => { encoder: Encoder; done: () => void }, t: Trainer, indices: Int32Array, out: { h: Float32Array; z: Float32Array }): Job {
+async function* embedAll(enc: EncoderLoan, t: Trainer, indices: Int32Array, out: { h: Float32Array; z: Float32Array }): Job {
   const { hDim, zDim } = t.encoder;
   for (let s = 0; s < indices.length; s += EMBED_CHUNK) {
     const e = enc();
@@ -105,6 +105,9 @@ export class MetricsRunner {
   private rows: FactorRows[] = [];
   private history: MetricsPoint[] = [];
   private baselines: KnnBaselines | null = null;
+  /** kNN of this run's first point when it was taken at the seeded initialisation: exactly the
+   *  random-init baseline (same weights, same images), so that need not be computed again. */
+  private initPoint: { k: number; h: number[]; z: number[] } | null = null;
   private baselineJob: Job | null = null;
   private cycle: Job | null = null;
   private probes: { lpc: LabelsPerClass; job: Job }[] = [];
@@ -155,6 +158,7 @@ export class MetricsRunner {
     this.trainSinceCycle = this.credit = this.cycleCost = this.lastCycleCost = this.evalMsPlaying = this.oneOffMsPlaying = this.wallMs = 0;
     this.fnSum = this.fnCount = 0;
     this.lastPointStep = -1;
+    this.initPoint = null;
     this.nextCycleFree = true;
     this.queueBaselines();
     this.wantCycle = true;
@@ -265,9 +269,12 @@ export class MetricsRunner {
     }
   }
 
-  /** One chunk of the baselines, else of the periodic evaluation (started if wanted). */
+  /** One chunk of the baselines, else of the periodic evaluation (started if wanted). The run's
+   *  first point comes before the baselines, so kNN shows as early as possible (and, taken at
+   *  step 0, it is the random-init baseline, which then costs nothing more). */
   private async runBudgetedChunk(): Promise<void> {
-    if (this.baselineJob) {
+    const firstPointDue = this.history.length === 0 && (!!this.cycle || this.wantCycle);
+    if (this.baselineJob && !firstPointDue) {
       const job = this.baselineJob;
       if ((await job.next()).done && this.baselineJob === job) this.baselineJob = null;
       return;
@@ -308,21 +315,21 @@ export class MetricsRunner {
 
   /** kNN on raw pixels and on the seeded random-init encoder (rebuilt per chunk: nothing stays alive). */
   private async *computeBaselines(key: string): Job {
-    const { trainer: t, settings } = this.ctx!;
+    const { trainer: t } = this.ctx!;
     const d = t.data, size = d.height * d.width * d.channels;
     const rawTrain = gatherImages(d, t.train), rawTest = gatherImages(d, t.test);
     yield;
     const raw = yield* knnAll(rawTrain, rawTest, size, this.k, this.rows);
-    const s = settings();
-    const shape = { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim };
-    const fresh = () => { const encoder = buildEncoder(s.model, shape, s.seed); return { encoder, done: () => encoder.dispose() }; };
-    const tr = { h: new Float32Array(t.train.length * t.encoder.hDim), z: new Float32Array(t.train.length * t.encoder.zDim) };
-    const te = { h: new Float32Array(t.test.length * t.encoder.hDim), z: new Float32Array(t.test.length * t.encoder.zDim) };
-    yield* embedAll(fresh, t, t.train, tr);
-    yield* embedAll(fresh, t, t.test, te);
-    const randomH = yield* knnAll(tr.h, te.h, t.encoder.hDim, this.k, this.rows);
-    const randomZ = yield* knnAll(tr.z, te.z, t.encoder.zDim, this.k, this.rows);
-    this.baselines = { raw, randomH, randomZ };
+    let random = this.initPoint?.k === this.k ? this.initPoint : null;
+    if (!random) {
+      const fresh = () => { const encoder = t.freshEncoder(); return { encoder, done: () => encoder.dispose() }; };
+      const tr = { h: new Float32Array(t.train.length * t.encoder.hDim), z: new Float32Array(t.train.length * t.encoder.zDim) };
+      const te = { h: new Float32Array(t.test.length * t.encoder.hDim), z: new Float32Array(t.test.length * t.encoder.zDim) };
+      yield* embedAll(fresh, t, t.train, tr);
+      yield* embedAll(fresh, t, t.test, te);
+      random = { k: this.k, h: yield* knnAll(tr.h, te.h, t.encoder.hDim, this.k, this.rows), z: yield* knnAll(tr.z, te.z, t.encoder.zDim, this.k, this.rows) };
+    }
+    this.baselines = { raw, randomH: random.h, randomZ: random.z };
     baselineCache.set(key, this.baselines);
     this.sendMetrics();
   }
@@ -330,25 +337,35 @@ export class MetricsRunner {
   /** One periodic evaluation of the current encoder; appends a point to the history. */
   private async *evaluation(): Job {
     const { trainer: t, settings } = this.ctx!;
-    const current = () => ({ encoder: t.encoder, done: () => {} });
+    // The point belongs to the weights of this moment, however many steps its chunks span.
+    const at = { step: t.step, epoch: t.epoch, seconds: this.wallMs / 1000 };
+    const fromInit = t.atInitialisation;
+    const frozen = await frozenEncoder(t.encoder, () => t.freshEncoder());
     const tr = { h: new Float32Array(t.train.length * t.encoder.hDim), z: new Float32Array(t.train.length * t.encoder.zDim) };
     const te = { h: new Float32Array(t.test.length * t.encoder.hDim), z: new Float32Array(t.test.length * t.encoder.zDim) };
     this.sendMetrics(true);
-    yield* embedAll(current, t, t.train, tr);
-    yield* embedAll(current, t, t.test, te);
+    yield* embedAll(frozen, t, t.train, tr);
+    yield* embedAll(frozen, t, t.test, te);
     const k = this.k;
     const accH = yield* knnAll(tr.h, te.h, t.encoder.hDim, k, this.rows);
     const accZ = yield* knnAll(tr.z, te.z, t.encoder.zDim, k, this.rows);
-    const geo = await displayGeometry(t, settings());
+    const lent = frozen();
+    let geo: { alignment: number; uniformity: number };
+    try {
+      geo = await displayGeometry(lent.encoder, t, settings());
+    } finally {
+      lent.done();
+    }
     const knnByFactor: FactorKnn[] = this.rows.map((r, f) => ({ name: r.name, chance: r.chance, h: accH[f], z: accZ[f] }));
     this.history.push({
-      step: t.step, epoch: t.epoch, seconds: this.wallMs / 1000, k,
+      ...at, k,
       knnH: accH[0], knnZ: accZ[0], knnByFactor, ...geo,
       falseNegativeShare: this.fnCount ? this.fnSum / this.fnCount : NaN,
     });
     if (this.history.length > HISTORY_CAP) this.history = this.history.filter((_, i) => i % 2 === 0 || i === this.history.length - 1);
     this.fnSum = this.fnCount = 0;
-    this.lastPointStep = t.step;
+    this.lastPointStep = at.step;
+    if (fromInit) this.initPoint = { k, h: accH, z: accZ };
   }
 
   private sendMetrics(busy = false): void {
@@ -371,12 +388,12 @@ export class MetricsRunner {
  * display set. The views' seed is fixed for the run, so a change over time is the encoder's,
  * not a new draw of augmentations.
  */
-async function displayGeometry(t: Trainer, s: Settings): Promise<{ alignment: number; uniformity: number }> {
-  const idx = t.displayIndices, n = idx.length, dim = t.encoder.zDim;
+async function displayGeometry(encoder: Encoder, t: Trainer, s: Settings): Promise<{ alignment: number; uniformity: number }> {
+  const idx = t.displayIndices, n = idx.length, dim = encoder.zDim;
   const [z1, z2, z0] = tf.tidy(() => {
     const x = imagesTensor(t.data, idx);
     const [v1, v2] = makeViews(x, augmentParams(s.augments), deriveSeed(s.seed, 31337));
-    const z = (v: tf.Tensor4D) => l2Normalize(t.encoder.project(t.encoder.encode(v)));
+    const z = (v: tf.Tensor4D) => l2Normalize(encoder.project(encoder.encode(v)));
     return [z(v1), z(v2), z(x)];
   });
   try {

@@ -10,8 +10,7 @@ import { deriveSeed } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { balancedSubset } from '../core/split';
 import type { LabelsPerClass, ProbeReport } from '../protocol';
-import { embed } from './eval';
-import { buildEncoder, type Encoder } from './model';
+import { embed, frozenEncoder, type EncoderLoan } from './eval';
 import { linearProbeSteps } from './probe';
 import { supervisedFromScratch } from './scratch';
 import type { Trainer } from './trainer';
@@ -26,7 +25,7 @@ const baselineCache = new Map<string, number>();
 interface Ctx { trainer: Trainer; settings: () => Settings }
 
 /** h of the given images, chunk by chunk (one chunk per next()). */
-async function* embedH(encoder: () => { encoder: Encoder; done: () => void }, t: Trainer, indices: Int32Array): AsyncGenerator<number, Float32Array> {
+async function* embedH(encoder: EncoderLoan, t: Trainer, indices: Int32Array): AsyncGenerator<number, Float32Array> {
   const hDim = t.encoder.hDim;
   const out = new Float32Array(indices.length * hDim);
   for (let s = 0; s < indices.length; s += EMBED_CHUNK) {
@@ -61,8 +60,9 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   };
   const keyBase = [d.id, s.seed, s.model, lpc].join('|');
 
-  // 1. The pre-trained encoder, as it is now.
-  const current = () => ({ encoder: t.encoder, done: () => {} });
+  // 1. The pre-trained encoder, frozen as it is now: training steps run between the probe's
+  // chunks, and every image must be embedded by the same weights.
+  const current = await frozenEncoder(t.encoder, () => t.freshEncoder());
   progress(0, 0, 0, 'Embedding with the pre-trained encoder…', true);
   const probeOn = async function* (trainSrc: AsyncGenerator<number, Float32Array>, testSrc: AsyncGenerator<number, Float32Array> | Float32Array, dim: number, base: number, share: number, what: string) {
     let trainX: Float32Array;
@@ -97,8 +97,7 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   const randomKey = keyBase + '|random';
   result.random = baselineCache.get(randomKey) ?? null;
   if (result.random === null) {
-    const shape = { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim };
-    const fresh = () => { const encoder = buildEncoder(s.model, shape, s.seed); return { encoder, done: () => encoder.dispose() }; };
+    const fresh = () => { const encoder = t.freshEncoder(); return { encoder, done: () => encoder.dispose() }; };
     result.random = yield* probeOn(embedH(fresh, t, labelled), embedH(fresh, t, t.test), hDim, PARTS.pretrained + PARTS.raw, PARTS.random, 'random-init h');
     baselineCache.set(randomKey, result.random);
   }

@@ -95,10 +95,21 @@ export class Trainer {
     this.train = split.train;
     this.test = split.test;
     this.displayIndices = balancedSubset(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
-    this.encoder = buildEncoder(settings.model, {
-      height: data.height, width: data.width, channels: data.channels, embeddingDim: settings.embeddingDim,
-    }, settings.seed);
+    this.encoder = this.freshEncoder();
     this.optimizer = new FlatAdam(this.encoder.variables, settings.learningRate);
+  }
+
+  /** True while the weights are still those of freshEncoder() (no step taken, nothing restored). */
+  get atInitialisation(): boolean {
+    return this.atInit && this.step === 0;
+  }
+  private atInit = true;
+
+  /** A new encoder of this run's architecture at its seeded initialisation (the caller disposes
+   *  it): the random-init baselines, and the frame evaluations lend their frozen weights in. */
+  freshEncoder(): Encoder {
+    const d = this.data, s = this.settings;
+    return buildEncoder(s.model, { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim }, s.seed);
   }
 
   get epoch(): number {
@@ -349,6 +360,7 @@ export class Trainer {
     if (mismatch) return mismatch;
     if (this.step !== 0) return 'A model can only be restored into a fresh run.';
     tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(state.weights[i].data, state.weights[i].shape))));
+    this.atInit = false;
     const o = state.optimizer;
     // decodeModelFile has checked that each moment has its weight's shape, and the weights fit.
     if (o) this.optimizer.setMoments({ iterations: o.iterations, first: o.firstMoment.map((t) => t.data), second: o.secondMoment.map((t) => t.data) });
