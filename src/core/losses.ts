@@ -68,25 +68,31 @@ export function ntXentLoss(a: tf.Tensor2D, b: tf.Tensor2D, temperature: number):
 
 /**
  * Supervised contrastive loss, Khosla et al. L_out (the better of their two variants).
- * z: 2N x D (view 1 rows then view 2 rows), labels: int32 of length 2N. For anchor i,
+ * z: 2N x D (view 1 rows then view 2 rows), labels: one per row (2N). For anchor i,
  * l_i = -(1/|P(i)|) sum_{p in P(i)} (s_ip/tau - logsumexp_{a != i} s_ia/tau), where P(i)
  * is every other row with i's label. Mean over anchors that have at least one positive.
  * With all images in distinct classes this is NT-Xent exactly.
  */
-export function supConLoss(z: tf.Tensor2D, labels: tf.Tensor1D, temperature: number): tf.Scalar {
+export function supConLoss(z: tf.Tensor2D, labels: ArrayLike<number>, temperature: number): tf.Scalar {
+  const m = z.shape[0];
+  if (labels.length !== m) throw new Error(`SupCon: ${labels.length} labels for ${m} rows`);
+  // The positive mask (same label, self excluded) and each row's 1/|P(i)| are built here on the
+  // host, where the labels are: a broadcast Equal on 2N x 2N is one of wasm's slow loops.
+  // Rows without a positive get weight 0, so they drop out of the mean.
+  const mask = new Float32Array(m * m), rowWeight = new Float32Array(m);
+  let anchors = 0;
+  for (let i = 0; i < m; i++) {
+    let n = 0;
+    for (let j = 0; j < m; j++) if (j !== i && labels[j] === labels[i]) { mask[i * m + j] = 1; n++; }
+    if (n > 0) { rowWeight[i] = 1 / n; anchors++; }
+  }
   return tf.tidy(() => {
-    const m = z.shape[0];
     const logits = maskedLogits(z, temperature);
+    // The diagonal's huge negative logProb is multiplied by 0 here, which is why the mask
+    // constant in maskedLogits must be finite.
     const logProb = tf.sub(logits, rowLogSumExp(logits));
-    // Positive mask: same label, self excluded (the diagonal's huge negative logProb is
-    // multiplied by 0 here, which is why the mask constant must be finite).
-    const same = tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(labels, 0)), 'float32');
-    const posMask = tf.sub(same, tf.eye(m));
-    const nPos = tf.sum(posMask, 1);
-    const has = tf.cast(tf.greater(nPos, 0), 'float32');
-    // max(|P|, 1) avoids 0/0 for anchors without positives; `has` then drops them.
-    const li = tf.neg(tf.div(tf.sum(tf.mul(posMask, logProb), 1), tf.maximum(nPos, 1)));
-    return tf.div(tf.sum(tf.mul(li, has)), tf.maximum(tf.sum(has), 1)) as tf.Scalar;
+    const perRow = tf.sum(tf.mul(tf.tensor2d(mask, [m, m]), logProb), 1);
+    return tf.div(tf.neg(tf.sum(tf.mul(perRow, tf.tensor1d(rowWeight)))), Math.max(anchors, 1)) as tf.Scalar;
   });
 }
 

@@ -29,7 +29,7 @@ export function batchLoss(z: tf.Tensor2D, o: StepOptions): tf.Scalar {
   return tf.tidy(() => {
     if (o.loss === 'supcon') {
       if (!o.labels) throw new Error('SupCon needs labels');
-      return supConLoss(z, tf.tensor1d(o.labels, 'int32'), o.temperature);
+      return supConLoss(z, o.labels, o.temperature);
     }
     const [a, b] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
     return o.loss === 'align' ? alignmentLoss(a, b) : ntXentLoss(a, b, o.temperature);

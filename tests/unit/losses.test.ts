@@ -69,10 +69,10 @@ function nt(a: M, b: M, tau: number): number {
 }
 
 function sc(z: M, labels: number[], tau: number): number {
-  const tz = tf.tensor2d(z), tl = tf.tensor1d(labels, 'int32');
-  const l = supConLoss(tz, tl, tau);
+  const tz = tf.tensor2d(z);
+  const l = supConLoss(tz, labels, tau);
   const v = l.dataSync()[0];
-  tf.dispose([tz, tl, l]);
+  tf.dispose([tz, l]);
   return v;
 }
 
@@ -250,7 +250,7 @@ describe('memory', () => {
     const rng = new Rng(29);
     const a = tf.tensor2d(randMat(rng, 5, 4)), b = tf.tensor2d(randMat(rng, 5, 4));
     const z = tf.concat([a, b], 0) as tf.Tensor2D;
-    const labels = tf.tensor1d([0, 1, 0, 2, 3, 0, 1, 0, 2, 3], 'int32');
+    const labels = [0, 1, 0, 2, 3, 0, 1, 0, 2, 3];
     const before = tf.memory().numTensors;
     ntXentLoss(a, b, 0.1).dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -258,6 +258,6 @@ describe('memory', () => {
     expect(tf.memory().numTensors).toBe(before);
     l2Normalize(a).dispose();
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([a, b, z, labels]);
+    tf.dispose([a, b, z]);
   });
 });
