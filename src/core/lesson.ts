@@ -170,7 +170,7 @@ export const LESSON: readonly LessonStep[] = [
     target: 'factors',
     question: {
       prompt: 'Which factor will the encoder pick up now?',
-      answer: 'Colour: it is the easiest way to match two views. Within a hundred steps the kNN for colour passes 90%, while shape falls below even the untrained encoder\'s. Augmentations are where we tell a model what does not matter.',
+      answer: 'Colour: it is the easiest way to match two views. The kNN for colour stays above 90%, and within a few hundred steps shape falls below even the untrained encoder\'s. Augmentations are where we tell a model what does not matter.',
     },
   },
   {

@@ -64,7 +64,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'augmentations',
     title: 'Augmentations decide what is learned',
     explanation: 'Two views count as "the same" if they come from one image, so whatever the augmentations change, the encoder learns to ignore. On Shapes, colour jitter and random greyscale make colour useless for matching views, so the encoder has to use shape: in the kNN per factor, shape rises and colour falls as it trains.',
-    tryThis: 'Colour the points by shape, then by colour. Then switch Colour jitter and Random greyscale off and press Reset: colour becomes the shortcut, its kNN climbs above 90% and shape falls.',
+    tryThis: 'Colour the points by shape, then by colour. Then switch Colour jitter and Random greyscale off and press Reset: colour becomes the shortcut. Its kNN stays above 90% (even the untrained encoder sees colour) while shape falls toward chance instead of rising.',
     settings: { dataset: 'shapes', augments: { colorJitter: { on: true }, grayscale: { on: true } } },
     focus: 'factors',
   },
