@@ -106,7 +106,7 @@ export class Trainer {
   private atInit = true;
 
   /** A new encoder of this run's architecture at its seeded initialisation (the caller disposes
-   *  it): the random-init baselines, and the frame evaluations lend their frozen weights in. */
+   *  it): the random-init baselines, and the shell that a frozen evaluation loads its copied weights into. */
   freshEncoder(): Encoder {
     const d = this.data, s = this.settings;
     return buildEncoder(s.model, { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim }, s.seed);
