@@ -103,9 +103,17 @@ export type EncoderLoan = () => { encoder: Encoder; done: () => void };
  */
 export async function frozenEncoder(live: Encoder, build: () => Encoder): Promise<EncoderLoan> {
   const weights = await Promise.all(live.variables.map((v) => v.data() as Promise<Float32Array>));
-  return () => {
+  return builtPerChunk(() => {
     const encoder = build();
     tf.tidy(() => encoder.variables.forEach((v, i) => v.assign(tf.tensor(weights[i], v.shape))));
+    return encoder;
+  });
+}
+
+/** An encoder built anew for each chunk and disposed after it (nothing stays alive between chunks). */
+export function builtPerChunk(build: () => Encoder): EncoderLoan {
+  return () => {
+    const encoder = build();
     return { encoder, done: () => encoder.dispose() };
   };
 }

@@ -18,7 +18,7 @@ import { l2Normalize } from '../core/losses';
 import type { Settings } from '../core/settings';
 import type { EngineEvent, FactorKnn, KnnBaselines, LabelsPerClass, Metrics, MetricsPoint, ProbeReport } from '../protocol';
 import { makeViews } from './augment';
-import { embed, frozenEncoder, imagesTensor, knnChunk, prepareReference, type EncoderLoan } from './eval';
+import { builtPerChunk, embed, frozenEncoder, imagesTensor, knnChunk, prepareReference, type EncoderLoan } from './eval';
 import type { Encoder } from './model';
 import { probeJob } from './probeJob';
 import type { Trainer } from './trainer';
@@ -322,7 +322,7 @@ export class MetricsRunner {
     const raw = yield* knnAll(rawTrain, rawTest, size, this.k, this.rows);
     let random = this.initPoint?.k === this.k ? this.initPoint : null;
     if (!random) {
-      const fresh = () => { const encoder = t.freshEncoder(); return { encoder, done: () => encoder.dispose() }; };
+      const fresh = builtPerChunk(() => t.freshEncoder());
       const tr = { h: new Float32Array(t.train.length * t.encoder.hDim), z: new Float32Array(t.train.length * t.encoder.zDim) };
       const te = { h: new Float32Array(t.test.length * t.encoder.hDim), z: new Float32Array(t.test.length * t.encoder.zDim) };
       yield* embedAll(fresh, t, t.train, tr);

@@ -10,7 +10,7 @@ import { deriveSeed } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { balancedSubset } from '../core/split';
 import type { LabelsPerClass, ProbeReport } from '../protocol';
-import { embed, frozenEncoder, type EncoderLoan } from './eval';
+import { builtPerChunk, embed, frozenEncoder, type EncoderLoan } from './eval';
 import { linearProbeSteps } from './probe';
 import { supervisedFromScratch } from './scratch';
 import type { Trainer } from './trainer';
@@ -97,7 +97,7 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   const randomKey = keyBase + '|random';
   result.random = baselineCache.get(randomKey) ?? null;
   if (result.random === null) {
-    const fresh = () => { const encoder = t.freshEncoder(); return { encoder, done: () => encoder.dispose() }; };
+    const fresh = builtPerChunk(() => t.freshEncoder());
     result.random = yield* probeOn(embedH(fresh, t, labelled), embedH(fresh, t, t.test), hDim, PARTS.pretrained + PARTS.raw, PARTS.random, 'random-init h');
     baselineCache.set(randomKey, result.random);
   }
