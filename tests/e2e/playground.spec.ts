@@ -109,6 +109,13 @@ test('3-D embeddings sit on a sphere that turns by dragging; Shapes can be colou
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.45, { steps: 8 });
   await page.mouse.up();
   await expect.poll(() => canvas(page).getAttribute('data-frame-sum')).not.toBe(sum0);
+  // The per-factor kNN table, once all six columns hold figures (the paused engine evaluates),
+  // stays inside its panel in the narrow layout a step brings.
+  const factorTable = page.getByRole('table', { name: 'kNN accuracy per factor' });
+  await expect(factorTable.getByTestId('knn-factor-shape')).not.toContainText('–', { timeout: 120_000 });
+  const table = (await factorTable.boundingBox())!;
+  const panel = (await page.locator('.panel.metrics').boundingBox())!;
+  expect(table.x + table.width).toBeLessThanOrEqual(panel.x + panel.width);
   await page.screenshot({ path: `${SHOTS}/playground-sphere.png`, fullPage: true });
   await page.locator('.embedding-view').screenshot({ path: `${SHOTS}/playground-sphere-embedding.png` });
   expect(errors).toEqual([]);
