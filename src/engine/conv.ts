@@ -2,13 +2,13 @@
 //
 // Why: tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel at all, and its
 // `Conv2DBackpropInput` and `MaxPoolGrad` are slow scalar loops, so a stock tfjs CNN cannot
-// train on wasm (shared/platform-notes.md, fact 2). Here both conv gradients are themselves
-// forward `Conv2D`s (or, for a first layer, a product of patches a forward conv extracts),
-// which wasm runs on XNNPACK, and the pool gradient is an equality mask. Only ops that every
-// backend has (conv2d with dilations, pad, reshape, transpose, reverse, slice, eye, matMul,
-// sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used, so the same code
-// runs on wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the gradients
-// against tf.conv2d's and tf.maxPool's own.
+// train on wasm (shared/platform-notes.md, fact 2). Here dx is a forward `Conv2D`, which wasm
+// runs on XNNPACK, dW is our own SIMD kernel on wasm (kernels/filterGrad.ts: XNNPACK would
+// re-pack a fresh activation first) and a forward `Conv2D` elsewhere, and the pool gradient is
+// an equality mask. Only ops that every backend has (conv2d with dilations, pad, reshape,
+// transpose, reverse, slice, sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used,
+// so the same code runs on wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the
+// gradients against tf.conv2d's and tf.maxPool's own.
 //
 // Layout: NHWC input [n, h, w, cin]; filter [k, k, cin, cout] with odd k; TF 'same' padding:
 //   out = ceil(size / s), padTotal = max((out - 1) * s + k - size, 0),
@@ -25,6 +25,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { stockGradients } from '../core/stockGradients';
+import { wasmFilterGrad, wasmFilterGradApplies } from './kernels/filterGrad';
 
 type Pad2 = [number, number];
 
@@ -69,47 +70,13 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: num
   return tf.conv2d(p, wT, 1, 'valid');
 }
 
-/**
- * Below this many input channels dW is one matrix product of the image patches (im2col) with
- * dy: for the first layer (1 or 3 channels) the forward-conv form below is a convolution with
- * a single "image" and a huge kernel, which XNNPACK does slowly. The patches come from a
- * forward conv with a one-hot filter (a copy, not arithmetic worth counting), which also does
- * the padding and the stride; nine strided slices and a concat took twice as long. With 16
- * channels the patches cost more than they save (patches from a one-hot depthwise conv, then
- * the product: 272 against 116 ms for the forward-conv form at 512 images, measured in Node).
- */
-const IM2COL_MAX_CHANNELS = 4;
-
-/** One-hot filters [k, k, cin, k*k*cin]: output channel (a*k + b)*cin + c copies x[a, b, c]. */
-const patchFilters = new Map<string, tf.Tensor4D>();
-function patchFilter(k: number, cin: number): tf.Tensor4D {
-  const key = `${k}x${cin}`;
-  let f = patchFilters.get(key);
-  if (!f || f.isDisposed) {
-    f = tf.tidy(() => tf.reshape(tf.eye(k * k * cin), [k, k, cin, k * k * cin]) as tf.Tensor4D);
-    tf.keep(f);
-    patchFilters.set(key, f);
-  }
-  return f;
-}
-
-/** dL/dW as patches^T dy; a patch row is (a, b, cin), so the product reshapes to [k, k, cin, cout]. */
-function convFilterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
-  const [n, ho, wo, cout] = dy.shape;
-  const cin = x.shape[3];
-  const rows = n * ho * wo;
-  const patches = tf.reshape(tf.conv2d(x, patchFilter(k, cin), s, 'same'), [rows, k * k * cin]);
-  // wasm's own matMul, not product(): its right operand is a new tensor every step, and
-  // wasm's conv re-packs a new filter slowly (86 against 100 ms at 512 MNIST images).
-  const dW = tf.matMul(tf.transpose(patches) as tf.Tensor2D, tf.reshape(dy, [rows, cout]) as tf.Tensor2D);
-  return tf.reshape(dW, [k, k, cin, cout]);
-}
-
 /** dL/dW of a 'same' conv, as a forward conv (dilated by the stride). */
 function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
-  if (x.shape[3] <= IM2COL_MAX_CHANNELS) return convFilterGradIm2col(x, dy, k, s);
   const [, h, wd] = x.shape;
-  const xp = tf.pad(x, [[0, 0], samePadding(h, k, s), samePadding(wd, k, s), [0, 0]]);
+  const pad: [Pad2, Pad2] = [samePadding(h, k, s), samePadding(wd, k, s)];
+  // On wasm, our own kernel: XNNPACK would re-pack one of these two fresh activations first.
+  if (wasmFilterGradApplies(dy.shape[3])) return wasmFilterGrad(x, dy, k, s, pad);
+  const xp = tf.pad(x, [[0, 0], pad[0], pad[1], [0, 0]]);
   const xT = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hp, wp, n]
   const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [ho, wo, n, cout]
   const r = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', s); // [cin, k, k, cout]

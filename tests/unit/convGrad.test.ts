@@ -73,6 +73,13 @@ const CASES: Case[] = [
   { n: 2, h: 28, w: 28, cin: 3, cout: 4, k: 3, s: 2 },
   { n: 1, h: 14, w: 14, cin: 8, cout: 6, k: 5, s: 2 },
   { n: 1, h: 14, w: 14, cin: 6, cout: 8, k: 5, s: 1 },
+  // On wasm, output channels in eights take dW from our SIMD kernel (kernels/filterGrad.wat):
+  // a last tile of 1-3 taps (27, 25, 50 taps), odd and non-square sizes, stride 2, a filter
+  // larger than the image, and the reference model's second layer.
+  { n: 2, h: 7, w: 7, cin: 3, cout: 8, k: 3, s: 2 },
+  { n: 1, h: 9, w: 6, cin: 1, cout: 16, k: 5, s: 2 },
+  { n: 2, h: 3, w: 3, cin: 2, cout: 8, k: 5, s: 1 },
+  { n: 2, h: 14, w: 14, cin: 16, cout: 32, k: 3, s: 1 },
 ];
 const name = (c: Case) => `${c.n}x${c.h}x${c.w}x${c.cin} -> ${c.cout}, k${c.k} s${c.s}`;
 

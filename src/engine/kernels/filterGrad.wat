@@ -1,0 +1,131 @@
+;; dL/dW of a convolution, in WebAssembly SIMD: the one product tfjs-backend-wasm cannot do
+;; without first re-packing an operand it has never seen (see filterGrad.ts for why that is
+;; most of the cost, and for the layout of the arguments).
+;;
+;;   dW[m][o] = sum over positions p = (n, i, j) of  X[p][m] * dy[p][o]
+;;   m = (a, b, c) runs over the k x k x cin filter taps, X[p][m] = xp[n][s*i + a][s*j + b][c]
+;;
+;; xp is the input padded for the convolution, [n, hp, wp, cin]; dy is [n, ho, wo, cout]; dW is
+;; [k*k*cin, cout], all float32, row-major, at byte addresses in this module's memory.
+;; The product is tiled 4 taps x 8 output channels: eight f32x4 accumulators stay in registers
+;; while the positions of one image stream past, so each position costs four scalar loads
+;; (splatted), two vector loads and sixteen vector multiply-adds for 32 multiply-adds. The
+;; image loop is outermost so that its xp and dy (tens of KB) stay in cache across the tiles.
+;; cout must be a multiple of 8; the last tile of taps may be partial (its spare rows repeat
+;; the last tap and are not stored).
+(module
+  (memory (export "memory") 1)
+
+  ;; byte offset in xp of tap m, relative to the first tap of a position
+  (func $tapOffset (param $m i32) (param $k i32) (param $cin i32) (param $wp i32) (result i32)
+    (local $kc i32)
+    (local.set $kc (i32.mul (local.get $k) (local.get $cin)))
+    (i32.shl
+      (i32.add
+        (i32.mul
+          (i32.add
+            (i32.mul (i32.div_u (local.get $m) (local.get $kc)) (local.get $wp))
+            (i32.rem_u (i32.div_u (local.get $m) (local.get $cin)) (local.get $k)))
+          (local.get $cin))
+        (i32.rem_u (local.get $m) (local.get $cin)))
+      (i32.const 2)))
+
+  (func (export "filterGrad")
+    (param $xp i32) (param $dy i32) (param $out i32)
+    (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
+    (param $ho i32) (param $wo i32) (param $cout i32) (param $k i32) (param $s i32)
+    (local $taps i32) (local $img i32) (local $m0 i32) (local $o0 i32) (local $i i32) (local $j i32)
+    (local $off0 i32) (local $off1 i32) (local $off2 i32) (local $off3 i32) (local $last i32)
+    (local $xImg i32) (local $dyImg i32) (local $xRow i32) (local $dyRow i32) (local $xq i32) (local $dq i32)
+    (local $xStep i32) (local $dyStep i32) (local $xRowStep i32) (local $dst i32) (local $rowBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $x v128) (local $d0 v128) (local $d1 v128)
+    (local.set $taps (i32.mul (i32.mul (local.get $k) (local.get $k)) (local.get $cin)))
+    (local.set $last (i32.sub (local.get $taps) (i32.const 1)))
+    (local.set $rowBytes (i32.shl (local.get $cout) (i32.const 2)))
+    (local.set $xStep (i32.shl (i32.mul (local.get $s) (local.get $cin)) (i32.const 2)))
+    (local.set $xRowStep (i32.shl (i32.mul (i32.mul (local.get $s) (local.get $wp)) (local.get $cin)) (i32.const 2)))
+    (local.set $dyStep (local.get $rowBytes))
+    ;; dW starts at zero; every image adds to it
+    (memory.fill (local.get $out) (i32.const 0) (i32.mul (local.get $taps) (local.get $rowBytes)))
+    (local.set $img (i32.const 0))
+    (block $imgDone (loop $imgLoop
+      (br_if $imgDone (i32.ge_u (local.get $img) (local.get $n)))
+      (local.set $xImg (i32.add (local.get $xp)
+        (i32.shl (i32.mul (i32.mul (i32.mul (local.get $img) (local.get $hp)) (local.get $wp)) (local.get $cin)) (i32.const 2))))
+      (local.set $dyImg (i32.add (local.get $dy)
+        (i32.shl (i32.mul (i32.mul (i32.mul (local.get $img) (local.get $ho)) (local.get $wo)) (local.get $cout)) (i32.const 2))))
+      (local.set $m0 (i32.const 0))
+      (block $mDone (loop $mLoop
+        (br_if $mDone (i32.ge_u (local.get $m0) (local.get $taps)))
+        (local.set $off0 (call $tapOffset (local.get $m0) (local.get $k) (local.get $cin) (local.get $wp)))
+        (local.set $off1 (call $tapOffset (select (i32.add (local.get $m0) (i32.const 1)) (local.get $last)
+          (i32.lt_u (i32.add (local.get $m0) (i32.const 1)) (local.get $taps))) (local.get $k) (local.get $cin) (local.get $wp)))
+        (local.set $off2 (call $tapOffset (select (i32.add (local.get $m0) (i32.const 2)) (local.get $last)
+          (i32.lt_u (i32.add (local.get $m0) (i32.const 2)) (local.get $taps))) (local.get $k) (local.get $cin) (local.get $wp)))
+        (local.set $off3 (call $tapOffset (select (i32.add (local.get $m0) (i32.const 3)) (local.get $last)
+          (i32.lt_u (i32.add (local.get $m0) (i32.const 3)) (local.get $taps))) (local.get $k) (local.get $cin) (local.get $wp)))
+        (local.set $o0 (i32.const 0))
+        (block $oDone (loop $oLoop
+          (br_if $oDone (i32.ge_u (local.get $o0) (local.get $cout)))
+          (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $b0 (v128.const i32x4 0 0 0 0))
+          (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))
+          (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $b2 (v128.const i32x4 0 0 0 0))
+          (local.set $a3 (v128.const i32x4 0 0 0 0)) (local.set $b3 (v128.const i32x4 0 0 0 0))
+          (local.set $xRow (local.get $xImg))
+          (local.set $dyRow (i32.add (local.get $dyImg) (i32.shl (local.get $o0) (i32.const 2))))
+          (local.set $i (i32.const 0))
+          (block $iDone (loop $iLoop
+            (br_if $iDone (i32.ge_u (local.get $i) (local.get $ho)))
+            (local.set $xq (local.get $xRow))
+            (local.set $dq (local.get $dyRow))
+            (local.set $j (local.get $wo))
+            (loop $jLoop
+              (local.set $d0 (v128.load (local.get $dq)))
+              (local.set $d1 (v128.load offset=16 (local.get $dq)))
+              (local.set $x (v128.load32_splat (i32.add (local.get $xq) (local.get $off0))))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x) (local.get $d0))))
+              (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $x) (local.get $d1))))
+              (local.set $x (v128.load32_splat (i32.add (local.get $xq) (local.get $off1))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x) (local.get $d0))))
+              (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $x) (local.get $d1))))
+              (local.set $x (v128.load32_splat (i32.add (local.get $xq) (local.get $off2))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x) (local.get $d0))))
+              (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $x) (local.get $d1))))
+              (local.set $x (v128.load32_splat (i32.add (local.get $xq) (local.get $off3))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x) (local.get $d0))))
+              (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $x) (local.get $d1))))
+              (local.set $xq (i32.add (local.get $xq) (local.get $xStep)))
+              (local.set $dq (i32.add (local.get $dq) (local.get $dyStep)))
+              (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+              (br_if $jLoop (local.get $j)))
+            (local.set $xRow (i32.add (local.get $xRow) (local.get $xRowStep)))
+            (local.set $dyRow (i32.add (local.get $dyRow) (i32.mul (local.get $wo) (local.get $rowBytes))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $iLoop)))
+          ;; add the tile to dW, row by row; rows past the last tap are not stored
+          (local.set $dst (i32.add (i32.add (local.get $out) (i32.mul (local.get $m0) (local.get $rowBytes)))
+            (i32.shl (local.get $o0) (i32.const 2))))
+          (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a0)))
+          (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b0)))
+          (if (i32.lt_u (i32.add (local.get $m0) (i32.const 1)) (local.get $taps)) (then
+            (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a1)))
+            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b1)))))
+          (if (i32.lt_u (i32.add (local.get $m0) (i32.const 2)) (local.get $taps)) (then
+            (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a2)))
+            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b2)))))
+          (if (i32.lt_u (i32.add (local.get $m0) (i32.const 3)) (local.get $taps)) (then
+            (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a3)))
+            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b3)))))
+          (local.set $o0 (i32.add (local.get $o0) (i32.const 8)))
+          (br $oLoop)))
+        (local.set $m0 (i32.add (local.get $m0) (i32.const 4)))
+        (br $mLoop)))
+      (local.set $img (i32.add (local.get $img) (i32.const 1)))
+      (br $imgLoop)))
+  )
+)
