@@ -3,9 +3,8 @@
 // Why: tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel at all, and its
 // `Conv2DBackpropInput` and `MaxPoolGrad` are slow scalar loops, so a stock tfjs CNN cannot
 // train on wasm (shared/platform-notes.md, fact 2). Here dx is a forward `Conv2D`, which wasm
-// runs on XNNPACK, dW is our own SIMD kernel on wasm (kernels/filterGrad.ts: XNNPACK would
-// re-pack a fresh activation first) and a forward `Conv2D` elsewhere, and the pool gradient is
-// an equality mask. Only ops that every backend has (conv2d with dilations, pad, reshape,
+// runs on XNNPACK; dW and the pool gradient are our own SIMD kernels on wasm
+// (kernels/gradients.ts says why), and elsewhere a forward `Conv2D` and an equality mask. Only ops that every backend has (conv2d with dilations, pad, reshape,
 // transpose, reverse, slice, sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used,
 // so the same code runs on wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the
 // gradients against tf.conv2d's and tf.maxPool's own.
@@ -25,7 +24,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { stockGradients } from '../core/stockGradients';
-import { wasmFilterGrad, wasmFilterGradApplies } from './kernels/filterGrad';
+import { wasmFilterGrad, wasmMaxPool2Grad } from './kernels/gradients';
 
 type Pad2 = [number, number];
 
@@ -70,12 +69,13 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: num
   return tf.conv2d(p, wT, 1, 'valid');
 }
 
-/** dL/dW of a 'same' conv, as a forward conv (dilated by the stride). */
+/** dL/dW of a 'same' conv: our SIMD kernel on wasm, where XNNPACK would first re-pack one of
+ *  these two fresh activations; elsewhere a forward conv (dilated by the stride). */
 function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
   const [, h, wd] = x.shape;
   const pad: [Pad2, Pad2] = [samePadding(h, k, s), samePadding(wd, k, s)];
-  // On wasm, our own kernel: XNNPACK would re-pack one of these two fresh activations first.
-  if (wasmFilterGradApplies(dy.shape[3])) return wasmFilterGrad(x, dy, k, s, pad);
+  const fromKernel = wasmFilterGrad(x, dy, k, s, pad);
+  if (fromKernel) return fromKernel;
   const xp = tf.pad(x, [[0, 0], pad[0], pad[1], [0, 0]]);
   const xT = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hp, wp, n]
   const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [ho, wo, n, cout]
@@ -139,6 +139,8 @@ const pool = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
       tf.tidy(() => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const fromKernel = wasmMaxPool2Grad(xs, dy as tf.Tensor4D);
+        if (fromKernel) return fromKernel;
         const [n, h, w, c] = xs.shape;
         const hh = h / 2, wh = w / 2;
         // x as [n*hh, 2 (row in window), wh, 2 (column in window), c]; a pooled tensor as

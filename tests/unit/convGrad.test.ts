@@ -117,7 +117,8 @@ function poolGrads(fn: (x: tf.Tensor4D) => tf.Tensor4D, x0: Arr, r0: Arr): { y: 
   });
 }
 const nativePool = (x: tf.Tensor4D) => tf.maxPool(x, 2, 2, 'valid');
-const POOL_SHAPES: number[][] = [[2, 8, 8, 3], [1, 2, 2, 1], [2, 28, 28, 4], [1, 6, 10, 2]];
+// On wasm, channels in fours take the gradient from our SIMD kernel (kernels/gradients.wat).
+const POOL_SHAPES: number[][] = [[2, 8, 8, 3], [1, 2, 2, 1], [2, 28, 28, 4], [1, 6, 10, 2], [1, 6, 10, 8], [3, 4, 2, 12]];
 
 async function use(backend: 'cpu' | 'wasm'): Promise<void> {
   expect(await tf.setBackend(backend)).toBe(true);
@@ -228,6 +229,15 @@ describe('on the wasm backend: matches the cpu backend\'s native gradients', () 
       expect(relErr(got.dx, poolRefs[i].dx)).toBe(0);
     });
   });
+
+  it('maxPool2 shares dy equally among tied maxima, four channels at a time', () => {
+    // channel c of the window is [c, c, c, 1] (c = 0..3): 3 tied maxima for c >= 2, c = 1 all 4
+    // tied, and c = 0 a lone maximum of 1; one window, dy = 12 in every channel
+    const x = tf.tensor4d([0, 1, 2, 3, /* */ 0, 1, 2, 3, /* */ 0, 1, 2, 3, /* */ 1, 1, 1, 1], [1, 2, 2, 4]);
+    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(maxPool2(a as tf.Tensor4D), 12)))(x);
+    expect(Array.from(dx.dataSync())).toEqual([0, 3, 4, 4, /* */ 0, 3, 4, 4, /* */ 0, 3, 4, 4, /* */ 12, 3, 0, 0]);
+    tf.dispose([x, dx]);
+  });
 });
 
 describe('no leaks', () => {
@@ -238,9 +248,10 @@ describe('no leaks', () => {
       await use(backend);
       const { x, w1, w2, r } = tf.tidy(() => ({
         x: t4(randArr([2, 8, 8, 2], 900)),
-        w1: tf.variable(t4(randArr([3, 3, 2, 4], 901))),
-        w2: tf.variable(t4(randArr([5, 5, 4, 3], 902))),
-        r: t4(randArr([2, 2, 2, 3], 903)),
+        // 8 channels: on wasm both SIMD kernels run (filter gradient, pool gradient)
+        w1: tf.variable(t4(randArr([3, 3, 2, 8], 901))),
+        w2: tf.variable(t4(randArr([5, 5, 8, 8], 902))),
+        r: t4(randArr([2, 2, 2, 8], 903)),
       }));
       // conv s1 -> relu -> pool -> conv s2, as a model would chain them
       const loss = () => tf.sum(tf.mul(conv2d(maxPool2(tf.relu(conv2d(x, w1, 1))), w2, 2), r)) as tf.Scalar;

@@ -1,20 +1,28 @@
-;; dL/dW of a convolution, in WebAssembly SIMD: the one product tfjs-backend-wasm cannot do
-;; without first re-packing an operand it has never seen (see filterGrad.ts for why that is
-;; most of the cost, and for the layout of the arguments).
+;; Gradient kernels for the wasm backend, in WebAssembly SIMD, registered as tfjs kernels by
+;; gradients.ts (which says why each exists). The module imports tfjs-backend-wasm's own memory,
+;; so tensors are read and written where tfjs keeps them, at the byte addresses gradients.ts
+;; passes; all float32, row-major.
 ;;
+;; filterGrad: dL/dW of a convolution,
 ;;   dW[m][o] = sum over positions p = (n, i, j) of  X[p][m] * dy[p][o]
-;;   m = (a, b, c) runs over the k x k x cin filter taps, X[p][m] = xp[n][s*i + a][s*j + b][c]
-;;
+;;   m = (a, b, c) runs over the k x k x cin filter taps, X[p][m] = xp[n][s*i + a][s*j + b][c];
 ;; xp is the input padded for the convolution, [n, hp, wp, cin]; dy is [n, ho, wo, cout]; dW is
-;; [k*k*cin, cout], all float32, row-major, at byte addresses in this module's memory.
-;; The product is tiled 4 taps x 8 output channels: eight f32x4 accumulators stay in registers
-;; while the positions of one image stream past, so each position costs four scalar loads
-;; (splatted), two vector loads and sixteen vector multiply-adds for 32 multiply-adds. The
-;; image loop is outermost so that its xp and dy (tens of KB) stay in cache across the tiles.
-;; cout must be a multiple of 8; the last tile of taps may be partial (its spare rows repeat
-;; the last tap and are not stored).
+;; [k*k*cin, cout]. The product is tiled 4 taps x 8 output channels: eight f32x4 accumulators
+;; stay in registers while the positions of one image stream past, so each position costs four
+;; scalar loads (splatted), two vector loads and sixteen vector multiply-adds for 32
+;; multiply-adds. The image loop is outermost so that its xp and dy (tens of KB) stay in cache
+;; across the tiles. cout must be a multiple of 8; the last tile of taps may be partial (its
+;; spare rows repeat the last tap and are not stored).
+;;
+;; pad: x [n, h, w, c] into xp [n, h + top + bottom, w + left + right, c], zeros around it
+;; (wasm's PadV2 took 2.9 ms for a 128x28x28x1 map, its rows being 28 floats; memory.copy moves
+;; each row at once).
+;;
+;; maxPool2Grad: dL/dx of a 2x2, stride-2 max pool of x [n, h, w, c] (h, w even; c a multiple of
+;; 4), from dy [n, h/2, w/2, c]: each window's dy goes to its maxima, shared equally when they
+;; tie (the subgradient conv.ts's maxPool2 defines), four channels at a time.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 0))
 
   ;; byte offset in xp of tap m, relative to the first tap of a position
   (func $tapOffset (param $m i32) (param $k i32) (param $cin i32) (param $wp i32) (result i32)
@@ -127,5 +135,87 @@
         (br $mLoop)))
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br $imgLoop)))
+  )
+
+
+  (func (export "pad")
+    (param $x i32) (param $xp i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $top i32) (param $left i32) (param $hp i32) (param $wp i32)
+    (local $rows i32) (local $r i32) (local $src i32) (local $dst i32) (local $rowBytes i32) (local $padRowBytes i32)
+    (local.set $rowBytes (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
+    (local.set $padRowBytes (i32.shl (i32.mul (local.get $wp) (local.get $c)) (i32.const 2)))
+    (memory.fill (local.get $xp) (i32.const 0)
+      (i32.mul (i32.mul (local.get $n) (local.get $hp)) (local.get $padRowBytes)))
+    (local.set $src (local.get $x))
+    ;; the first row of the first image, past the top rows and the left columns
+    (local.set $dst (i32.add (local.get $xp)
+      (i32.add (i32.mul (local.get $top) (local.get $padRowBytes)) (i32.shl (i32.mul (local.get $left) (local.get $c)) (i32.const 2)))))
+    (local.set $rows (local.get $n))
+    (block $done (loop $image
+      (br_if $done (i32.eqz (local.get $rows)))
+      (local.set $r (local.get $h))
+      (block $imageDone (loop $row
+        (br_if $imageDone (i32.eqz (local.get $r)))
+        (memory.copy (local.get $dst) (local.get $src) (local.get $rowBytes))
+        (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $padRowBytes)))
+        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+        (br $row)))
+      ;; on to the next image: past this one's bottom rows and the next one's top rows
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (i32.sub (local.get $hp) (local.get $h)) (local.get $padRowBytes))))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br $image)))
+  )
+  (func (export "maxPool2Grad")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (local $rows i32) (local $cols i32) (local $ch i32) (local $px i32) (local $pd i32) (local $pg i32)
+    (local $step i32) (local $rowBytes i32)
+    (local $v00 v128) (local $v01 v128) (local $v10 v128) (local $v11 v128) (local $m v128) (local $g v128)
+    (local $e00 v128) (local $e01 v128) (local $e10 v128) (local $e11 v128)
+    (local.set $step (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $w) (local.get $step)))
+    (local.set $px (local.get $x))
+    (local.set $pd (local.get $dx))
+    (local.set $pg (local.get $dy))
+    ;; window rows over all images, window columns, then four channels at a time
+    (local.set $rows (i32.mul (local.get $n) (i32.shr_u (local.get $h) (i32.const 1))))
+    (loop $rowLoop
+      (local.set $cols (i32.shr_u (local.get $w) (i32.const 1)))
+      (loop $colLoop
+        (local.set $ch (i32.shr_u (local.get $c) (i32.const 2)))
+        (loop $chLoop
+          (local.set $v00 (v128.load (local.get $px)))
+          (local.set $v01 (v128.load (i32.add (local.get $px) (local.get $step))))
+          (local.set $v10 (v128.load (i32.add (local.get $px) (local.get $rowBytes))))
+          (local.set $v11 (v128.load (i32.add (i32.add (local.get $px) (local.get $rowBytes)) (local.get $step))))
+          (local.set $m (f32x4.max (f32x4.max (local.get $v00) (local.get $v01)) (f32x4.max (local.get $v10) (local.get $v11))))
+          (local.set $e00 (f32x4.eq (local.get $v00) (local.get $m)))
+          (local.set $e01 (f32x4.eq (local.get $v01) (local.get $m)))
+          (local.set $e10 (f32x4.eq (local.get $v10) (local.get $m)))
+          (local.set $e11 (f32x4.eq (local.get $v11) (local.get $m)))
+          ;; dy over the number of maxima (1 unless tied; a mask lane is all ones, and with 1.0 it is 1.0)
+          (local.set $g (f32x4.div (v128.load (local.get $pg))
+            (f32x4.add
+              (f32x4.add (v128.and (local.get $e00) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $e01) (v128.const f32x4 1 1 1 1)))
+              (f32x4.add (v128.and (local.get $e10) (v128.const f32x4 1 1 1 1)) (v128.and (local.get $e11) (v128.const f32x4 1 1 1 1))))))
+          (v128.store (local.get $pd) (v128.and (local.get $e00) (local.get $g)))
+          (v128.store (i32.add (local.get $pd) (local.get $step)) (v128.and (local.get $e01) (local.get $g)))
+          (v128.store (i32.add (local.get $pd) (local.get $rowBytes)) (v128.and (local.get $e10) (local.get $g)))
+          (v128.store (i32.add (i32.add (local.get $pd) (local.get $rowBytes)) (local.get $step)) (v128.and (local.get $e11) (local.get $g)))
+          (local.set $px (i32.add (local.get $px) (i32.const 16)))
+          (local.set $pd (i32.add (local.get $pd) (i32.const 16)))
+          (local.set $pg (i32.add (local.get $pg) (i32.const 16)))
+          (local.set $ch (i32.sub (local.get $ch) (i32.const 1)))
+          (br_if $chLoop (local.get $ch)))
+        ;; past the window's second column
+        (local.set $px (i32.add (local.get $px) (local.get $step)))
+        (local.set $pd (i32.add (local.get $pd) (local.get $step)))
+        (local.set $cols (i32.sub (local.get $cols) (i32.const 1)))
+        (br_if $colLoop (local.get $cols)))
+      ;; past the window's second row
+      (local.set $px (i32.add (local.get $px) (local.get $rowBytes)))
+      (local.set $pd (i32.add (local.get $pd) (local.get $rowBytes)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br_if $rowLoop (local.get $rows)))
   )
 )
