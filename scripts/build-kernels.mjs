@@ -2,7 +2,7 @@
 // npm run kernels: assembles the hand-written WebAssembly kernels (src/engine/kernels/*.wat)
 // into TypeScript modules holding their bytes (base64), so the worker and the unit tests load
 // them synchronously, with no fetch and no build step of their own. The generated files are
-// committed; tests/unit/filterGrad.test.ts fails when one no longer matches its source.
+// committed; tests/unit/kernels.test.ts fails when one no longer matches its source.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
