@@ -3,10 +3,11 @@
 // Why: tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel at all, and its
 // `Conv2DBackpropInput` and `MaxPoolGrad` are slow scalar loops, so a stock tfjs CNN cannot
 // train on wasm (shared/platform-notes.md, fact 2). Here dx is a forward `Conv2D`, which wasm
-// runs on XNNPACK; dW and the pool gradient are our own SIMD kernels on wasm
-// (kernels/gradients.ts says why), and elsewhere a forward `Conv2D` and an equality mask. Only ops that every backend has (conv2d with dilations, pad, reshape,
-// transpose, reverse, slice, sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used,
-// so the same code runs on wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the
+// runs on XNNPACK; dW, a strided conv's dx and the pool gradient are our own SIMD kernels on
+// wasm (kernels/gradients.ts says why), elsewhere forward `Conv2D`s and an equality mask. Only
+// ops that every backend has (conv2d with dilations, pad, reshape, transpose, reverse, slice,
+// sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used, so the same code runs on
+// wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the
 // gradients against tf.conv2d's and tf.maxPool's own.
 //
 // Layout: NHWC input [n, h, w, cin]; filter [k, k, cin, cout] with odd k; TF 'same' padding:
@@ -24,7 +25,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { stockGradients } from '../core/stockGradients';
-import { wasmFilterGrad, wasmMaxPool2Grad } from './kernels/gradients';
+import { wasmFilterGrad, wasmInputGrad, wasmMaxPool2Grad } from './kernels/gradients';
 
 type Pad2 = [number, number];
 
@@ -52,11 +53,13 @@ function interleaveZeros(t: tf.Tensor4D, s: number): tf.Tensor4D {
 function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: number): tf.Tensor4D {
   const [, h, wd] = xShape;
   const k = w.shape[0];
+  const [top] = samePadding(h, k, s);
+  const [left] = samePadding(wd, k, s);
+  const fromKernel = s === 1 ? null : wasmInputGrad(dy, w, xShape, s, top, left);
+  if (fromKernel) return fromKernel;
   // w flipped in space, in/out channels swapped: [k, k, cout, cin]
   const wT = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
   if (s === 1) return tf.conv2d(dy, wT, 1, 'same');
-  const [top] = samePadding(h, k, s);
-  const [left] = samePadding(wd, k, s);
   const d = interleaveZeros(dy, s); // [n, s*ho, s*wo, cout]
   // want front = k-1-before and total length size+k-1; d already has s-1 trailing zeros.
   const extraH = h + top - s * dy.shape[1];

@@ -22,6 +22,7 @@ import { builtPerChunk, embed, frozenEncoder, imagesTensor, knnChunk, prepareRef
 import type { Encoder } from './model';
 import { probeJob } from './probeJob';
 import type { Trainer } from './trainer';
+import { yieldToEvents } from './yieldToEvents';
 
 /** Long-run share of wall time that periodic evaluation may take while training. */
 export const EVAL_SHARE = 0.1;
@@ -255,7 +256,7 @@ export class MetricsRunner {
         if (!this.cycle && !this.baselineJob) this.wantCycle = true;
         await this.runBudgetedChunk();
       }
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEvents();
     }
   }
 

@@ -15,6 +15,7 @@ import { ChancePlateau } from '../core/chancePlateau';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from '../core/stockGradients';
 import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
+import { yieldToEvents } from './yieldToEvents';
 
 const SHAPES_SEED = 20261123;
 const SHAPES_COUNT = 10_000;
@@ -314,7 +315,7 @@ async function loop(): Promise<void> {
       await metrics.afterStep();
       if (chores.length) await runChores();
       // Yield to the event loop so commands arrive between steps.
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEvents();
       await pace(t0);
     }
     // Deferred losses of the last steps: read now, so a pause shows the true last loss (and a

@@ -80,6 +80,11 @@ const CASES: Case[] = [
   { n: 1, h: 9, w: 6, cin: 1, cout: 16, k: 5, s: 2 },
   { n: 2, h: 3, w: 3, cin: 2, cout: 8, k: 5, s: 1 },
   { n: 2, h: 14, w: 14, cin: 16, cout: 32, k: 3, s: 1 },
+  // ... and at stride 2 with input channels in sixteens, dx from another (the default model's
+  // second layer; odd, non-square, k5; two tiles of sixteen).
+  { n: 2, h: 14, w: 14, cin: 16, cout: 32, k: 3, s: 2 },
+  { n: 1, h: 7, w: 9, cin: 16, cout: 8, k: 5, s: 2 },
+  { n: 2, h: 8, w: 8, cin: 32, cout: 16, k: 3, s: 2 },
 ];
 const name = (c: Case) => `${c.n}x${c.h}x${c.w}x${c.cin} -> ${c.cout}, k${c.k} s${c.s}`;
 

@@ -1,4 +1,4 @@
-// Two gradients on the wasm backend by our own WebAssembly SIMD kernels (gradients.wat),
+// Gradients on the wasm backend by our own WebAssembly SIMD kernels (gradients.wat),
 // registered with tfjs as kernels of their own, so they run inside tfjs's bookkeeping (tidy,
 // tf.memory, tf.profile) and read and write tensors in place, in tfjs-backend-wasm's memory.
 //
@@ -10,6 +10,9 @@
 //   input and dy as they lie. In Node at 128 images (the reference model's N = 64), against the
 //   forward-conv form it replaces: 28x28x1 -> 16, 28.4 -> 5.2 ms; 14x14x16 -> 32, 25.1 ->
 //   12.0 ms; Shapes' 8x8x32 -> 64, 25.2 -> 15.6 ms.
+// - Input gradient of a stride-2 convolution: as a forward conv it convolves a zero-interleaved
+//   dy, 4x the multiply-adds, 3/4 of them on zeros (14.3 ms of the default model's ~58 ms step
+//   at N = 64 in Node); the kernel visits only the taps that meet a real dy.
 // - 2x2 max-pool gradient: wasm's MaxPoolGrad is a scalar loop (358 ms at 512x28x28x16), and
 //   the same gradient from broadcast ops (conv.ts) takes six kernels over the full map (123 ms).
 
@@ -21,11 +24,14 @@ interface Exports {
   filterGrad(xp: number, dy: number, out: number, n: number, hp: number, wp: number, cin: number,
     ho: number, wo: number, cout: number, k: number, s: number): void;
   maxPool2Grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
+  inputGrad(dy: number, wT: number, dx: number, n: number, h: number, w: number, cin: number,
+    ho: number, wo: number, cout: number, k: number, s: number, top: number, left: number): void;
   pad(x: number, xp: number, n: number, h: number, w: number, c: number, top: number, left: number, hp: number, wp: number): void;
 }
 
 const FILTER_GRAD = 'PlaygroundConvFilterGrad';
 const MAX_POOL2_GRAD = 'PlaygroundMaxPool2Grad';
+const INPUT_GRAD = 'PlaygroundConvInputGrad';
 
 // One instance per tfjs-backend-wasm memory (a re-initialised backend has a new one).
 let instance: { memory: WebAssembly.Memory; exports: Exports } | null = null;
@@ -70,6 +76,20 @@ function register(): void {
     },
   });
   tf.registerKernel({
+    kernelName: INPUT_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as BackendWasm;
+      const { dy, wT } = inputs as { dy: tf.TensorInfo; wT: tf.TensorInfo };
+      const { xShape, s, top, left } = attrs as unknown as { xShape: number[]; s: number; top: number; left: number };
+      const [n, h, w, cin] = xShape;
+      const [, ho, wo, cout] = dy.shape;
+      const dx = b.makeOutput(xShape, 'float32');
+      kernels(b).inputGrad(offset(b, dy), offset(b, wT), offset(b, dx), n, h, w, cin, ho, wo, cout, wT.shape[0], s, top, left);
+      return dx;
+    },
+  });
+  tf.registerKernel({
     kernelName: MAX_POOL2_GRAD,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend }) => {
@@ -104,6 +124,17 @@ function available(): boolean {
 export function wasmFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number, pad: [[number, number], [number, number]]): tf.Tensor4D | null {
   if (dy.shape[3] % 8 !== 0 || !available()) return null;
   return tf.engine().runKernel(FILTER_GRAD, { x, dy }, { k, s, pad } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** dL/dx [n, h, w, cin] of a stride-s 'same' convolution whose input had xShape, from dy and the
+ *  filter w [k, k, cin, cout], padded (top, left) in front; or null where the kernel does not
+ *  apply (off wasm; cin not in sixteens, its tile). */
+export function wasmInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: number, top: number, left: number): tf.Tensor4D | null {
+  if (xShape[3] % 16 !== 0 || !available()) return null;
+  return tf.tidy(() => {
+    const wT = tf.transpose(w, [0, 1, 3, 2]);
+    return tf.engine().runKernel(INPUT_GRAD, { dy, wT }, { xShape, s, top, left } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  });
 }
 
 /** dL/dx of a 2x2 stride-2 max pool of x (even H and W) from dy, or null where the kernel does
