@@ -55,51 +55,42 @@ function kernels(backend: BackendWasm): Exports {
 
 const offset = (backend: BackendWasm, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
 
+type Inputs = Record<string, tf.TensorInfo>;
+
+/** Registers a wasm kernel: run gets the backend, the inputs and the attributes, and returns its output. */
+function registerWasm<A>(kernelName: string, run: (b: BackendWasm, inputs: Inputs, attrs: A) => tf.TensorInfo): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => run(backend as BackendWasm, inputs as Inputs, attrs as unknown as A),
+  });
+}
+
 function register(): void {
-  tf.registerKernel({
-    kernelName: FILTER_GRAD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const b = backend as BackendWasm;
-      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const { k, s, pad } = attrs as unknown as { k: number; s: number; pad: [[number, number], [number, number]] };
-      const [n, h, w, cin] = x.shape;
-      const [, ho, wo, cout] = dy.shape;
-      const hp = h + pad[0][0] + pad[0][1], wp = w + pad[1][0] + pad[1][1];
-      const xp = b.makeOutput([n, hp, wp, cin], 'float32');
-      const out = b.makeOutput([k, k, cin, cout], 'float32');
-      const K = kernels(b);
-      K.pad(offset(b, x), offset(b, xp), n, h, w, cin, pad[0][0], pad[1][0], hp, wp);
-      K.filterGrad(offset(b, xp), offset(b, dy), offset(b, out), n, hp, wp, cin, ho, wo, cout, k, s);
-      b.disposeData(xp.dataId);
-      return out;
-    },
+  registerWasm<{ k: number; s: number; pad: [[number, number], [number, number]] }>(FILTER_GRAD, (b, { x, dy }, { k, s, pad }) => {
+    const [n, h, w, cin] = x.shape;
+    const [, ho, wo, cout] = dy.shape;
+    const hp = h + pad[0][0] + pad[0][1], wp = w + pad[1][0] + pad[1][1];
+    const xp = b.makeOutput([n, hp, wp, cin], 'float32');
+    const out = b.makeOutput([k, k, cin, cout], 'float32');
+    const K = kernels(b);
+    K.pad(offset(b, x), offset(b, xp), n, h, w, cin, pad[0][0], pad[1][0], hp, wp);
+    K.filterGrad(offset(b, xp), offset(b, dy), offset(b, out), n, hp, wp, cin, ho, wo, cout, k, s);
+    b.disposeData(xp.dataId);
+    return out;
   });
-  tf.registerKernel({
-    kernelName: INPUT_GRAD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const b = backend as BackendWasm;
-      const { dy, wT } = inputs as { dy: tf.TensorInfo; wT: tf.TensorInfo };
-      const { xShape, s, top, left } = attrs as unknown as { xShape: number[]; s: number; top: number; left: number };
-      const [n, h, w, cin] = xShape;
-      const [, ho, wo, cout] = dy.shape;
-      const dx = b.makeOutput(xShape, 'float32');
-      kernels(b).inputGrad(offset(b, dy), offset(b, wT), offset(b, dx), n, h, w, cin, ho, wo, cout, wT.shape[0], s, top, left);
-      return dx;
-    },
+  registerWasm<{ xShape: number[]; s: number; top: number; left: number }>(INPUT_GRAD, (b, { dy, wT }, { xShape, s, top, left }) => {
+    const [n, h, w, cin] = xShape;
+    const [, ho, wo, cout] = dy.shape;
+    const dx = b.makeOutput(xShape, 'float32');
+    kernels(b).inputGrad(offset(b, dy), offset(b, wT), offset(b, dx), n, h, w, cin, ho, wo, cout, wT.shape[0], s, top, left);
+    return dx;
   });
-  tf.registerKernel({
-    kernelName: MAX_POOL2_GRAD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }) => {
-      const b = backend as BackendWasm;
-      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const [n, h, w, c] = x.shape;
-      const dx = b.makeOutput(x.shape, 'float32');
-      kernels(b).maxPool2Grad(offset(b, x), offset(b, dy), offset(b, dx), n, h, w, c);
-      return dx;
-    },
+  registerWasm<object>(MAX_POOL2_GRAD, (b, { x, dy }) => {
+    const [n, h, w, c] = x.shape;
+    const dx = b.makeOutput(x.shape, 'float32');
+    kernels(b).maxPool2Grad(offset(b, x), offset(b, dy), offset(b, dx), n, h, w, c);
+    return dx;
   });
 }
 
