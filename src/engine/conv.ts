@@ -7,8 +7,8 @@
 // wasm (kernels/gradients.ts says why), elsewhere forward `Conv2D`s and an equality mask. Only
 // ops that every backend has (conv2d with dilations, pad, reshape, transpose, reverse, slice,
 // sub, step, mul, div, maxPool, avgPool, 5-D broadcasting) are used, so the same code runs on
-// wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the
-// gradients against tf.conv2d's and tf.maxPool's own.
+// wasm, webgl, webgpu and cpu; tests/unit/convGrad.test.ts checks the gradients against
+// tf.conv2d's and tf.maxPool's own.
 //
 // Layout: NHWC input [n, h, w, cin]; filter [k, k, cin, cout] with odd k; TF 'same' padding:
 //   out = ceil(size / s), padTotal = max((out - 1) * s + k - size, 0),
