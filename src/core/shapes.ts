@@ -18,16 +18,35 @@ export const POSITION_NAMES = [
 
 export type Rgb = [number, number, number];
 
-export const PALETTE: Record<(typeof COLOUR_NAMES)[number], Rgb> = {
-  red: [220, 40, 40],
-  orange: [245, 140, 20],
-  yellow: [245, 220, 30],
-  green: [40, 175, 60],
-  cyan: [30, 200, 220],
-  blue: [40, 80, 225],
-  purple: [145, 55, 205],
-  pink: [245, 110, 185],
+/**
+ * Each colour's hue: its angle in degrees about the grey axis of RGB, from red towards green
+ * (HSV's hue where the two agree: red 0, yellow 60, green 120, cyan 180).
+ */
+const HUE_DEGREES: Record<(typeof COLOUR_NAMES)[number], number> = {
+  red: 0, orange: 30, yellow: 60, green: 120, cyan: 180, blue: 230, purple: 275, pink: 325,
 };
+/** Every shape colour's mean over R, G, B, and its distance from the grey axis (0..255 units). */
+const GREY_MEAN = 130;
+const CHROMA = 110;
+
+/**
+ * The colour at one hue on the palette's circle. All eight colours lie on ONE circle about the
+ * grey axis, so they differ in hue only, and colour jitter's hue turn (about the same axis, any
+ * angle at full strength) gives every colour the same distribution of views: colour is then
+ * something an encoder trained with it cannot keep, as the Augmentations lesson says. With
+ * named RGB values (yellow 245,220,30; blue 40,80,225) colours also differed in brightness,
+ * which a hue turn keeps, and the background was picked against the shape's brightness; kNN on
+ * colour then stayed at ~30% (chance 12.5%), telling light colours from dark ones.
+ */
+export function hueColour(degrees: number): Rgb {
+  const a = (degrees * Math.PI) / 180;
+  // Unit vectors of the chroma plane: towards red, and towards green minus blue.
+  const u = [2 / Math.sqrt(6), -1 / Math.sqrt(6), -1 / Math.sqrt(6)];
+  const v = [0, 1 / Math.sqrt(2), -1 / Math.sqrt(2)];
+  return [0, 1, 2].map((k) => Math.round(GREY_MEAN + CHROMA * (Math.cos(a) * u[k] + Math.sin(a) * v[k]))) as Rgb;
+}
+
+export const PALETTE = Object.fromEntries(COLOUR_NAMES.map((c) => [c, hueColour(HUE_DEGREES[c])])) as Record<(typeof COLOUR_NAMES)[number], Rgb>;
 
 /**
  * Circumradius range as a fraction of the image side (32 px: 8.3 to 11.5 px). The smallest
@@ -38,9 +57,15 @@ const R_MIN = 0.26;
 const R_MAX = 0.36;
 /** Pixels kept free between the shape's circumcircle and the image border. */
 const MARGIN = 1;
-/** Least luma difference (0..255) between the shape and its background. */
-const MIN_CONTRAST = 70;
-const COLOUR_JITTER = 12;
+/**
+ * Background grey levels: near black or near white, whatever the shape's colour, so the
+ * background says nothing about the colour; the palette's luma (93 to 167) keeps at least ~50
+ * levels of luma contrast against either, so a greyscale view still shows the shape.
+ */
+const DARK_BG: [number, number] = [8, 30];
+const LIGHT_BG: [number, number] = [230, 250];
+const BG_TINT = 12;
+const COLOUR_JITTER = 8;
 const RING_INNER = 0.55;
 
 /** Everything needed to draw one image; sampled by sampleShapeSpecs. */
@@ -258,17 +283,13 @@ function balanced(count: number, n: number, rng: Rng): Int32Array {
   return rng.shuffle(a) as Int32Array;
 }
 
-/** A dark or light grey, lightly tinted, far enough in luma from the shape colour. */
-function background(fg: Rgb, rng: Rng): Rgb {
-  const lf = luma(fg);
-  for (let tries = 0; ; tries++) {
-    const dark = tries < 20 ? rng.bool() : lf > 128;
-    const g = dark ? rng.uniform(10, 80) : rng.uniform(160, 245);
-    const hue = rng.uniform(0, 2 * Math.PI);
-    const amp = rng.uniform(0, 25);
-    const bg: Rgb = [0, 1, 2].map((k) => clamp255(g + amp * Math.cos(hue + (k * 2 * Math.PI) / 3))) as Rgb;
-    if (Math.abs(luma(bg) - lf) >= MIN_CONTRAST) return bg;
-  }
+/** A near-black or near-white grey, lightly tinted, drawn independently of the shape's colour. */
+function background(rng: Rng): Rgb {
+  const [lo, hi] = rng.bool() ? DARK_BG : LIGHT_BG;
+  const g = rng.uniform(lo, hi);
+  const hue = rng.uniform(0, 2 * Math.PI);
+  const amp = rng.uniform(0, BG_TINT);
+  return [0, 1, 2].map((k) => clamp255(g + amp * Math.cos(hue + (k * 2 * Math.PI) / 3))) as Rgb;
 }
 
 /**
@@ -296,7 +317,7 @@ export function sampleShapeSpecs(count: number, seed: number, size = 32): ShapeS
     const angle = rng.uniform(0, 2 * Math.PI);
     const base = PALETTE[COLOUR_NAMES[colours[i]]];
     const fg = base.map((v) => clamp255(v + rng.uniform(-COLOUR_JITTER, COLOUR_JITTER))) as Rgb;
-    const bg = background(fg, rng);
+    const bg = background(rng);
     specs.push({ shape: shapes[i], colour: colours[i], sizeBin, position, cx, cy, r, angle, fg, bg });
   }
   return specs;
