@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// npm run bench:quality [-- --target 95 --max 600 --hash dataset=mnist --json FILE]
+// npm run bench:quality [-- --target 95 --max 600 --hash dataset=mnist --probes 10,all --json FILE]
 // Time to quality: serves the built app, opens it in headless Chromium as a user would, presses
 // Play and reads the kNN accuracy readout (on h, held-out images) until it reaches the target or
 // the time runs out. Prints every new evaluation point with the seconds since Play and the step.
+// --probes: then pauses and runs the few-label probes (labels per class, in order) as a user
+// would, printing each row: the probe on the pre-trained h, from scratch, pixels, random init.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchChromium } from './chromium.mjs';
@@ -17,6 +19,7 @@ const target = Number(opt('target', 95));
 const maxSeconds = Number(opt('max', 600));
 const hash = opt('hash', 'dataset=mnist');
 const jsonPath = opt('json', null);
+const probeGroups = opt('probes', '').split(',').filter(Boolean);
 
 const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
 const browser = await launchChromium();
@@ -48,10 +51,28 @@ while ((Date.now() - t0) / 1000 < maxSeconds) {
   console.error(`  ${p.seconds} s, step ${p.step}: kNN ${p.knn}%${perFactor ? ` (per factor, h / z: ${perFactor})` : ''}`);
   if (p.knn >= target) { reached = p; break; }
 }
+const probes = [];
+if (probeGroups.length) {
+  await page.getByRole('button', { name: 'Pause' }).click();
+  for (const g of probeGroups) {
+    await page.getByRole('combobox', { name: 'Labels per class' }).selectOption(g);
+    await page.getByRole('button', { name: 'Run probe' }).click();
+    const row = page.getByTestId(`probe-row-${g}`);
+    const t = Date.now();
+    await page.waitForFunction((id) => {
+      const cells = [...(document.querySelector(`[data-testid="${id}"]`)?.querySelectorAll('td') ?? [])];
+      return cells.length === 4 && cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''));
+    }, `probe-row-${g}`, { timeout: 1_800_000, polling: 1000 });
+    const [pretrained, scratch, pixels, random] = (await row.locator('td').allTextContents()).map(Number);
+    const step = await num('step-count');
+    probes.push({ labelsPerClass: g, step, pretrained, scratch, pixels, random, seconds: Math.round((Date.now() - t) / 1000) });
+    console.error(`  probe, ${g} labels per class (step ${step}, ${probes.at(-1).seconds} s): pre-trained ${pretrained}%, from scratch ${scratch}%, pixels ${pixels}%, random init ${random}%`);
+  }
+}
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
 server.close();
-const result = { date: new Date().toISOString(), hash, backend, target, maxSeconds, reached, points };
+const result = { date: new Date().toISOString(), hash, backend, target, maxSeconds, reached, points, probes };
 console.log(reached
   ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
   : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`);
