@@ -100,7 +100,7 @@ export interface Ready {
   parameterCount: number;
   /** The dataset's labelled factors, with each display-set image's value (same order as
    *  Snapshot.display.indices), so the page can colour points by any of them. */
-  factors?: { name: string; classes: string[]; displayValues: Int32Array }[];
+  factors?: { name: string; classes: string[]; displayValues: Int32Array; swatches?: string[] }[];
 }
 
 /** Fixed images' two views under the current augmentations, for the augmentation panel. */

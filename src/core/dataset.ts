@@ -9,6 +9,9 @@ export interface Factor {
   classes: string[];
   /** One value per image. */
   values: Int32Array;
+  /** CSS colours to draw each value in, for a factor whose values are colours themselves
+   *  (Shapes' colour): a legend that paints "pink" in the palette's blue would lie. */
+  swatches?: string[];
 }
 
 export interface Dataset {

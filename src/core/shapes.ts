@@ -350,7 +350,7 @@ export function makeShapes(count: number, seed: number, size = 32): Dataset {
     classNames: [...SHAPE_NAMES],
     factors: [
       { name: 'shape', classes: [...SHAPE_NAMES], values: shape },
-      { name: 'colour', classes: [...COLOUR_NAMES], values: colour },
+      { name: 'colour', classes: [...COLOUR_NAMES], values: colour, swatches: COLOUR_NAMES.map((c) => `rgb(${PALETTE[c].join(', ')})`) },
       { name: 'size', classes: [...SIZE_NAMES], values: sizeBin },
       { name: 'position', classes: [...POSITION_NAMES], values: position },
     ],

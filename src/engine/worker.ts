@@ -251,7 +251,7 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   post({
     type: 'ready', dataset: settings!.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
     classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,
-    factors: data.factors.map((f) => ({ name: f.name, classes: f.classes, displayValues: Int32Array.from(t.displayIndices, (i) => f.values[i]) })),
+    factors: data.factors.map((f) => ({ name: f.name, classes: f.classes, swatches: f.swatches, displayValues: Int32Array.from(t.displayIndices, (i) => f.values[i]) })),
   });
   await refreshDisplay();
   sendSnapshot(true);
