@@ -231,6 +231,9 @@ export interface Metrics {
   busy: boolean;
 }
 
+/** The from-scratch baseline's budget, in steps of `batch` images (engine/scratch.ts says why). */
+export const SCRATCH_BUDGET = { batch: 64, minSteps: 300, maxSteps: 3000 } as const;
+
 export interface ProbeReport {
   type: 'probe';
   labelsPerClass: LabelsPerClass;
@@ -244,6 +247,9 @@ export interface ProbeReport {
   /** The contrastive encoder's step and epoch when its features were taken. */
   step: number;
   epoch: number;
+  /** Steps (of 64 images) the from-scratch CNN trains, as many images as pre-training had used
+   *  within bounds (engine/scratch.ts); null while queued. */
+  scratchSteps: number | null;
   /** Held-out accuracies in 0..1 (null until measured): linear probe on the pre-trained h,
    *  on raw pixels, on h of the encoder at random init; and the same CNN trained supervised
    *  from scratch on the same labels. */

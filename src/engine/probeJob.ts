@@ -12,7 +12,7 @@ import { balancedSubset } from '../core/split';
 import type { LabelsPerClass, ProbeReport } from '../protocol';
 import { builtPerChunk, embed, frozenEncoder, type EncoderLoan } from './eval';
 import { linearProbeSteps } from './probe';
-import { supervisedFromScratch } from './scratch';
+import { scratchSteps, supervisedFromScratch } from './scratch';
 import type { Trainer } from './trainer';
 
 const EMBED_CHUNK = 500;
@@ -50,7 +50,9 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   const trainY = Int32Array.from(labelled, (i) => d.labels[i]);
   const testY = Int32Array.from(t.test, (i) => d.labels[i]);
   const step = t.step, epoch = t.epoch;
-  const result: Partial<ProbeReport> = { trainCount: labelled.length, step, epoch, pretrained: null, raw: null, random: null, scratch: null };
+  // Both views of every image the contrastive run has seen so far.
+  const budget = scratchSteps(2 * t.seen);
+  const result: Partial<ProbeReport> = { trainCount: labelled.length, step, epoch, scratchSteps: budget, pretrained: null, raw: null, random: null, scratch: null };
   let lastReport = 0;
   const progress = (base: number, share: number, p: number, message: string, force = false) => {
     const now = performance.now();
@@ -102,13 +104,13 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
     baselineCache.set(randomKey, result.random);
   }
 
-  // 4. Supervised from scratch on the same labels, with the same augmentations.
-  const scratchKey = keyBase + '|scratch|' + JSON.stringify(s.augments);
+  // 4. Supervised from scratch on the same labels, with the same augmentations, at equal compute.
+  const scratchKey = [keyBase, 'scratch', budget, JSON.stringify(s.augments)].join('|');
   result.scratch = baselineCache.get(scratchKey) ?? null;
   if (result.scratch === null) {
     const base = PARTS.pretrained + PARTS.raw + PARTS.random;
     progress(base, 0, 0, 'Supervised from scratch…', true);
-    const g = supervisedFromScratch(d, labelled, t.test, s);
+    const g = supervisedFromScratch(d, labelled, t.test, s, budget);
     for (;;) {
       const r = await g.next();
       if (r.done) { result.scratch = r.value; break; }

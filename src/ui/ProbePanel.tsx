@@ -3,7 +3,7 @@
 // and the same CNN trained supervised from scratch on the same labels.
 
 import { useState } from 'react';
-import { LABELS_PER_CLASS, type Command, type LabelsPerClass, type ProbeReport } from '../protocol';
+import { LABELS_PER_CLASS, SCRATCH_BUDGET, type Command, type LabelsPerClass, type ProbeReport } from '../protocol';
 import { ProbeChart, SERIES } from './ProbeChart';
 
 interface Props {
@@ -56,7 +56,7 @@ export function ProbePanel({ probes, send }: Props) {
             {rows.map((g) => {
               const r = probes[g];
               return (
-                <tr key={g} data-testid={`probe-row-${g}`} title={r.status === 'error' ? r.message : `${r.trainCount} labelled images; encoder at step ${r.step} (epoch ${r.epoch.toFixed(1)}).`}>
+                <tr key={g} data-testid={`probe-row-${g}`} title={r.status === 'error' ? r.message : `${r.trainCount} labelled images; encoder at step ${r.step} (epoch ${r.epoch.toFixed(1)}); from scratch: ${r.scratchSteps ?? '–'} steps of ${SCRATCH_BUDGET.batch} images.`}>
                   <th scope="row">{g}</th>
                   <td data-testid={`probe-pretrained-${g}`}>{pct(r.pretrained)}</td>
                   <td>{pct(r.scratch)}</td>
@@ -67,6 +67,12 @@ export function ProbePanel({ probes, send }: Props) {
             })}
           </tbody>
         </table>
+      )}
+      {rows.length > 0 && (
+        <p className="muted probe-note">
+          From scratch trains on as many images as pre-training has used (both views), so the two
+          get the same compute: {SCRATCH_BUDGET.minSteps.toLocaleString('en-US')} to {SCRATCH_BUDGET.maxSteps.toLocaleString('en-US')} steps of {SCRATCH_BUDGET.batch}.
+        </p>
       )}
       <ProbeChart probes={probes} />
       <div className="legend">

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
 import { linearProbe } from '../../src/engine/probe';
+import { scratchSteps } from '../../src/engine/scratch';
+import { SCRATCH_BUDGET } from '../../src/protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -72,5 +74,17 @@ describe('linear probe', () => {
     const test = new Float32Array([2, 0.5, -3, 0.2, 0.5, 0.1]);
     const r = await linearProbe(x, y, test, new Int32Array([0, 1, 0]), 2, 2);
     expect(r.testAccuracy).toBe(1);
+  });
+});
+
+describe('scratchSteps: the from-scratch baseline gets the compute pre-training had', () => {
+  it('matches the images pre-training put through the encoder, within its bounds', () => {
+    const { batch, minSteps, maxSteps } = SCRATCH_BUDGET;
+    // 790 contrastive steps of 64 images, two views each: 1,580 steps of 64 single images.
+    expect(scratchSteps(2 * 790 * 64)).toBe(Math.ceil((2 * 790 * 64) / batch));
+    expect(scratchSteps(2 * 790 * 64)).toBe(1580);
+    expect(scratchSteps(0)).toBe(minSteps);
+    expect(scratchSteps(1e9)).toBe(maxSteps);
+    expect(scratchSteps(2 * batch * minSteps + 1)).toBe(2 * minSteps + 1);
   });
 });
