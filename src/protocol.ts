@@ -247,9 +247,11 @@ export interface ProbeReport {
   /** The contrastive encoder's step and epoch when its features were taken. */
   step: number;
   epoch: number;
-  /** Steps (of 64 images) the from-scratch CNN trains, as many images as pre-training had used
-   *  within bounds (engine/scratch.ts); null while queued. */
+  /** Steps (of SCRATCH_BUDGET.batch images) the from-scratch CNN trains, and the steps that
+   *  would match the images pre-training had used (more than scratchSteps when the budget's
+   *  cap binds: the comparison then favours pre-training). Null while queued. */
   scratchSteps: number | null;
+  scratchMatchedSteps: number | null;
   /** Held-out accuracies in 0..1 (null until measured): linear probe on the pre-trained h,
    *  on raw pixels, on h of the encoder at random init; and the same CNN trained supervised
    *  from scratch on the same labels. */

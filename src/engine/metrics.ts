@@ -188,7 +188,7 @@ export class MetricsRunner {
     const t = this.ctx?.trainer;
     this.post({
       type: 'probe', labelsPerClass: lpc, status: 'running', progress: 0, message: '', trainCount: 0,
-      step: t?.step ?? 0, epoch: t?.epoch ?? 0, scratchSteps: null, pretrained: null, raw: null, random: null, scratch: null, ...r,
+      step: t?.step ?? 0, epoch: t?.epoch ?? 0, scratchSteps: null, scratchMatchedSteps: null, pretrained: null, raw: null, random: null, scratch: null, ...r,
     });
   }
 

@@ -51,8 +51,11 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   const testY = Int32Array.from(t.test, (i) => d.labels[i]);
   const step = t.step, epoch = t.epoch;
   // Both views of every image the contrastive run has seen so far.
-  const budget = scratchSteps(2 * t.seen);
-  const result: Partial<ProbeReport> = { trainCount: labelled.length, step, epoch, scratchSteps: budget, pretrained: null, raw: null, random: null, scratch: null };
+  const { steps: budget, matched } = scratchSteps(2 * t.seen);
+  const result: Partial<ProbeReport> = {
+    trainCount: labelled.length, step, epoch, scratchSteps: budget, scratchMatchedSteps: matched,
+    pretrained: null, raw: null, random: null, scratch: null,
+  };
   let lastReport = 0;
   const progress = (base: number, share: number, p: number, message: string, force = false) => {
     const now = performance.now();

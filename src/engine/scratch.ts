@@ -24,9 +24,10 @@ import { SCRATCH_BUDGET } from '../protocol';
  * per class it reached 55.2% after 300 steps, 73.9% after 1,000, 82.0% after 2,000 and 87.7%
  * after 4,000. The fixed 300 steps used before made pre-training look 20-30 points better.
  */
-export function scratchSteps(contrastiveViews: number): number {
+export function scratchSteps(contrastiveViews: number): { steps: number; matched: number } {
   const { batch, minSteps, maxSteps } = SCRATCH_BUDGET;
-  return Math.min(maxSteps, Math.max(minSteps, Math.ceil(contrastiveViews / batch)));
+  const matched = Math.ceil(contrastiveViews / batch);
+  return { steps: Math.min(maxSteps, Math.max(minSteps, matched)), matched };
 }
 
 /** Adam's usual step size for a supervised CNN of this size. */
