@@ -56,7 +56,10 @@ export async function* supervisedFromScratch(
   const opt = tf.train.adam(SCRATCH_LR);
   const params = augmentParams(settings.augments);
   const rng = new Rng(deriveSeed(settings.seed, 5151));
-  const batch = Math.min(SCRATCH_BUDGET.batch, labelled.length);
+  // A full batch even when fewer images are labelled (8 with one per class on Shapes): each then
+  // comes several times per batch, in different augmented views, and the images through the
+  // network still match pre-training's.
+  const batch = SCRATCH_BUDGET.batch;
   let order: Int32Array = Int32Array.from(labelled), cursor = order.length;
   try {
     for (let step = 0; step < steps; step++) {
