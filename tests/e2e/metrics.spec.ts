@@ -45,6 +45,12 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   const cells = (await row.locator('td').allTextContents()).map(Number);
   console.log(`1 label per class: pre-trained ${cells[0]}, scratch ${cells[1]}, pixels ${cells[2]}, random ${cells[3]}`);
   for (const c of cells) expect(c).toBeGreaterThan(10); // above chance (10%)
+  // From scratch had the compute pre-training had: two views of 64 images a step, in steps of
+  // 64 images, so twice the contrastive steps (at least 300).
+  const title = (await row.getAttribute('title')) ?? '';
+  const [, encoderStep, scratchSteps] = (title.match(/encoder at step (\d+).*from scratch: (\d+) steps of 64 images/) ?? []).map(Number);
+  expect(encoderStep).toBeGreaterThan(0);
+  expect(scratchSteps).toBe(Math.min(3000, Math.max(300, 2 * encoderStep)));
   await page.locator('.probes').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/metrics.png`, fullPage: true });
   await page.locator('.metrics').screenshot({ path: `${SHOTS}/metrics-panel.png` });
