@@ -200,7 +200,7 @@ export const LESSON: readonly LessonStep[] = [
     target: 'metrics',
     question: {
       prompt: 'On MNIST, raw pixels already reach over 90% with kNN. Is contrastive learning useless here?',
-      answer: 'Not useless, but its gains must be measured against honest baselines. MNIST pixels are already good features, and the same network trained from scratch on 10 labels per class, with the same augmentations and compute, does about as well as the pre-trained encoder with a linear probe. Pre-training pays where pixels mislead and labels are scarcest: on Shapes with 1 label per class it beats from scratch by about 10 points.',
+      answer: 'Not useless, but its gains must be measured against honest baselines. MNIST pixels are already good features, and the same network trained from scratch on 10 labels per class, with the same augmentations and compute, does about as well as the pre-trained encoder with a linear probe. Pre-training pays where pixels mislead and labels are scarcest: on Shapes with 1 label per class it beats from scratch by about 9 points.',
     },
   },
 ];
