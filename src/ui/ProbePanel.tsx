@@ -19,7 +19,8 @@ export function ProbePanel({ probes, send }: Props) {
   const active = Object.values(probes).filter((p) => p.status === 'running' || p.status === 'queued');
   const running = active.find((p) => p.status === 'running');
   const rows = LABELS_PER_CLASS.map(String).filter((g) => probes[g]);
-  const capped = rows.map((g) => probes[g]).filter((r) => (r.scratchMatchedSteps ?? 0) > (r.scratchSteps ?? Infinity));
+  // The most compute pre-training had over a probe whose from-scratch budget hit its cap (0: none did).
+  const cappedAt = Math.max(0, ...rows.map((g) => probes[g]).filter((r) => (r.scratchMatchedSteps ?? 0) > (r.scratchSteps ?? Infinity)).map((r) => r.scratchMatchedSteps!));
   return (
     <section className="panel probes" aria-label="Linear probes with few labels">
       <h2>Few labels: probe vs from scratch</h2>
@@ -73,8 +74,8 @@ export function ProbePanel({ probes, send }: Props) {
         <p className="muted probe-note">
           From scratch trains on as many images as pre-training has used (both views), so the two
           get the same compute: {SCRATCH_BUDGET.minSteps.toLocaleString('en-US')} to {SCRATCH_BUDGET.maxSteps.toLocaleString('en-US')} steps of {SCRATCH_BUDGET.batch}.
-          {capped.length > 0 && (
-            <strong data-testid="scratch-capped"> Capped: pre-training had used {capped[0].scratchMatchedSteps!.toLocaleString('en-US')} steps' worth,
+          {cappedAt > 0 && (
+            <strong data-testid="scratch-capped"> Capped: pre-training had used {cappedAt.toLocaleString('en-US')} steps' worth,
               so from scratch had less compute, which favours pre-training.</strong>
           )}
         </p>
