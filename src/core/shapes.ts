@@ -38,7 +38,7 @@ const CHROMA = 110;
  * which a hue turn keeps, and the background was picked against the shape's brightness; kNN on
  * colour then stayed at ~30% (chance 12.5%), telling light colours from dark ones.
  */
-export function hueColour(degrees: number): Rgb {
+function hueColour(degrees: number): Rgb {
   const a = (degrees * Math.PI) / 180;
   // Unit vectors of the chroma plane: towards red, and towards green minus blue.
   const u = [2 / Math.sqrt(6), -1 / Math.sqrt(6), -1 / Math.sqrt(6)];
