@@ -4,10 +4,10 @@
 
 import { FlatAdam } from '../engine/adam';
 import * as tf from '@tensorflow/tfjs';
-import { MNIST_AUGMENTS, augmentParams } from '../core/augmentations';
+import { MNIST_AUGMENTS, augmentParams } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
 import { selectBackend } from '../engine/backend';
-import { makeViews } from '../engine/augment';
+import { makeViews } from '../engine/augmentBatch';
 import { buildEncoder } from '../engine/model';
 import { lossAndGrads } from '../engine/step';
 import type { BenchRequest, BenchResult } from './types';

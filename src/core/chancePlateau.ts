@@ -4,7 +4,7 @@
 // carry almost nothing of the shape, so the quickest way down is to bring every image
 // together, where the gradient vanishes and training stays.
 
-import { chanceLoss } from './losses';
+import { chanceLoss } from './chance';
 import type { LossId } from './settings';
 
 /** Steps in a row at chance before saying so: long enough that an ordinary start (the loss

@@ -2,7 +2,7 @@
 // what to look at and one thing to try. Pure data (no DOM); settings.ts expands a preset into
 // full settings, so `#preset=collapse` in a link means the same thing as choosing it.
 
-import type { AugmentName, AugmentToggle } from './augmentations';
+import type { AugmentName, AugmentToggle } from './augmentSettings';
 import type { LessonTarget } from './lesson';
 import type { Settings } from './settings';
 

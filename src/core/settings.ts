@@ -2,7 +2,7 @@
 // default and valid range. The URL hash is written from this list and read back through it,
 // so a setting added here is automatically shareable, validated and restorable.
 
-import { AUGMENTS, type AugmentName, type AugmentSettings, defaultAugments } from './augmentations';
+import { AUGMENTS, type AugmentName, type AugmentSettings, defaultAugments } from './augmentSettings';
 import { applyPatch, findPreset, PRESET_IDS, type PresetId } from './presets';
 
 export const DATASETS = ['mnist', 'shapes'] as const;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, gatherImages } from '../core/dataset';
 import { normalizeRows, vote } from '../core/knn';
-import { l2Normalize } from '../core/losses';
+import { l2Normalize } from './ops/losses';
 import type { Encoder } from './model';
 
 /** Images as a [n, H, W, C] tensor in [0, 1]. */

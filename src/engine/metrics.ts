@@ -11,13 +11,13 @@
 
 import { deriveSeed } from '../core/rng';
 import { alignment, falseNegativeShare, uniformity, uniformityOptimum } from '../core/geometry';
-import { augmentParams } from '../core/augmentations';
+import { augmentParams } from '../core/augmentSettings';
 import { gatherImages } from '../core/dataset';
 import * as tf from '@tensorflow/tfjs';
-import { l2Normalize } from '../core/losses';
+import { l2Normalize } from './ops/losses';
 import type { Settings } from '../core/settings';
 import type { EngineEvent, FactorKnn, KnnBaselines, LabelsPerClass, Metrics, MetricsPoint, ProbeReport } from '../protocol';
-import { makeViews } from './augment';
+import { makeViews } from './augmentBatch';
 import { builtPerChunk, embed, frozenEncoder, imagesTensor, knnChunk, prepareReference, type EncoderLoan } from './eval';
 import type { Encoder } from './model';
 import { probeJob } from './probeJob';

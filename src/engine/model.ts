@@ -5,8 +5,8 @@
 // products are slow).
 
 import * as tf from '@tensorflow/tfjs';
-import { conv2d, maxPool2 } from './conv';
-import { biasAdd, matMul } from '../core/matmul';
+import { conv2d, maxPool2 } from './ops/conv';
+import { biasAdd, matMul } from './ops/matmul';
 import type { ModelId } from '../core/settings';
 
 export interface ModelShape {

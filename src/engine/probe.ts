@@ -6,7 +6,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { normalizeRows } from '../core/knn';
-import { matMul } from '../core/matmul';
+import { matMul } from './ops/matmul';
 
 export interface ProbeOptions {
   iterations: number;

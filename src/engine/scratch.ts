@@ -5,14 +5,14 @@
 // linear probe does not beat this, pre-training bought nothing.
 
 import * as tf from '@tensorflow/tfjs';
-import { augmentParams } from '../core/augmentations';
+import { augmentParams } from '../core/augmentSettings';
 import type { Dataset } from '../core/dataset';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
-import { matMul } from '../core/matmul';
+import { matMul } from './ops/matmul';
 import { imagesTensor } from './eval';
 import { buildEncoder } from './model';
-import { augmentBatch } from './augment';
+import { augmentBatch } from './augmentBatch';
 import { SCRATCH_BUDGET } from '../protocol';
 
 /**

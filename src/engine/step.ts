@@ -3,7 +3,7 @@
 // and decides whether to apply the gradients (a non-finite loss must not touch the weights).
 
 import * as tf from '@tensorflow/tfjs';
-import { alignmentLoss, l2Normalize, ntXentLoss, supConLoss } from '../core/losses';
+import { alignmentLoss, l2Normalize, ntXentLoss, supConLoss } from './ops/losses';
 import type { LossId } from '../core/settings';
 import type { Encoder } from './model';
 

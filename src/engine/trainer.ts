@@ -4,14 +4,14 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, gatherImages } from '../core/dataset';
-import { augmentParams, type AugmentSettings } from '../core/augmentations';
+import { augmentParams, type AugmentSettings } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { balancedSubset, balancedSplit } from '../core/split';
-import { l2Normalize } from '../core/losses';
+import { l2Normalize } from './ops/losses';
 import { shapeMismatch, type ModelState, type SavedTensor } from '../core/modelFile';
 import { FlatAdam } from './adam';
-import { makeViews } from './augment';
+import { makeViews } from './augmentBatch';
 import { buildEncoder, type Encoder } from './model';
 import { embed } from './eval';
 import { batchLoss, lossAndGrads } from './step';

@@ -13,7 +13,7 @@ import { deviceLost, selectBackend } from './backend';
 import { LossHistory } from './history';
 import { ChancePlateau } from '../core/chancePlateau';
 import { MetricsRunner } from './metrics';
-import { stockGradients } from '../core/stockGradients';
+import { stockGradients } from './ops/stockGradients';
 import { NonFiniteLossError, Trainer, type StepResult } from './trainer';
 import { yieldToEvents } from './yieldToEvents';
 

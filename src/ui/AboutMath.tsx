@@ -10,8 +10,9 @@ import type { LossId } from '../core/settings';
 import type { Snapshot } from '../protocol';
 import { LossFormula } from './LossFormula';
 import { usePlayground } from './playgroundStore';
-import { anchorAnalysis } from './useAnchorAnalysis';
+import { anchorAnalysis } from './anchorAnalysis';
 import './panels.css';
+import { chanceLoss } from '../core/chance';
 
 interface Props {
   snapshot: Snapshot | null;
@@ -103,7 +104,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line title="Average over all 2N anchors" math={
             <mrow><mi>L</mi><mo>=</mo><mfrac><mn>1</mn><mrow><mn>2</mn><mi>N</mi></mrow></mfrac><munder><mo>∑</mo><mi>i</mi></munder><msub><mi>ℓ</mi><mi>i</mi></msub></mrow>
-          } live={live(<>L = {f(batchLoss)} on this batch at τ = {tau}; chance level log(2N − 1) = {f(Math.log(2 * n - 1))}</>)}>
+          } live={live(<>L = {f(batchLoss)} on this batch at τ = {tau}; chance level log(2N − 1) = {f(chanceLoss(n))}</>)}>
             Every view takes a turn as the anchor. Computed as a log-sum-exp minus the positive's logit, so τ = 0.01 (logits up to 100) cannot overflow.
           </Line>
 

@@ -6,7 +6,7 @@
 import type { Snapshot } from '../protocol';
 import { hasNegatives } from './lossNames';
 import { setPlayground } from './playgroundStore';
-import type { BatchAnalysis } from './useAnchorAnalysis';
+import type { BatchAnalysis } from './anchorAnalysis';
 import { viewSlot, ViewImage } from './ViewImage';
 
 const HARDEST = 6;

@@ -2,7 +2,7 @@
 // snapshots flow back up from the worker to the views. No training logic here.
 
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { defaultAugments } from '../core/augmentations';
+import { defaultAugments } from '../core/augmentSettings';
 import { parseSettings, RESET_KEYS, serializeSettings, type Settings, withPreset } from '../core/settings';
 import { Controls } from './Controls';
 import { LossChart } from './LossChart';
@@ -27,6 +27,7 @@ import { LessonPanel } from './LessonPanel';
 import { PresetNote } from './PresetPicker';
 import { useClassroomKeys } from './useClassroomKeys';
 import { HIDDEN_TAB_NOTICE, useHiddenTabPause } from './useHiddenTabPause';
+import { chanceLoss } from '../core/chance';
 
 const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
 
@@ -179,7 +180,7 @@ export function App() {
         <div className="side">
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
           <AnchorTemperature snapshot={snap} temperature={settings.temperature} />
-          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={Math.log(2 * settings.batchSize - 1)} loss={settings.loss} />
+          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={chanceLoss(settings.batchSize)} loss={settings.loss} />
           <SpeedChart snapshot={snap} />
         </div>
       </main>

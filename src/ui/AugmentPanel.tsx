@@ -3,7 +3,7 @@
 // settings, asked of the worker so it shows exactly what training will see, also while paused.
 
 import { useEffect } from 'react';
-import { AUGMENTS, type AugmentName } from '../core/augmentations';
+import { AUGMENTS, type AugmentName } from '../core/augmentSettings';
 import type { Settings } from '../core/settings';
 import type { Command, ViewPairs } from '../protocol';
 import { ImageTile } from './ViewPairs';

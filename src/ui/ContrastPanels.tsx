@@ -8,7 +8,7 @@ import { AnchorTriples } from './AnchorTriples';
 import { LossFormula } from './LossFormula';
 import { usePlayground } from './playgroundStore';
 import { TemperaturePanel } from './TemperaturePanel';
-import { anchorAnalysis } from './useAnchorAnalysis';
+import { anchorAnalysis } from './anchorAnalysis';
 import './playground.css';
 
 interface Props { snapshot: Snapshot | null; temperature: number }

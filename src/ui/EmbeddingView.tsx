@@ -14,7 +14,7 @@ import { registerEmbeddingCanvas } from './embeddingPicture';
 import { colouring } from './factorColours';
 import { hasNegatives } from './lossNames';
 import { setPlayground, usePlayground } from './playgroundStore';
-import { allForces, anchorAnalysis, type BatchAnalysis } from './useAnchorAnalysis';
+import { allForces, anchorAnalysis, type BatchAnalysis } from './anchorAnalysis';
 import { useUmap } from './useUmap';
 import './playground.css';
 

@@ -4,7 +4,7 @@
 // reading and installing; this panel formats, downloads, stores and explains.
 
 import { useEffect, useRef, useState } from 'react';
-import { defaultAugments } from '../core/augmentations';
+import { defaultAugments } from '../core/augmentSettings';
 import { metadataTsv, vectorsTsv } from '../core/embeddingTsv';
 import { decodeModelFile, encodeModelFile, MODEL_FILE_MAX_BYTES, modelFileName, type ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import type { LossId } from '../core/settings';
 import { NO_NEGATIVES_NOTE } from './lossNames';
-import type { BatchAnalysis } from './useAnchorAnalysis';
+import type { BatchAnalysis } from './anchorAnalysis';
 
 export function LossFormula({ a, loss = 'ntxent' }: { a: BatchAnalysis; loss?: LossId }) {
   const an = a.analysis;

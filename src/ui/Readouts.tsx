@@ -1,6 +1,7 @@
 // What the engine is doing, in numbers: step, loss, speed, and which backend runs and why.
 
 import type { BackendInfo, Ready, Snapshot } from '../protocol';
+import { chanceLoss } from '../core/chance';
 
 interface Props {
   snapshot: Snapshot | null;
@@ -18,7 +19,7 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
         <div><dt>Epoch</dt><dd>{snapshot ? snapshot.epoch.toFixed(2) : '0.00'}</dd></div>
         <div title={snapshot?.lossId === 'align'
           ? 'Alignment loss: mean squared distance between the two views of each image, 0 when they coincide (as they do when everything collapses to one point).'
-          : `Chance level log(2N-1) = ${Math.log(2 * batchSize - 1).toFixed(3)}: the loss of an embedding that carries no information.`}>
+          : `Chance level log(2N-1) = ${chanceLoss(batchSize).toFixed(3)}: the loss of an embedding that carries no information.`}>
           <dt>Loss</dt><dd data-testid="loss-value">{loss}</dd>
         </div>
         <div><dt>Steps/s</dt><dd data-testid="steps-per-second">{snapshot ? snapshot.stepsPerSecond.toFixed(1) : '0.0'}</dd></div>

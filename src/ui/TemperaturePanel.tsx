@@ -6,7 +6,7 @@
 import * as d3 from 'd3';
 import type { LossId } from '../core/settings';
 import { hasNegatives, NO_NEGATIVES_NOTE } from './lossNames';
-import type { BatchAnalysis } from './useAnchorAnalysis';
+import type { BatchAnalysis } from './anchorAnalysis';
 
 const W = 360, H = 150, M = { l: 44, r: 10, t: 10, b: 30 };
 

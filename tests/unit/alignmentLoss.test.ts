@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alignmentForces } from '../../src/core/contrastMath';
 import { alignment, uniformity } from '../../src/core/geometry';
-import { alignmentLoss } from '../../src/core/losses';
+import { alignmentLoss } from '../../src/engine/ops/losses';
 import { Rng } from '../../src/core/rng';
 
 type M = number[][];

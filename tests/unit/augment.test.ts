@@ -8,9 +8,9 @@ import {
   MNIST_AUGMENTS,
   SHAPES_AUGMENTS,
   augmentParams,
-} from '../../src/core/augmentations';
+} from '../../src/core/augmentSettings';
 import { Rng, deriveSeed } from '../../src/core/rng';
-import { affineTransform, augmentBatch, blurKernel1d, colourMix, drawImageParams, hueMatrixT, makeViews, normals, warpAffine } from '../../src/engine/augment';
+import { affineTransform, augmentBatch, blurKernel1d, colourMix, drawImageParams, hueMatrixT, makeViews, normals, warpAffine } from '../../src/engine/augmentBatch';
 
 const NONE: AugmentParams = {
   cropMinScale: 1,

@@ -4,7 +4,7 @@ import {
   analyseAnchor, batchForces, batchGradient, type ContrastBatch, effectiveNegatives, lossTerms, ntXent,
   partnerOf, similarityMatrix, tangent,
 } from '../../src/core/contrastMath';
-import { ntXentLoss } from '../../src/core/losses';
+import { ntXentLoss } from '../../src/engine/ops/losses';
 import { Rng } from '../../src/core/rng';
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2d, maxPool2, samePadding } from '../../src/engine/conv';
+import { conv2d, maxPool2, samePadding } from '../../src/engine/ops/conv';
 import { Rng } from '../../src/core/rng';
 
 // In Node the wasm backend reads its .wasm files from a directory path (with a trailing slash).

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chanceLoss, l2Normalize, ntXentLoss, supConLoss } from '../../src/core/losses';
+import { chanceLoss } from '../../src/core/chance';
+import { l2Normalize, ntXentLoss, supConLoss } from '../../src/engine/ops/losses';
 import { Rng } from '../../src/core/rng';
 
 // ---- float64 references, straight from science.md ----

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
-import { biasAdd, matMul } from '../../src/core/matmul';
+import { biasAdd, matMul } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/core/rng';
 
 const rand = (shape: [number, number], seed: number) => {

@@ -105,9 +105,3 @@ export function supConLoss(z: tf.Tensor2D, labels: ArrayLike<number>, temperatur
 export function alignmentLoss(a: tf.Tensor2D, b: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(l2Normalize(a), l2Normalize(b))), 1)) as tf.Scalar);
 }
-
-/** NT-Xent of an embedding carrying no information (full collapse: all logits equal):
- *  log(2N - 1) for batch size N. The baseline a training curve must fall below. */
-export function chanceLoss(n: number): number {
-  return Math.log(2 * n - 1);
-}

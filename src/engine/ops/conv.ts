@@ -24,8 +24,8 @@
 // For s = 1 the dx conv is exactly 'same' and the dilation is 1.
 
 import * as tf from '@tensorflow/tfjs';
-import { stockGradients } from '../core/stockGradients';
-import { wasmFilterGrad, wasmInputGrad, wasmMaxPool2Grad } from './kernels/gradients';
+import { stockGradients } from './stockGradients';
+import { wasmFilterGrad, wasmInputGrad, wasmMaxPool2Grad } from '../kernels/gradients';
 
 type Pad2 = [number, number];
 

@@ -14,7 +14,7 @@
 // colour jitter (p = 0.8), random greyscale, Gaussian blur, cutout, Gaussian noise, clip.
 
 import * as tf from '@tensorflow/tfjs';
-import type { AugmentParams } from '../core/augmentations';
+import type { AugmentParams } from '../core/augmentSettings';
 import { deriveSeed, mulberry32, Rng } from '../core/rng';
 
 /** The random draws for one image; all in image-relative units except where noted. */

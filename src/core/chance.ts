@@ -1,0 +1,9 @@
+// The chance level of a contrastive loss: its value for an embedding that carries no
+// information (full collapse: all logits equal). The page, the worker and the tests all read it
+// from here, so a loss curve and its baseline cannot disagree.
+
+/** NT-Xent / SupCon over a batch of N images in two views: each of the 2N rows softmaxes over
+ *  its 2N - 1 others, so log(2N - 1). */
+export function chanceLoss(n: number): number {
+  return Math.log(2 * n - 1);
+}
