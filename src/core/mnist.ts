@@ -86,7 +86,7 @@ export async function decodeAsset(bytes: Uint8Array): Promise<Uint8Array> {
   try {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
-    throw new Error(`MNIST asset: gzip decompression failed: ${(e as Error).message}`);
+    throw new Error(`MNIST asset: gzip decompression failed: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -5,7 +5,6 @@ import 'react';
 type MathProps = import('react').DetailedHTMLProps<import('react').HTMLAttributes<HTMLElement> & { display?: 'block' | 'inline' }, HTMLElement>;
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       math: MathProps; mrow: MathProps; mi: MathProps; mn: MathProps; mo: MathProps; mtext: MathProps;
