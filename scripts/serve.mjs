@@ -21,7 +21,15 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.bin': 'application/octet-stream', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
 
-export function startServer({ port: p = port, host: h = host, dir = root, quiet = false } = {}) {
+// The page's Content-Security-Policy is written once, in index.html; it is sent as a header too,
+// since a meta tag does not cover the workers' own scripts.
+async function readPolicy(dir) {
+  const html = await readFile(join(dir, 'index.html'), 'utf8').catch(() => '');
+  return /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+}
+
+export async function startServer({ port: p = port, host: h = host, dir = root, quiet = false } = {}) {
+  const policy = await readPolicy(dir);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -34,6 +42,7 @@ export function startServer({ port: p = port, host: h = host, dir = root, quiet 
         'Cross-Origin-Opener-Policy': 'same-origin',
         'Cross-Origin-Embedder-Policy': 'require-corp',
         'Cache-Control': 'no-cache',
+        ...(policy ? { 'Content-Security-Policy': policy } : {}),
       });
       res.end(body);
     } catch {
