@@ -8,9 +8,14 @@
 import { DATASETS, EMBEDDING_DIMS, MODELS, type DatasetId, type ModelId } from './settings';
 
 export const MODEL_FORMAT = 'contrastive-playground-model';
-export const MODEL_VERSION = 1;
-/** Far above any model here (~0.3 M parameters, ~5 MB with Adam's state); refuses a wrong file before reading it. */
-export const MODEL_FILE_MAX_BYTES = 200 * 1024 * 1024;
+/** Version 2 adds the checksum; version 1 files (without one) still load. */
+export const MODEL_VERSION = 2;
+/** Well above any model here (a few MB with Adam's state), low enough that reading a wrong file
+ *  cannot freeze the page: refuses it by its size before reading a byte. */
+export const MODEL_FILE_MAX_BYTES = 64 * 1024 * 1024;
+/** The checksum's place in the text: CRC-32 of the whole file with these 8 digits read as zeros. */
+const CHECKSUM_KEY = '"checksum":"';
+const CHECKSUM_ZERO = '00000000';
 
 /** The settings that decide the weights' shapes and the data split (a different seed is a different held-out set). */
 export interface ModelArch {
@@ -48,9 +53,11 @@ interface TensorJson { shape: number[]; dtype: 'float32'; data: string }
 
 export function encodeModelFile(s: ModelState): string {
   const t = (x: SavedTensor): TensorJson => ({ shape: x.shape, dtype: 'float32', data: toBase64(x.data) });
-  return JSON.stringify({
+  const text = JSON.stringify({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
+    // A flipped bit in the weights still decodes to numbers; only a checksum tells.
+    checksum: CHECKSUM_ZERO,
     savedAt: s.savedAt,
     architecture: s.arch,
     training: { step: s.step, seen: s.seen, orderEpoch: s.orderEpoch, cursor: s.cursor },
@@ -61,6 +68,40 @@ export function encodeModelFile(s: ModelState): string {
       firstMoment: s.optimizer.firstMoment.map(t), secondMoment: s.optimizer.secondMoment.map(t),
     },
   });
+  const at = text.indexOf(CHECKSUM_KEY) + CHECKSUM_KEY.length;
+  return text.slice(0, at) + hex8(crc32(text)) + text.slice(at + CHECKSUM_ZERO.length);
+}
+
+/** CRC-32 (IEEE) of a string's UTF-16 code units, which are bytes here: the file is ASCII. */
+export function crc32(text: string): number {
+  let c = ~0;
+  for (let i = 0; i < text.length; i++) c = CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+const hex8 = (x: number) => x.toString(16).padStart(8, '0');
+
+/** The stored checksum, or null when the file has none; refuses one that does not match. */
+function verifyChecksum(text: string, version: number): void {
+  const at = text.indexOf(CHECKSUM_KEY);
+  if (at < 0) {
+    if (version >= 2) refuse('the file has no checksum, so it cannot be trusted (was it edited?).');
+    return;
+  }
+  const start = at + CHECKSUM_KEY.length;
+  const stored = text.slice(start, start + 8);
+  const zeroed = text.slice(0, start) + CHECKSUM_ZERO + text.slice(start + 8);
+  if (stored !== hex8(crc32(zeroed))) refuse('the file is damaged: its checksum does not match its contents (a changed or missing byte).');
 }
 
 /** Message prefix of every refusal, so a user knows nothing was changed. */
@@ -97,6 +138,8 @@ function decode(input: ArrayBuffer | Uint8Array | string): ModelState {
   try {
     doc = JSON.parse(text);
   } catch {
+    // A saved model begins with its format tag, so a file that does but does not parse was cut short.
+    if (text.startsWith(`{"format":"${MODEL_FORMAT}"`)) refuse('the file is cut short or damaged: it is not complete JSON (was the download interrupted?).');
     return refuse('this is not a JSON file, so not a model saved by "Save model".');
   }
   if (!isObject(doc) || doc.format !== MODEL_FORMAT) {
@@ -105,6 +148,13 @@ function decode(input: ArrayBuffer | Uint8Array | string): ModelState {
   const d = doc as Record<string, unknown>;
   if (typeof d.version !== 'number' || !Number.isInteger(d.version) || d.version < 1) refuse('the file has no valid format version.');
   if ((d.version as number) > MODEL_VERSION) refuse(`the file was saved by a newer version of the playground (format ${d.version}; this one reads ${MODEL_VERSION}).`);
+  const state = readState(d);
+  // Last, so that an edited file is refused for what is wrong with it rather than for the edit.
+  verifyChecksum(text, d.version as number);
+  return state;
+}
+
+function readState(d: Record<string, unknown>): ModelState {
   if (d.byteOrder !== undefined && d.byteOrder !== 'little-endian') refuse(`unsupported byte order "${String(d.byteOrder)}".`);
 
   const a = field(d, 'architecture');

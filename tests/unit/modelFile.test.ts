@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModelFile, encodeModelFile, fromBase64, MODEL_FORMAT, modelFileName, shapeMismatch, toBase64, type ModelState } from '../../src/core/modelFile';
+import { decodeModelFile, encodeModelFile, fromBase64, MODEL_FORMAT, MODEL_VERSION, modelFileName, shapeMismatch, toBase64, type ModelState } from '../../src/core/modelFile';
 import { Rng } from '../../src/core/rng';
 
 function state(withOptimizer = true): ModelState {
@@ -28,7 +28,7 @@ describe('saved model file', () => {
     const text = encodeModelFile(s);
     const doc = JSON.parse(text);
     expect(doc.format).toBe(MODEL_FORMAT);
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(MODEL_VERSION);
     for (const input of [text, bytes(text), bytes(text).buffer]) {
       const r = decodeModelFile(input);
       expect(r.ok).toBe(true);
@@ -68,7 +68,7 @@ describe('saved model file', () => {
   it('refuses a newer format version and invalid architecture or training fields', () => {
     const base = JSON.parse(encodeModelFile(state()));
     const edit = (f: (d: Record<string, any>) => void) => { const d = structuredClone(base); f(d); return JSON.stringify(d); };
-    expect(refused(edit((d) => { d.version = 2; }))).toMatch(/newer version/);
+    expect(refused(edit((d) => { d.version = MODEL_VERSION + 1; }))).toMatch(/newer version/);
     expect(refused(edit((d) => { delete d.version; }))).toMatch(/version/);
     expect(refused(edit((d) => { d.architecture.dataset = 'cifar'; }))).toMatch(/unknown dataset "cifar"/);
     expect(refused(edit((d) => { d.architecture.model = 'resnet'; }))).toMatch(/unknown model/);
