@@ -42,8 +42,6 @@ describe('saved-model fuzz', () => {
   it('says a truncated file was cut short', () => {
     expect(load(bytes.slice(0, bytes.length >> 1)).why).toMatch(/cut short/);
   });
-  {
-  }
   for (let i = 0; i < 20; i++) {
     const at = pick(bytes.length);
     const bit = pick(8);
