@@ -1,26 +1,34 @@
 #!/usr/bin/env node
-// npm run bench [-- --backend wasm,webgl --model reference|default --n 64,256 --json FILE --dist DIR]
 // Serves the built app, opens the benchmark page in headless Chromium for each backend x N,
 // and prints first-step and median step times, beside the PyTorch peer when python3-torch is
-// installed (shared/peer/bench_torch.py, same model, loss and optimizer).
+// installed (scripts/peer/bench_torch.py: the same model, loss and optimizer).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.mjs';
+import { cliArgs } from './lib/args.mjs';
 import { startServer } from './serve.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options] after a build)
+  --backend LIST   backends to time, comma-separated (default wasm,webgl,webgpu,cpu)
+  --model NAME     reference (the PyTorch peer's model) or default (default reference)
+  --n LIST         batch sizes N (default 64,256)
+  --budget MS      time to spend on timed steps per run: 3 to 20 steps (default 20000)
+  --threads T      threads for the PyTorch peer (default 1)
+  --dist DIR       the build to serve (default dist)
+  --json FILE      also write the results as JSON
+  --profile        print the slowest kernels of each run`;
+
+const { opt, flag, helpOr } = cliArgs();
+helpOr(USAGE);
 const backends = opt('backend', 'wasm,webgl,webgpu,cpu').split(',');
 const model = opt('model', 'reference');
 const sizes = opt('n', '64,256').split(',').map(Number);
 const jsonPath = opt('json', null);
 const budgetMs = Number(opt('budget', 20000));
 const peerThreads = Number(opt('threads', 1));
-const profile = args.includes('--profile');
+const profile = flag('profile');
 
 // --dist: another build, so two versions can be compared side by side in one session.
 const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
@@ -48,17 +56,15 @@ server.close();
 
 let peer = null;
 if (model === 'reference') {
-  const script = resolve('../shared/peer/bench_torch.py');
-  if (existsSync(script)) {
-    // Debian's python3-torch belongs to /usr/bin/python3, which a pyenv shim may hide.
-    for (const py of ['/usr/bin/python3', 'python3']) {
-      try {
-        peer = JSON.parse(execFileSync(py, [script, String(peerThreads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-        break;
-      } catch { /* try the next interpreter */ }
-    }
-    if (!peer) console.error('(PyTorch peer not run: apt-get install -y python3-torch to compare)');
+  const script = fileURLToPath(new URL('peer/bench_torch.py', import.meta.url));
+  // Debian's python3-torch belongs to /usr/bin/python3, which a pyenv shim may hide.
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    try {
+      peer = JSON.parse(execFileSync(py, [script, String(peerThreads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      break;
+    } catch { /* try the next interpreter */ }
   }
+  if (!peer) console.error('(PyTorch peer not run: apt-get install -y python3-torch to compare)');
 }
 
 const rows = results.map((r) => {

@@ -5,12 +5,11 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { cliArgs } from './lib/args.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+// Read only when run as a script: other scripts import startServer with their own options.
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+const { opt, helpOr } = cliArgs(isMain ? process.argv.slice(2) : []);
 const port = Number(opt('port', process.env.PORT ?? 5173));
 const host = opt('host', '127.0.0.1');
 const root = resolve(opt('dir', 'dist'));
@@ -59,7 +58,8 @@ export async function startServer({ port: p = port, host: h = host, dir = root, 
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain) {
+  helpOr('Usage: node scripts/serve.mjs [--port 5173] [--host 127.0.0.1] [--dir dist]');
   stat(join(root, 'index.html')).catch(() => {
     console.error(`No built app in ${root}: run "npm run build" first.`);
     process.exit(1);

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// npm run bench:quality [-- --target 95 --max 600 --hash dataset=mnist --probes 10,all --json FILE]
 // Time to quality: serves the built app, opens it in headless Chromium as a user would, presses
 // Play and reads the kNN accuracy readout (on h, held-out images) until it reaches the target or
 // the time runs out. Prints every new evaluation point with the seconds since Play and the step.
@@ -8,13 +7,16 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchChromium } from './chromium.mjs';
+import { cliArgs } from './lib/args.mjs';
 import { startServer } from './serve.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const { opt, helpOr } = cliArgs();
+helpOr(`npm run bench:quality [-- options]   (or: node scripts/time-to-quality.mjs [options] after a build)
+  --target PCT     stop when kNN on h reaches it (default 95)
+  --max S          stop after this many seconds of training (default 600)
+  --hash HASH      the app's settings, as in its URL (default dataset=mnist)
+  --probes LIST    then run the few-label probes, e.g. 10,1,all
+  --json FILE      also write the points (and probes) as JSON`);
 const target = Number(opt('target', 95));
 const maxSeconds = Number(opt('max', 600));
 const hash = opt('hash', 'dataset=mnist');

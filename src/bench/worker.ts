@@ -1,5 +1,5 @@
 // Times the real training step (src/engine/step.ts) on one backend: the model of
-// shared/peer/bench_torch.py (or ours), NT-Xent tau 0.1, Adam 1e-3, fixed views, so the figures
+// scripts/peer/bench_torch.py (or ours), NT-Xent tau 0.1, Adam 1e-3, fixed views, so the figures
 // compare with the PyTorch peer's. Loss is read back every step, as the trainer does.
 
 import { FlatAdam } from '../engine/adam';

@@ -1,5 +1,5 @@
 // The augmentation settings: which augmentations exist, what their strength means, and the
-// defaults per dataset. Pure data; the engine (src/engine/augment.ts) applies them with tfjs.
+// defaults per dataset. Pure data; the engine (src/engine/augmentBatch.ts) applies them with tfjs.
 // Every strength is in [0, 1] so one slider type fits all; the mapping to physical
 // parameters lives here, next to the names, so the UI and the engine cannot disagree.
 
@@ -64,8 +64,7 @@ const off = (): AugmentToggle => ({ on: false, strength: 0.5 });
 
 /**
  * Digits: small rotations, shifts and noise; no flips, no large rotations (6 vs 9). Crops down
- * to 44% of the area: measured in Node (default model, seed 1), kNN on h reached 95.3% at step
- * 1,500 (119 s of training) this way, against 94.5% at step 2,500 with crops to 72%.
+ * to 44% of the area, which learned faster than milder ones (docs/decisions.md).
  */
 export const MNIST_AUGMENTS: AugmentSettings = {
   crop: { on: true, strength: 0.8 },
@@ -87,8 +86,8 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
   blur: off(),
   cutout: off(),
   // Hue over the whole circle: Shapes' colours differ in hue only (shapes.ts), so any turn
-  // gives every colour the same views, and colour kNN on h fell to 14.5% at step 500 (chance
-  // 12.5%; Node, seed 1). With SimCLR's +-0.2 turns a hue stays near its palette neighbours.
+  // gives every colour the same views and colour kNN falls to chance (docs/decisions.md). With
+  // SimCLR's +-0.2 turns a hue stays near its palette neighbours.
   colorJitter: { on: true, strength: 1 },
   grayscale: { on: true, strength: 0.4 },
 };

@@ -42,7 +42,7 @@ export class ChancePlateau {
 export function plateauMessage(lossId: LossId, chance: number): string {
   const head = `The loss has stayed at its chance level, log(2N − 1) = ${chance.toFixed(2)}, for ${PLATEAU_STEPS} steps: the encoder maps every image to nearly the same point, and nothing is being learned.`;
   if (lossId === 'supcon') {
-    return `${head} SupCon pulls together every image of a class, but at random initialisation the features carry almost nothing of the class, so its quickest way down is to bring all images together, where its gradient vanishes. Train with NT-Xent first, until the kNN accuracy has clearly risen (on Shapes about 1,000 steps), then switch the loss to SupCon: from features that already tell images apart, it trains.`;
+    return `${head} SupCon pulls together every image of a class, but at random initialisation the features carry almost nothing of the class, so its quickest way down is to bring all images together, where its gradient vanishes. Train with NT-Xent first, until the kNN accuracy has clearly risen, then switch the loss to SupCon: from features that already tell images apart, it trains.`;
   }
   return `${head} Check the learning rate (too low and nothing moves; too high and the encoder can collapse at once) and the temperature, then press Reset.`;
 }

@@ -1,7 +1,8 @@
-// The contrastive math for the views, in plain typed-array code (science.md, "Losses" and
-// "Forces"). The worker trains with the tfjs losses in losses.ts; this file recomputes the
-// same quantities on the page from the last snapshot's batch, so the temperature slider can
-// re-weight the negatives at once, even while training is paused. Tests hold the two together.
+// The contrastive math for the views, in plain typed-array code (docs/science.md, "Losses"
+// and "Gradients and forces"). The worker trains with the tfjs losses in engine/ops/losses.ts;
+// this file recomputes the same quantities on the page from the last snapshot's batch, so the
+// temperature slider can re-weight the negatives at once, even while training is paused. Tests
+// hold the two together.
 //
 // Layout: z is 2N unit rows of length dim; rows 0..N-1 are view 1, N..2N-1 view 2, and the
 // positive of row i is (i + N) mod 2N. Sums are accumulated in float64.

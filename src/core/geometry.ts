@@ -46,10 +46,10 @@ export function uniformity(z: Float32Array, n: number, dim: number): number {
  * The best uniformity reachable in `dim` dimensions: that of the uniform distribution on the
  * sphere S^(dim-1), which is the minimiser as the number of points grows (Wang & Isola, Thm 1).
  * For unit vectors ||x - y||^2 = 2 - 2t with t = x.y, so the value is -4 + log E[exp(4t)],
- * where t has density proportional to (1 - t^2)^((dim-3)/2) on [-1, 1]. We integrate that
- * numerically instead of interpolating the table in science.md (S^1 -1.575, S^2 -2.080,
- * d=8 -3.08, d=32 -3.75, d=128 -3.94, limit -4): the integral reproduces every entry, and so
- * gives 16 and 64 (-3.513, -3.875) exactly rather than by a guessed curve.
+ * where t has density proportional to (1 - t^2)^((dim-3)/2) on [-1, 1]. It is integrated
+ * numerically rather than interpolated from a table of known values (docs/science.md lists
+ * them; tests/unit/geometry.test.ts holds this to them), so every dimension the settings offer
+ * gets its exact value rather than a guessed curve.
  */
 export function uniformityOptimum(dim: number): number {
   if (dim < 2) return NaN;

@@ -55,7 +55,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'collapse',
     title: 'Collapse: no negatives',
-    explanation: 'Alignment only: the loss pulls the two views of each image together and nothing pushes different images apart. The cheapest way to make every pair agree is to send every image to the same point, and the encoder finds it within a few dozen steps.',
+    explanation: 'Alignment only: the loss pulls the two views of each image together and nothing pushes different images apart. The cheapest way to make every pair agree is to send every image to the same point, and the encoder soon finds it.',
     tryThis: 'Watch the points gather into one, the loss sit at 0 and the uniformity climb to 0 (total collapse). Then switch the loss back to NT-Xent: it jumps to the chance level log(2N − 1), and the negatives open the space again.',
     settings: { loss: 'align' },
     focus: 'metrics',
@@ -64,7 +64,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'augmentations',
     title: 'Augmentations decide what is learned',
     explanation: 'Two views count as "the same" if they come from one image, so whatever the augmentations change, the encoder learns to ignore. On Shapes, colour jitter and random greyscale make colour useless for matching views, so the encoder has to use shape: in the kNN per factor, shape rises and colour falls as it trains.',
-    tryThis: 'Colour the points by shape, then by colour. Then switch Colour jitter and Random greyscale off and press Reset: colour becomes the shortcut. Its kNN stays above 90% (even the untrained encoder sees colour) while shape falls toward chance instead of rising.',
+    tryThis: 'Colour the points by shape, then by colour. Then switch Colour jitter and Random greyscale off and press Reset: colour becomes the shortcut. Its kNN stays high (the untrained encoder\'s "random" column already sees colour) while shape falls instead of rising.',
     settings: { dataset: 'shapes', augments: { colorJitter: { on: true }, grayscale: { on: true } } },
     focus: 'factors',
   },

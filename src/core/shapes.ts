@@ -33,10 +33,9 @@ const CHROMA = 110;
  * The colour at one hue on the palette's circle. All eight colours lie on ONE circle about the
  * grey axis, so they differ in hue only, and colour jitter's hue turn (about the same axis, any
  * angle at full strength) gives every colour the same distribution of views: colour is then
- * something an encoder trained with it cannot keep, as the Augmentations lesson says. With
- * named RGB values (yellow 245,220,30; blue 40,80,225) colours also differed in brightness,
- * which a hue turn keeps, and the background was picked against the shape's brightness; kNN on
- * colour then stayed at ~30% (chance 12.5%), telling light colours from dark ones.
+ * something an encoder trained with it cannot keep, as the Augmentations lesson says. Named
+ * RGB colours also differ in brightness, which a hue turn keeps, and colour leaked through it
+ * (docs/decisions.md).
  */
 function hueColour(degrees: number): Rgb {
   const a = (degrees * Math.PI) / 180;
@@ -49,9 +48,8 @@ function hueColour(degrees: number): Rgb {
 export const PALETTE = Object.fromEntries(COLOUR_NAMES.map((c) => [c, hueColour(HUE_DEGREES[c])])) as Record<(typeof COLOUR_NAMES)[number], Rgb>;
 
 /**
- * Circumradius range as a fraction of the image side (32 px: 8.3 to 11.5 px). The smallest
- * were 6.1 px until measured: there a kNN on the contrastive embedding got 60% of the smallest
- * third right against 88% of the largest, since a few pixels cannot tell one outline from another.
+ * Circumradius range as a fraction of the image side (32 px: 8.3 to 11.5 px). Not smaller: a
+ * few pixels cannot tell one outline from another (docs/decisions.md).
  */
 const R_MIN = 0.26;
 const R_MAX = 0.36;
@@ -120,8 +118,7 @@ function heartOutline(n = 64): number[] {
 
 /**
  * A crescent, in the place of a hexagon: at these sizes a hexagon's outline is within a pixel
- * of its circumcircle, and a kNN on a trained embedding took 16-35% of hexagons for circles
- * and 19-26% of circles for hexagons (the other pairs: a few percent).
+ * of its circumcircle, and a trained embedding confused the two (docs/decisions.md).
  * The crescent: the unit circle less a circle of radius MOON_BITE_R centred MOON_BITE_D to the
  * right. The outline runs along the outer arc through the far side, then back along the inner
  * arc, between the points where the two circles meet.

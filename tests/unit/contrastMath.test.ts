@@ -135,7 +135,7 @@ describe('contrastMath invariants', () => {
     for (let k = 1; k < a.negatives.length; k++) expect(a.negatives[k - 1].p).toBeGreaterThanOrEqual(a.negatives[k].p);
   });
 
-  it('effective negatives: 510 similarities evenly on [-1, 1] give about 35/69/138/315/438 (science.md)', () => {
+  it('effective negatives: 510 similarities evenly on [-1, 1] give about 35/69/138/315/438 (docs/science.md)', () => {
     const s = Array.from({ length: 510 }, (_, k) => -1 + (2 * k) / 509);
     const want: [number, number][] = [[0.05, 35], [0.1, 69], [0.2, 138], [0.5, 315], [1, 438]];
     for (const [tau, n] of want) expect(Math.abs(effectiveNegatives(s, tau) - n)).toBeLessThan(1.5);

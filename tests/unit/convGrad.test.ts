@@ -1,7 +1,7 @@
-// Checks src/engine/conv.ts: its conv2d and maxPool2 give tf.conv2d's and tf.maxPool's values
+// Checks src/engine/ops/conv.ts: its conv2d and maxPool2 give tf.conv2d's and tf.maxPool's values
 // and gradients, on the cpu backend and on the wasm backend (which has no Conv2DBackpropFilter
-// kernel, the reason the module exists), and leak no tensors. Small tensors: the cpu backend
-// is slow (shared/platform-notes.md, fact 9).
+// kernel, the reason the module exists), and leak no tensors. Small tensors: the pure-JS cpu
+// backend is far too slow in Node for anything the size of a training batch.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';

@@ -42,7 +42,7 @@ describe('uniformity', () => {
 });
 
 describe('uniformityOptimum', () => {
-  it('reproduces the table of science.md', () => {
+  it('reproduces the table of docs/science.md', () => {
     expect(uniformityOptimum(2)).toBeCloseTo(-1.575, 2);
     expect(uniformityOptimum(3)).toBeCloseTo(-2.080, 2);
     expect(uniformityOptimum(8)).toBeCloseTo(-3.08, 1);

@@ -4,7 +4,7 @@ import { chanceLoss } from '../../src/core/chance';
 import { l2Normalize, ntXentLoss, supConLoss } from '../../src/engine/ops/losses';
 import { Rng } from '../../src/core/rng';
 
-// ---- float64 references, straight from science.md ----
+// ---- float64 references, straight from docs/science.md ----
 type M = number[][];
 
 function normRows(x: M): M {

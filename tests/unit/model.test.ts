@@ -1,5 +1,5 @@
 // The encoders compute exactly the network they describe. The reference model must be the
-// PyTorch peer's (shared/peer/bench_torch.py): conv, ReLU, max-pool twice, then two dense
+// PyTorch peer's (scripts/peer/bench_torch.py): conv, ReLU, max-pool twice, then two dense
 // layers. model.ts pools before adding the bias and applying ReLU (cheaper: a 4x smaller map);
 // this checks that the values and the gradients are those of the peer's order, written here
 // with stock tf ops, on the cpu and wasm backends.
