@@ -1,6 +1,6 @@
-// Times the real training step (src/engine/step.ts) on one backend: the model of
-// shared/peer/bench_torch.py (or ours), NT-Xent tau 0.1, Adam 1e-3, fixed views, so the figures
-// compare with the PyTorch peer's. Loss is read back every step, as the trainer does.
+// Times the real training step (src/engine/step.ts) on one backend: the `reference` model (the
+// PyTorch benchmark's CNN) or ours, NT-Xent tau 0.1, Adam 1e-3, fixed views, so the figures
+// compare with that PyTorch benchmark's. Loss is read back every step, as the trainer does.
 
 import { FlatAdam } from '../engine/adam';
 import * as tf from '@tensorflow/tfjs';

@@ -27,10 +27,10 @@ import { JobQueue, type SlicedJob as Job } from './jobQueue';
 import type { BackgroundSource } from './scheduler';
 
 export const DEFAULT_K = 20;
-// ~0.1-0.3 s each on wasm: about one training step, so a chunk between two steps is no stall.
+// Chunks about as long as one training step on wasm, so a chunk between two steps is no stall.
 const EMBED_CHUNK = 250;
 const KNN_CHUNK_MAX = 500;
-/** Multiply-adds per kNN chunk (~0.1-0.2 s on wasm). */
+/** Multiply-adds per kNN chunk: about one training step's time on wasm. */
 const KNN_CHUNK_MACS = 1.5e9;
 /** While paused, re-evaluate only if this many steps ran since the last point (not per Step press). */
 const IDLE_REEVAL_STEPS = 20;
