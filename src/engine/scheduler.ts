@@ -14,7 +14,8 @@
 //     slice in progress finishes first, then gives way).
 //  4. Queries (the augmentation preview; later, small latency-sensitive requests such as
 //     embedding a drawing): keyed, only the latest request per key counts, and they run
-//     beside the loop, between its awaits, not queued behind it.
+//     beside the loop, between its awaits, not queued behind it. While a rebuild is pending
+//     they wait, and its end answers them.
 //  5. Background sources (evaluation: periodic kNN, baselines, probes; later, other long
 //     jobs between steps): one slice after each training step, by their own budget; while
 //     training is idle, slice after slice until something above wants the thread.
