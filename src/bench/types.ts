@@ -16,7 +16,7 @@ export interface BenchResult extends BenchRequest {
   firstStepMs?: number;
   medianStepMs?: number;
   minStepMs?: number;
-  /** Both views' augmentation, per step (not included in the step times, as in the peer). */
+  /** Both views' augmentation, per step (not included in the step times, as in the PyTorch benchmark). */
   augmentMs?: number;
   timedSteps?: number;
   firstLoss?: number;

@@ -5,10 +5,10 @@
 // processed batched, with kernels registered on the cpu, wasm, webgl and webgpu backends of
 // tfjs 4.22: Transform (tf.image.transform), Conv2D (1x1 colour mixing; SplitV + AddN on
 // WebGPU), DepthwiseConv2dNative, MirrorPad, Transpose, Reshape, Range, Cast, GreaterEqual,
-// Less, Mean, Sum, Mul, Add, Sub, ClipByValue (and Slice + Concat on cpu only). Costs were
-// measured on wasm, where broadcasts other than per-image scalars ([B,1,1,1]), gathers and
-// concats along the channel axis, long depthwise kernels and small batched matMuls are slow:
-// the code avoids them.
+// Less, Mean, Sum, Mul, Add, Sub, ClipByValue (and Slice + Concat on cpu only). On wasm,
+// broadcasts other than per-image scalars ([B,1,1,1]), gathers and concats along the channel
+// axis, long depthwise kernels and small batched matMuls are slow: the code avoids them
+// (docs/decisions/0005).
 //
 // Order, as in SimCLR: geometric (crop + rotation + translation as ONE bilinear resampling),
 // colour jitter (p = 0.8), random greyscale, Gaussian blur, cutout, Gaussian noise, clip.
@@ -147,10 +147,10 @@ function perImage(values: number[]): tf.Tensor4D {
 
 /**
  * Applies a fixed 3x3 colour matrix M (out = M in, per pixel). Usually as a 1x1 convolution: on
- * wasm 4x cheaper than a batched matMul and free of wasm's slow channel broadcasts; on WebGL
+ * wasm much cheaper than a batched matMul and free of wasm's slow channel broadcasts; on WebGL
  * about as fast as the alternative. On WebGPU as three broadcast multiply-adds of the channel
- * planes instead: there the 1x1 convolution (a [B*H*W,3]x[3,3] matMul) was 5x slower
- * (1.3 s against 0.23 s for one greyscale of 256 32x32 images on SwiftShader).
+ * planes instead: there the 1x1 convolution (a [B*H*W,3]x[3,3] matMul) is several times
+ * slower (docs/decisions/0005).
  */
 export function colourMix(x: tf.Tensor4D, m: number[][], viaConv = tf.getBackend() !== 'webgpu'): tf.Tensor4D {
   if (viaConv) {
@@ -240,7 +240,7 @@ export function blurKernel1d(sigma: number, maxSigma: number): number[] {
  * ([1,H,W,B*C]) so one depthwise convolution applies a different kernel to every image; the
  * Gaussian is built as repeated 3-tap passes with per-image variance sigma^2 / passes (central
  * limit: a near-Gaussian of exactly the drawn variance), because on wasm XNNPACK runs 1x3 and
- * 3x1 depthwise kernels ~5x faster than one 1x11 kernel.
+ * 3x1 depthwise kernels much faster than one 1x11 kernel.
  */
 function gaussianBlur(x: tf.Tensor4D, draws: ImageDraw[], maxSigma: number): tf.Tensor4D {
   const [n, h, w, ch] = x.shape;
@@ -321,8 +321,8 @@ function getNormalTable(): Float32Array {
 
 /**
  * n standard normals from a seeded stream: each 32-bit draw picks two of 65536 equiprobable
- * normal quantiles. Several times faster than Box-Muller in JS (786k values: ~3-6 ms against
- * ~33 ms), which matters because the noise is the one per-pixel part that runs in JS.
+ * normal quantiles. Several times faster than Box-Muller in JS, which matters because the
+ * noise is the one per-pixel part that runs in JS.
  */
 export function normals(n: number, seed: number, std = 1): Float32Array {
   const table = std === 1 ? getNormalTable() : getNormalTable().map((v) => v * std);

@@ -1,7 +1,7 @@
 // Picks the tfjs backend the machine runs fastest, and says why. Runs inside the worker.
 //
 // Order: WebGPU on real hardware; wasm when there is no GPU or only a software adapter
-// (SwiftShader WebGPU is ~40x slower than wasm SIMD, see shared/platform-notes.md); then WebGL;
+// (software WebGPU is far slower than wasm SIMD: docs/decisions/0006); then WebGL;
 // then the pure-JS cpu backend. Importing the WebGPU backend makes it tfjs's default even on
 // SwiftShader, so the choice is always made explicitly here, before any tensor exists.
 

@@ -22,23 +22,20 @@ import { builtPerChunk, embed, frozenEncoder, imagesTensor, knnChunk, prepareRef
 import type { Encoder } from './model';
 import { probeJob } from './probeJob';
 import type { Trainer } from './trainer';
-import { yieldToEvents } from './yieldToEvents';
+import { EvalBudget } from './evalBudget';
+import { JobQueue, type SlicedJob as Job } from './jobQueue';
+import type { BackgroundSource } from './scheduler';
 
-/** Long-run share of wall time that periodic evaluation may take while training. */
-export const EVAL_SHARE = 0.1;
 export const DEFAULT_K = 20;
-// ~0.1-0.3 s each on wasm: about one training step, so a chunk between two steps is no stall.
+// Chunks about as long as one training step on wasm, so a chunk between two steps is no stall.
 const EMBED_CHUNK = 250;
 const KNN_CHUNK_MAX = 500;
-/** Multiply-adds per kNN chunk (~0.1-0.2 s on wasm). */
+/** Multiply-adds per kNN chunk: about one training step's time on wasm. */
 const KNN_CHUNK_MACS = 1.5e9;
-/** Least training time between two evaluations, so cheap ones still let training breathe. */
-const MIN_GAP_MS = 5000;
 /** While paused, re-evaluate only if this many steps ran since the last point (not per Step press). */
 const IDLE_REEVAL_STEPS = 20;
 const HISTORY_CAP = 400;
 
-type Job<T = void> = AsyncGenerator<unknown, T>;
 
 /** Labels of one factor, per row of the training and the held-out lists. */
 interface FactorRows { name: string; numClasses: number; train: Int32Array; test: Int32Array; chance: number }
@@ -100,7 +97,20 @@ async function* knnAll(ref: Float32Array, queries: Float32Array, dim: number, k:
   return correct.map((c) => c / m);
 }
 
-export class MetricsRunner {
+/** kNN accuracy per factor on h and on z of the encoder `enc` lends, over the whole split. */
+async function* knnOfEncoder(enc: EncoderLoan, t: Trainer, k: number, rows: FactorRows[]): Job<{ h: number[]; z: number[] }> {
+  const { hDim, zDim } = t.encoder;
+  const tr = { h: new Float32Array(t.train.length * hDim), z: new Float32Array(t.train.length * zDim) };
+  const te = { h: new Float32Array(t.test.length * hDim), z: new Float32Array(t.test.length * zDim) };
+  yield* embedAll(enc, t, t.train, tr);
+  yield* embedAll(enc, t, t.test, te);
+  return { h: yield* knnAll(tr.h, te.h, hDim, k, rows), z: yield* knnAll(tr.z, te.z, zDim, k, rows) };
+}
+
+/** The periodic evaluation in progress: its chunks' total time, and whether the budget pays for it. */
+interface Cycle { job: Job; costMs: number; free: boolean }
+
+export class MetricsRunner implements BackgroundSource {
   private ctx: RunContext | null = null;
   private k = DEFAULT_K;
   private rows: FactorRows[] = [];
@@ -110,43 +120,26 @@ export class MetricsRunner {
    *  random-init baseline (same weights, same images), so that need not be computed again. */
   private initPoint: { k: number; h: number[]; z: number[] } | null = null;
   private baselineJob: Job | null = null;
-  private cycle: Job | null = null;
-  private probes: { lpc: LabelsPerClass; job: Job }[] = [];
-  /** Wall time spent training (ms, evaluation chunks excluded) since the last evaluation ended. */
-  private trainSinceCycle = 0;
-  /**
-   * Evaluation time (ms) the run may still spend: each training step adds 1/9 of its time
-   * (so evaluation stays <= 10% of the total), each chunk run while training spends its own.
-   * A periodic evaluation starts only when the credit covers a whole one, then runs one chunk
-   * per step (a short burst, so its embeddings come from nearly the same weights).
-   */
-  private credit = 0;
-  /** Total chunk time of the current / last periodic evaluation: the next one's estimate. */
-  private cycleCost = 0;
-  private lastCycleCost = 0;
-  /** Evaluation time while playing: periodic (under the ~10% budget) and one-off (baselines, step 0). */
-  private evalMsPlaying = 0;
-  private oneOffMsPlaying = 0;
-  private wallMs = 0;
-  private fnSum = 0;
-  private fnCount = 0;
+  private cycle: Cycle | null = null;
+  /** What the next periodic evaluation is: wanted now, and free of charge (the first of a run:
+   *  the step-0 point and the baselines are one-off costs, so they do not delay the first
+   *  trained point). pointOnPause, set by Pause: the paused weights get their own point,
+   *  however few steps ran since the last. */
+  private next = { wanted: false, free: true, pointOnPause: false };
   private lastPointStep = -1;
-  private wantCycle = false;
-  /** Set by Pause: the paused weights get their own point, however few steps ran since the last. */
-  private pointOnPause = false;
-  /** The first evaluation of a run (the step-0 point) and the baselines are one-off costs,
-   *  not charged to the running budget, so the first trained point is not delayed by them. */
-  private nextCycleFree = true;
-  private cycleFree = false;
+  private readonly probes = new JobQueue<LabelsPerClass>();
+  private budget = new EvalBudget();
+  /** False-negative share of the batches since the last point. */
+  private fn = { sum: 0, count: 0 };
 
   constructor(private readonly post: (ev: EngineEvent) => void) {}
 
   /** Abandons every job (their finally blocks free what they hold); nothing runs until start(). */
   async stop(): Promise<void> {
-    const jobs = [this.baselineJob, this.cycle, ...this.probes.map((p) => p.job)];
-    for (const p of this.probes) this.postProbe(p.lpc, { status: 'error', message: 'Cancelled: training was reset.' });
+    const probes = this.probes.clear();
+    const jobs = [this.baselineJob, this.cycle?.job, ...probes.map((p) => p.job)];
+    for (const p of probes) this.postProbe(p.key, { status: 'error', message: 'Cancelled: training was reset.' });
     this.baselineJob = this.cycle = null;
-    this.probes = [];
     this.ctx = null;
     for (const j of jobs) if (j) await j.return(undefined);
   }
@@ -156,13 +149,13 @@ export class MetricsRunner {
     this.ctx = { trainer, settings };
     this.rows = factorRows(trainer);
     this.history = [];
-    this.trainSinceCycle = this.credit = this.cycleCost = this.lastCycleCost = this.evalMsPlaying = this.oneOffMsPlaying = this.wallMs = 0;
-    this.fnSum = this.fnCount = 0;
+    this.budget = new EvalBudget();
+    this.fn = { sum: 0, count: 0 };
     this.lastPointStep = -1;
     this.initPoint = null;
-    this.nextCycleFree = true;
+    this.next.free = true;
     this.queueBaselines();
-    this.wantCycle = true;
+    this.next.wanted = true;
     this.sendMetrics();
   }
 
@@ -171,16 +164,16 @@ export class MetricsRunner {
     if (kk === this.k) return;
     this.k = kk;
     if (!this.ctx) return;
-    void this.cycle?.return(undefined);
+    void this.cycle?.job.return(undefined);
     this.cycle = null;
     this.queueBaselines();
-    this.wantCycle = true;
+    this.next.wanted = true;
     this.sendMetrics();
   }
 
   requestProbe(lpc: LabelsPerClass): void {
-    if (!this.ctx || this.probes.some((p) => p.lpc === lpc)) return;
-    this.probes.push({ lpc, job: probeJob(this.ctx, lpc, (r) => this.postProbe(lpc, r)) });
+    if (!this.ctx || this.probes.has(lpc)) return;
+    this.probes.push(lpc, probeJob(this.ctx, lpc, (r) => this.postProbe(lpc, r)));
     this.postProbe(lpc, { status: 'queued', message: 'Waiting for its turn…' });
   }
 
@@ -195,108 +188,80 @@ export class MetricsRunner {
   /** Books a training step: its time and its batch's false-negative share (labels of the 2N views). */
   noteStep(stepMs: number, batchLabels: Int32Array | null, n: number): void {
     if (!this.ctx) return;
-    this.wallMs += stepMs;
-    this.trainSinceCycle += stepMs;
-    this.credit += (EVAL_SHARE / (1 - EVAL_SHARE)) * stepMs;
+    this.budget.noteStep(stepMs);
     if (batchLabels) {
-      this.fnSum += falseNegativeShare(batchLabels, n);
-      this.fnCount++;
+      this.fn.sum += falseNegativeShare(batchLabels, n);
+      this.fn.count++;
     }
   }
 
   /**
    * Called by the training loop after each step: runs at most one chunk, a requested probe
    * first (it then shares time about equally with training), else the periodic evaluation
-   * when its ~10% budget allows.
+   * when its budget allows.
    */
   async afterStep(): Promise<void> {
     if (!this.ctx) return;
     const t0 = performance.now();
     if (this.probes.length) {
-      await this.runProbeChunk();
+      await this.probeSlice();
     } else {
-      if (!this.cycle && !this.baselineJob && this.dueWhilePlaying()) this.wantCycle = true;
-      if (this.cycle || this.baselineJob || this.wantCycle) {
-        const charged = !this.baselineJob && !(this.cycle ? this.cycleFree : this.nextCycleFree);
-        await this.runBudgetedChunk();
-        const spent = performance.now() - t0;
-        if (charged) {
-          this.credit -= spent;
-          this.evalMsPlaying += spent;
-        } else {
-          this.oneOffMsPlaying += spent;
-        }
+      if (!this.cycle && !this.baselineJob && this.budget.due()) this.next.wanted = true;
+      if (this.cycle || this.baselineJob || this.next.wanted) {
+        const charged = !this.baselineJob && !(this.cycle ? this.cycle.free : this.next.free);
+        await this.budgetedChunk();
+        this.budget.spend(performance.now() - t0, charged);
       }
     }
-    this.wallMs += performance.now() - t0;
-  }
-
-  private dueWhilePlaying(): boolean {
-    return this.trainSinceCycle >= MIN_GAP_MS && this.credit >= this.lastCycleCost;
+    this.budget.wallMs += performance.now() - t0;
   }
 
   /** Work left for a paused engine: probes, baselines, an unfinished or stale evaluation. */
   hasIdleWork(): boolean {
     if (!this.ctx) return false;
     const behind = this.ctx.trainer.step - this.lastPointStep;
-    const stale = this.lastPointStep >= 0 && (behind >= IDLE_REEVAL_STEPS || (this.pointOnPause && behind > 0));
-    return this.probes.length > 0 || !!this.baselineJob || !!this.cycle || this.wantCycle || stale;
+    const stale = this.lastPointStep >= 0 && (behind >= IDLE_REEVAL_STEPS || (this.next.pointOnPause && behind > 0));
+    return this.probes.length > 0 || !!this.baselineJob || !!this.cycle || this.next.wanted || stale;
   }
 
-  /** Training paused: the next idle drain evaluates the weights as they are now. */
+  /** Training paused: the next idle slice evaluates the weights as they are now. */
   notePaused(): void {
-    this.pointOnPause = true;
+    this.next.pointOnPause = true;
   }
 
-  /** Runs chunks back to back while paused, yielding to the event loop between them, until stop() says so. */
-  async drainIdle(stop: () => boolean): Promise<void> {
-    while (!stop() && this.hasIdleWork()) {
-      if (this.probes.length) await this.runProbeChunk();
-      else {
-        if (!this.cycle && !this.baselineJob) this.wantCycle = true;
-        await this.runBudgetedChunk();
-      }
-      await yieldToEvents();
-    }
+  /** One chunk while idle: a probe first, else baselines or an evaluation (started if none runs). */
+  async idleSlice(): Promise<void> {
+    if (this.probes.length) return this.probeSlice();
+    if (!this.cycle && !this.baselineJob) this.next.wanted = true;
+    await this.budgetedChunk();
   }
 
-  private async runProbeChunk(): Promise<void> {
-    const p = this.probes[0];
-    try {
-      if ((await p.job.next()).done) this.probes.shift();
-    } catch (e) {
-      this.probes.shift();
-      this.postProbe(p.lpc, { status: 'error', message: e instanceof Error ? e.message : String(e) });
-    }
+  private probeSlice(): Promise<void> {
+    return this.probes.slice((lpc, e) => this.postProbe(lpc, { status: 'error', message: e instanceof Error ? e.message : String(e) }));
   }
 
   /** One chunk of the baselines, else of the periodic evaluation (started if wanted). The run's
    *  first point comes before the baselines, so kNN shows as early as possible (and, taken at
    *  step 0, it is the random-init baseline, which then costs nothing more). */
-  private async runBudgetedChunk(): Promise<void> {
-    const firstPointDue = this.history.length === 0 && (!!this.cycle || this.wantCycle);
+  private async budgetedChunk(): Promise<void> {
+    const firstPointDue = this.history.length === 0 && (!!this.cycle || this.next.wanted);
     if (this.baselineJob && !firstPointDue) {
       const job = this.baselineJob;
       if ((await job.next()).done && this.baselineJob === job) this.baselineJob = null;
       return;
     }
     if (!this.cycle) {
-      if (!this.wantCycle) return;
-      this.wantCycle = false;
-      this.pointOnPause = false;
-      this.cycleCost = 0;
-      this.cycleFree = this.nextCycleFree;
-      this.nextCycleFree = false;
-      this.cycle = this.evaluation();
+      if (!this.next.wanted) return;
+      this.cycle = { job: this.evaluation(), costMs: 0, free: this.next.free };
+      this.next = { wanted: false, free: false, pointOnPause: false };
     }
-    const job = this.cycle;
+    const cycle = this.cycle;
     const t0 = performance.now();
-    const r = await job.next();
-    this.cycleCost += performance.now() - t0;
-    if (r.done && this.cycle === job) {
+    const r = await cycle.job.next();
+    cycle.costMs += performance.now() - t0;
+    if (r.done && this.cycle === cycle) {
       this.cycle = null;
-      this.lastCycleCost = this.cycleCost;
-      this.trainSinceCycle = 0;
+      this.budget.cycleDone(cycle.costMs);
       this.sendMetrics();
     }
   }
@@ -321,15 +286,8 @@ export class MetricsRunner {
     const rawTrain = gatherImages(d, t.train), rawTest = gatherImages(d, t.test);
     yield;
     const raw = yield* knnAll(rawTrain, rawTest, size, this.k, this.rows);
-    let random = this.initPoint?.k === this.k ? this.initPoint : null;
-    if (!random) {
-      const fresh = builtPerChunk(() => t.freshEncoder());
-      const tr = { h: new Float32Array(t.train.length * t.encoder.hDim), z: new Float32Array(t.train.length * t.encoder.zDim) };
-      const te = { h: new Float32Array(t.test.length * t.encoder.hDim), z: new Float32Array(t.test.length * t.encoder.zDim) };
-      yield* embedAll(fresh, t, t.train, tr);
-      yield* embedAll(fresh, t, t.test, te);
-      random = { k: this.k, h: yield* knnAll(tr.h, te.h, t.encoder.hDim, this.k, this.rows), z: yield* knnAll(tr.z, te.z, t.encoder.zDim, this.k, this.rows) };
-    }
+    const k = this.k;
+    const random = this.initPoint?.k === k ? this.initPoint : yield* knnOfEncoder(builtPerChunk(() => t.freshEncoder()), t, k, this.rows);
     this.baselines = { raw, randomH: random.h, randomZ: random.z };
     baselineCache.set(key, this.baselines);
     this.sendMetrics();
@@ -339,17 +297,12 @@ export class MetricsRunner {
   private async *evaluation(): Job {
     const { trainer: t, settings } = this.ctx!;
     // The point belongs to the weights of this moment, however many steps its chunks span.
-    const at = { step: t.step, epoch: t.epoch, seconds: this.wallMs / 1000 };
+    const at = { step: t.step, epoch: t.epoch, seconds: this.budget.wallMs / 1000 };
     const fromInit = t.atInitialisation;
     const frozen = await frozenEncoder(t.encoder, () => t.freshEncoder());
-    const tr = { h: new Float32Array(t.train.length * t.encoder.hDim), z: new Float32Array(t.train.length * t.encoder.zDim) };
-    const te = { h: new Float32Array(t.test.length * t.encoder.hDim), z: new Float32Array(t.test.length * t.encoder.zDim) };
     this.sendMetrics(true);
-    yield* embedAll(frozen, t, t.train, tr);
-    yield* embedAll(frozen, t, t.test, te);
     const k = this.k;
-    const accH = yield* knnAll(tr.h, te.h, t.encoder.hDim, k, this.rows);
-    const accZ = yield* knnAll(tr.z, te.z, t.encoder.zDim, k, this.rows);
+    const acc = yield* knnOfEncoder(frozen, t, k, this.rows);
     const lent = frozen();
     let geo: { alignment: number; uniformity: number };
     try {
@@ -357,16 +310,16 @@ export class MetricsRunner {
     } finally {
       lent.done();
     }
-    const knnByFactor: FactorKnn[] = this.rows.map((r, f) => ({ name: r.name, chance: r.chance, h: accH[f], z: accZ[f] }));
+    const knnByFactor: FactorKnn[] = this.rows.map((r, f) => ({ name: r.name, chance: r.chance, h: acc.h[f], z: acc.z[f] }));
     this.history.push({
       ...at, k,
-      knnH: accH[0], knnZ: accZ[0], knnByFactor, ...geo,
-      falseNegativeShare: this.fnCount ? this.fnSum / this.fnCount : NaN,
+      knnH: acc.h[0], knnZ: acc.z[0], knnByFactor, ...geo,
+      falseNegativeShare: this.fn.count ? this.fn.sum / this.fn.count : NaN,
     });
     if (this.history.length > HISTORY_CAP) this.history = this.history.filter((_, i) => i % 2 === 0 || i === this.history.length - 1);
-    this.fnSum = this.fnCount = 0;
+    this.fn = { sum: 0, count: 0 };
     this.lastPointStep = at.step;
-    if (fromInit) this.initPoint = { k, h: accH, z: accZ };
+    if (fromInit) this.initPoint = { k, h: acc.h, z: acc.z };
   }
 
   private sendMetrics(busy = false): void {
@@ -375,9 +328,9 @@ export class MetricsRunner {
     const m: Metrics = {
       type: 'metrics', k: this.k, dim, uniformityOptimum: uniformityOptimum(dim),
       factors: this.rows.map((r) => r.name), history: this.history.slice(), baselines: this.baselines,
-      evalShare: this.wallMs > 0 ? this.evalMsPlaying / this.wallMs : 0,
-      oneOffEvalMs: this.oneOffMsPlaying,
-      lastEvalMs: this.lastCycleCost,
+      evalShare: this.budget.share,
+      oneOffEvalMs: this.budget.oneOffMs,
+      lastEvalMs: this.budget.lastCycleMs,
       busy: busy || !!this.cycle || !!this.baselineJob,
     };
     this.post(m);

@@ -33,11 +33,11 @@ interface Architecture {
 
 /**
  * default: conv3x3-16 stride 2, conv3x3-32 stride 2, dense 128 (= h), projection 128-relu-D.
- *   Strided convolutions instead of conv + max-pool: 2.3x less CPU per step on wasm at N = 64
- *   (66 against 186 ms, measured as process CPU time in Node), so a class without GPUs still
- *   trains at ~10 steps/s.
- * reference: exactly shared/peer/bench_torch.py: conv3x3-16, pool, conv3x3-32, pool,
- *   dense 64 (= h), dense 32 (= z, so the embedding dimension is fixed at 32).
+ *   Strided convolutions instead of conv + max-pool: far less CPU per step on wasm, so a
+ *   class without GPUs still trains at a lively pace (docs/decisions/0004).
+ * reference: the small CNN of the PyTorch benchmark that the step times are compared with:
+ *   conv3x3-16, pool, conv3x3-32, pool, dense 64 (= h), dense 32 (= z, so the embedding
+ *   dimension is fixed at 32).
  */
 export const ARCHITECTURES: Record<ModelId, Architecture> = {
   default: { convs: [{ k: 3, out: 16, down: 'stride' }, { k: 3, out: 32, down: 'stride' }], h: 128, head: [128] },
@@ -48,10 +48,8 @@ export const ARCHITECTURES: Record<ModelId, Architecture> = {
  * The default model on colour images (Shapes): three conv + max-pool layers and an average over
  * space instead of flattening, because there the object's position is a nuisance the flattened
  * map keeps, and strided convolutions lose the few pixels that tell one outline from another.
- * Measured in Node on wasm (Shapes, batch 64, kNN on z after 1,000 steps): 90.8% against 74.1%
- * for the same widths with strided convolutions, at half the steps per second (3.8 against 7.5),
- * so still ahead per second of training (83% at 500 steps, 135 s; the strided one 74% at 134 s).
- * Trained supervised on all labels for 2,000 steps, the two reach 81.5% and 67%.
+ * It runs at about half the steps per second of the strided form but is still ahead per second
+ * of training (docs/decisions/0004).
  */
 const DEFAULT_RGB: Architecture = {
   convs: [{ k: 3, out: 16, down: 'pool' }, { k: 3, out: 32, down: 'pool' }, { k: 3, out: 64, down: 'pool' }],

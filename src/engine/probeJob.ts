@@ -16,8 +16,8 @@ import { scratchSteps, supervisedFromScratch } from './scratch';
 import type { Trainer } from './trainer';
 
 const EMBED_CHUNK = 500;
-/** Share of the progress bar each part takes, roughly its share of the time (from scratch:
- *  ~70% of a probe at its 300-step minimum, ~90% at its 3,000-step cap, on Shapes). */
+/** Share of the progress bar each part takes, roughly its share of the time (from scratch is
+ *  most of a probe: docs/decisions/0007). */
 const PARTS = { pretrained: 0.05, raw: 0.05, random: 0.05, scratch: 0.85 };
 const REPORT_MS = 250;
 

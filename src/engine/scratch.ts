@@ -19,10 +19,9 @@ import { SCRATCH_BUDGET } from '../protocol';
  * The budget, in steps of SCRATCH_BUDGET.batch images: the same number of images through the
  * network as the contrastive run has used (`contrastiveViews`: two views of every image it has
  * seen), so the two are compared at equal compute, within SCRATCH_BUDGET's bounds (the most:
- * about 3.5 minutes of a paused wasm worker on Shapes, 1 on MNIST). With augmentations a
- * few-label CNN keeps improving long after it fits its labels: in Node on Shapes with 10 labels
- * per class it reached 55.2% after 300 steps, 73.9% after 1,000, 82.0% after 2,000 and 87.7%
- * after 4,000. The fixed 300 steps used before made pre-training look 20-30 points better.
+ * a few minutes of a paused wasm worker). With augmentations a few-label CNN keeps improving
+ * long after it fits its labels, so a short fixed budget would flatter pre-training
+ * (docs/decisions/0007).
  */
 export function scratchSteps(contrastiveViews: number): { steps: number; matched: number } {
   const { batch, minSteps, maxSteps } = SCRATCH_BUDGET;

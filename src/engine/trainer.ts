@@ -3,7 +3,7 @@
 // returns (one tidy for the update, explicit disposal for what we read back).
 
 import * as tf from '@tensorflow/tfjs';
-import { type Dataset, gatherImages } from '../core/dataset';
+import type { Dataset } from '../core/dataset';
 import { augmentParams, type AugmentSettings } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
@@ -13,7 +13,7 @@ import { shapeMismatch, type ModelState, type SavedTensor } from '../core/modelF
 import { FlatAdam } from './adam';
 import { makeViews } from './augmentBatch';
 import { buildEncoder, type Encoder } from './model';
-import { embed } from './eval';
+import { embed, imagesTensor } from './eval';
 import { batchLoss, lossAndGrads } from './step';
 import type { ViewPairs } from '../protocol';
 import { BATCH_VIEW_MAX } from '../protocol';
@@ -143,11 +143,6 @@ export class Trainer {
     return new Rng(deriveSeed(this.settings.seed, 1_000_000 + epoch)).shuffle(Int32Array.from(this.train)) as Int32Array;
   }
 
-  private batchTensor(indices: Int32Array): tf.Tensor4D {
-    const d = this.data;
-    return tf.tensor4d(gatherImages(d, indices), [indices.length, d.height, d.width, d.channels]);
-  }
-
   /**
    * One optimizer step. With readEvery = 1 the loss is read back before the update is applied,
    * so a NaN or infinite loss leaves the weights (and Adam's state) as they were. With deferred
@@ -165,7 +160,7 @@ export class Trainer {
     const params = augmentParams(s.augments);
     const stepSeed = deriveSeed(s.seed, this.step);
 
-    const x = this.batchTensor(indices);
+    const x = imagesTensor(this.data, indices);
     const [v1, v2] = makeViews(x, params, stepSeed);
     x.dispose();
     const { value, grads, z: zKept } = lossAndGrads(this.encoder, v1, v2, {
@@ -283,7 +278,7 @@ export class Trainer {
     const k = Math.min(PREVIEW_PAIRS, this.displayIndices.length);
     const stride = Math.max(1, Math.floor(this.displayIndices.length / k));
     const indices = Int32Array.from({ length: k }, (_, i) => this.displayIndices[i * stride]);
-    const x = this.batchTensor(indices);
+    const x = imagesTensor(this.data, indices);
     const [v1, v2] = makeViews(x, augmentParams(augments), deriveSeed(this.settings.seed, PREVIEW_STREAM));
     const views = await this.viewPixels(v1, v2, indices);
     tf.dispose([x, v1, v2]);
@@ -311,7 +306,7 @@ export class Trainer {
     for (let start = 0; start < this.displayIndices.length; start += chunk) {
       const idx = this.displayIndices.subarray(start, start + chunk);
       const z = tf.tidy(() => {
-        const x = this.batchTensor(idx);
+        const x = imagesTensor(this.data, idx);
         const p = this.encoder.project(this.encoder.encode(x));
         return l2Normalize(p);
       });

@@ -1,8 +1,7 @@
 // Lets the worker's event loop run (so commands from the page are handled) without a timer:
 // chained setTimeout(0) calls are clamped to 4 ms after five levels of nesting (HTML spec), and
-// the training loop yields after every step: 4.7 of its ~120 ms a step in the app (MNIST,
-// wasm, measured with performance.now around each stage). A message to ourselves is queued
-// behind whatever has already arrived, with no clamp.
+// the training loop yields after every step (docs/decisions/0008). A message to ourselves is
+// queued behind whatever has already arrived, with no clamp.
 
 const channel = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
 const waiting: (() => void)[] = [];

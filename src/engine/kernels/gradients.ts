@@ -5,16 +5,13 @@
 // - Convolution filter gradient. Every product tfjs-backend-wasm runs on XNNPACK first packs
 //   the operand it treats as the weights, and caches that packing by tensor. For a layer's
 //   weights that pays; in dW both operands are activations, new every step, so the packing is
-//   paid each time, at ~9 ns a value: for conv1's dW at 512 images the product took 66 ms with
-//   a fresh dy and 9 ms with a reused one (measured in Node). The kernel multiplies the padded
-//   input and dy as they lie. In Node at 128 images (the reference model's N = 64), against the
-//   forward-conv form it replaces: 28x28x1 -> 16, 28.4 -> 5.2 ms; 14x14x16 -> 32, 25.1 ->
-//   12.0 ms; Shapes' 8x8x32 -> 64, 25.2 -> 15.6 ms.
+//   paid each time. The kernel multiplies the padded input and dy as they lie.
 // - Input gradient of a stride-2 convolution: as a forward conv it convolves a zero-interleaved
-//   dy, 4x the multiply-adds, 3/4 of them on zeros (14.3 ms of the default model's ~58 ms step
-//   at N = 64 in Node); the kernel visits only the taps that meet a real dy.
-// - 2x2 max-pool gradient: wasm's MaxPoolGrad is a scalar loop (358 ms at 512x28x28x16), and
-//   the same gradient from broadcast ops (conv.ts) takes six kernels over the full map (123 ms).
+//   dy, 4x the multiply-adds, 3/4 of them on zeros; the kernel visits only the taps that meet a
+//   real dy.
+// - 2x2 max-pool gradient: wasm's MaxPoolGrad is a scalar loop, and the same gradient from
+//   broadcast ops (conv.ts) takes six kernels over the full map.
+// docs/decisions/0003 has the measurements.
 
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

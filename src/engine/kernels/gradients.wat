@@ -24,8 +24,8 @@
 ;; accumulators share each splatted dy value.
 ;;
 ;; pad: x [n, h, w, c] into xp [n, h + top + bottom, w + left + right, c], zeros around it
-;; (wasm's PadV2 took 2.9 ms for a 128x28x28x1 map, its rows being 28 floats; memory.copy moves
-;; each row at once).
+;; (wasm's PadV2 is slow on short rows, such as MNIST's 28 floats; memory.copy moves each row
+;; at once).
 ;;
 ;; maxPool2Grad: dL/dx of a 2x2, stride-2 max pool of x [n, h, w, c] (h, w even; c a multiple of
 ;; 4), from dy [n, h/2, w/2, c]: each window's dy goes to its maxima, shared equally when they

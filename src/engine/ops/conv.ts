@@ -2,7 +2,7 @@
 //
 // Why: tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel at all, and its
 // `Conv2DBackpropInput` and `MaxPoolGrad` are slow scalar loops, so a stock tfjs CNN cannot
-// train on wasm (shared/platform-notes.md, fact 2). Here dx is a forward `Conv2D`, which wasm
+// train on wasm (docs/decisions/0003 has the figures). Here dx is a forward `Conv2D`, which wasm
 // runs on XNNPACK; dW, a strided conv's dx and the pool gradient are our own SIMD kernels on
 // wasm (kernels/gradients.ts says why), elsewhere forward `Conv2D`s and an equality mask. Only
 // ops that every backend has (conv2d with dilations, pad, reshape, transpose, reverse, slice,
@@ -112,7 +112,7 @@ const convs = {
 
 export interface ConvOptions {
   /** false: skip dL/dx (it comes back as zeros). Only for an input that is data, e.g. the
-   *  first layer's images, where it is wasted work (~20-30% of that layer's backward). */
+   *  first layer's images, where it is wasted work. */
   inputGrad?: boolean;
 }
 
@@ -148,7 +148,7 @@ const pool = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
         const hh = h / 2, wh = w / 2;
         // x as [n*hh, 2 (row in window), wh, 2 (column in window), c]; a pooled tensor as
         // [n*hh, 1, wh, 1, c] broadcasts over both window axes in sub and mul, which XNNPACK
-        // does at full speed (a concat to spread it instead cost 50 ms of a 700 ms step).
+        // does at full speed (a concat to spread it is far slower there).
         const window = [n * hh, 1, wh, 1, c];
         const xw = tf.reshape(xs, [n * hh, 2, wh, 2, c]);
         // window max - x >= 0, and exactly 0 where x is the max: mask = 1 - step(max - x)

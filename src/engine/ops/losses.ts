@@ -1,4 +1,4 @@
-// Contrastive losses (science.md, "Losses"). Both are written as logsumexp minus the
+// Contrastive losses: NT-Xent (SimCLR) and SupCon. Both are written as logsumexp minus the
 // positive logit, never as a ratio of exponentials: at tau = 0.01 the logits reach 100 and
 // exp(100) overflows float32. Everything runs inside tf.tidy so only the returned scalar
 // survives, and everything is built from differentiable ops so tf.grad /
@@ -26,7 +26,7 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
 /**
  * logsumexp over each row, keepDims, with the gradient written out as softmax(x) * dy.
  * tf.logSumExp's autodiff goes through its max, whose gradient is a broadcasting Equal of
- * the whole M x M matrix: a slow scalar loop on wasm (33 ms of a 700 ms step at N = 256).
+ * the whole M x M matrix: a slow scalar loop on wasm (docs/decisions/0002).
  */
 const rowLogSumExp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];

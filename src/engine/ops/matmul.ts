@@ -1,16 +1,11 @@
 // Matrix product with gradients that stay on the fast path of every backend.
 //
-// tfjs-backend-wasm 4.22 multiplies transposed operands in a slow scalar loop: measured for
-// a 128x1568 by 1568x128 product, transposeA took 136 ms and transposeB 60 ms, against 10 ms
-// for the plain product and 4-5 ms for an explicit transpose followed by the plain product.
-// Autodiff of tf.matMul produces exactly those transposed products, so dense layers and the
-// similarity matrix z z^T spent most of a training step there. This op transposes explicitly,
-// forward and backward. On wasm the product itself runs as a 1x1 convolution, which XNNPACK
-// did about 4x faster than wasm's own matMul kernel (2.3 ms against 10 ms above) when timed on
-// one reused right operand. wasm's conv re-packs a right operand it has not seen, and in
-// training most are new: then matMul won a microbenchmark (5.2 against 8.8 ms for 512x1568 by
-// 1568x64), but the default model's whole step was still faster this way (56-66 against
-// 75-76 ms at N = 64, measured in Node), so this form stays.
+// tfjs-backend-wasm 4.22 multiplies transposed operands in a slow scalar loop, many times
+// slower than an explicit transpose followed by the plain product, and autodiff of tf.matMul
+// produces exactly those transposed products (dense layers, the similarity matrix z z^T). This
+// op transposes explicitly, forward and backward. On wasm the product itself runs as a 1x1
+// convolution on XNNPACK, which makes the whole training step faster even though wasm's conv
+// re-packs every new right operand. docs/decisions/0002 has the measurements.
 
 import * as tf from '@tensorflow/tfjs';
 import { stockGradients } from './stockGradients';
@@ -45,10 +40,9 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, trans
 
 /**
  * x + b, b broadcast along the last axis. Its gradient for b is a sum over every other axis,
- * which wasm's Sum kernel does slowly for feature maps (27 ms for a 512x28x28x16 map, measured
- * in Node). For a feature map it is a global average pool (XNNPACK) and a small sum: 4 ms.
- * A product with a row of ones looked fast when timed on one tensor, but wasm re-packs a
- * product's right operand whenever it is a new tensor, as dy always is: 70 ms.
+ * which wasm's Sum kernel does slowly for feature maps. For a feature map it is a global
+ * average pool (XNNPACK) and a small sum. Not a product with a row of ones: wasm re-packs a
+ * product's right operand whenever it is a new tensor, as dy always is (docs/decisions/0002).
  */
 const biasAddOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, b] = args as [tf.Tensor, tf.Tensor1D];
