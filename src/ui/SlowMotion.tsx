@@ -1,7 +1,8 @@
 // Slow motion: ONE update walked through its stages (similarities, softmax, forces, the
 // parameter step, the new embeddings), with Next / Back. The engine sends the batch's
-// projections before and after the same step's update; everything else is recomputed here
-// from them with the plain math of src/core, at the temperature the step trained with.
+// projections before and after the same step's update; everything else is recomputed on the
+// page from them (slowMotionNumbers.ts, with the plain math of src/core), at the temperature
+// the step trained with.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { alignmentForces, batchForces } from '../core/contrastMath';
