@@ -1,28 +1,13 @@
 // The guided lesson: short steps a teacher walks through with a class, kept as data so the
 // words can be edited without touching a component. A step may set the state (a preset, a few
 // settings, play / pause / one step), point at a part of the page, and ask a question whose
-// answer stays hidden until revealed. A number quoted here is arithmetic the class can check, a
+// answer stays hidden until revealed. A step names the panel it is about (where that panel is on
+// the page is the UI's business). A number quoted here is arithmetic the class can check, a
 // published result named as such, or a recorded run whose bench-results/ file it names.
 
-import type { PresetId, SettingsPatch } from './presets';
-
-/** Parts of the page a step can point at: CSS selectors of existing panels (checked by the
- *  browser test, which walks every step and finds each one highlighted). */
-export const LESSON_TARGETS = {
-  embedding: { selector: '.embedding-view', name: 'the embedding view' },
-  triples: { selector: '[data-testid="triples"]', name: 'the anchor and its negatives' },
-  formula: { selector: '.lformula', name: 'the anchor\'s loss term' },
-  temperature: { selector: '.tpanel', name: 'the temperature panel' },
-  effectiveNegatives: { selector: '.tpanel', name: 'the effective number of negatives' },
-  lossChart: { selector: '.loss-chart', name: 'the loss chart' },
-  matrix: { selector: '.matrix-panel', name: 'the similarity matrix' },
-  metrics: { selector: '.metrics', name: 'the measurements' },
-  factors: { selector: '.factor-table', name: 'the kNN per factor' },
-  probes: { selector: '.probes', name: 'the few-label probes' },
-  augment: { selector: '.augment-panel', name: 'the augmentations and their preview' },
-} as const;
-
-export type LessonTarget = keyof typeof LESSON_TARGETS;
+import type { PanelId } from './panelIds';
+import type { PresetId } from './presetIds';
+import type { SettingsPatch } from './presets';
 
 export interface LessonStep {
   id: string;
@@ -35,7 +20,7 @@ export interface LessonStep {
   /** Start again from fresh weights even if only live settings change. */
   restart?: boolean;
   run?: 'play' | 'pause' | 'step';
-  target?: LessonTarget;
+  target?: PanelId;
   question?: { prompt: string; answer: string };
 }
 

@@ -1,19 +1,20 @@
 // Classroom presets: named experiments, each a few settings applied over the defaults, with
-// what to look at and one thing to try. Pure data (no DOM); settings.ts expands a preset into
-// full settings, so `#preset=collapse` in a link means the same thing as choosing it.
+// what to look at and one thing to try. Pure data (no DOM) and its expansion into full
+// settings, which urlSettings.ts uses too, so `#preset=collapse` in a link means the same thing
+// as choosing it.
 
 import type { AugmentName, AugmentToggle } from './augmentSettings';
-import type { LessonTarget } from './lesson';
-import type { Settings } from './settings';
+import type { PanelId } from './panelIds';
+import { PRESET_IDS, type PresetId } from './presetIds';
+import { type DatasetId, defaultSettings, type Settings, VIEW_KEYS } from './settings';
+
+export { PRESET_IDS, type PresetId };
 
 /** Settings an experiment may change. The view's own choices (backend, hidden controls,
  *  presentation mode) belong to the room and the machine, not to the experiment. */
 export type SettingsPatch = Partial<Omit<Settings, 'augments' | 'preset' | 'backend' | 'controls' | 'presentation'>> & {
   augments?: Partial<Record<AugmentName, Partial<AugmentToggle>>>;
 };
-
-export const PRESET_IDS = ['simclr', 'temperature', 'batch-size', 'collapse', 'augmentations', 'supcon', 'explorer'] as const;
-export type PresetId = (typeof PRESET_IDS)[number];
 
 export interface Preset {
   id: PresetId;
@@ -24,7 +25,7 @@ export interface Preset {
   tryThis: string;
   settings: SettingsPatch;
   /** The part of the page this experiment is about. */
-  focus?: LessonTarget;
+  focus?: PanelId;
 }
 
 export const PRESETS: readonly Preset[] = [
@@ -98,4 +99,22 @@ export function applyPatch(base: Settings, patch: SettingsPatch): Settings {
     out.augments[name] = { ...out.augments[name], ...toggle };
   }
   return out;
+}
+
+/** The dataset a preset's experiment runs on. */
+export function presetDataset(id: PresetId): DatasetId {
+  return findPreset(id)!.settings.dataset ?? 'mnist';
+}
+
+/** A preset's full settings: its patch over the defaults of its dataset. */
+export function presetSettings(id: PresetId): Settings {
+  const p = findPreset(id)!;
+  return { ...applyPatch(defaultSettings(presetDataset(id)), p.settings), preset: id };
+}
+
+/** Choosing a preset: its settings, keeping the current view settings (backend, controls, presentation). */
+export function withPreset(id: PresetId, current: Settings): Settings {
+  const next = presetSettings(id);
+  for (const k of VIEW_KEYS) (next as unknown as Record<string, unknown>)[k] = current[k];
+  return next;
 }

@@ -3,7 +3,8 @@
 
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { defaultAugments } from '../core/augmentSettings';
-import { parseSettings, RESET_KEYS, serializeSettings, type Settings, withPreset } from '../core/settings';
+import { RESET_KEYS, type Settings } from '../core/settings';
+import { parseSettings, serializeSettings } from '../core/urlSettings';
 import { Controls } from './Controls';
 import { LossChart } from './LossChart';
 import { Measurements } from './Measurements';
@@ -21,7 +22,7 @@ import { SpeedChart } from './SpeedChart';
 import { ExportPanel } from './ExportPanel';
 import type { Explain } from '../protocol';
 import { LESSON, type LessonStep } from '../core/lesson';
-import { applyPatch, type PresetId } from '../core/presets';
+import { applyPatch, type PresetId, withPreset } from '../core/presets';
 import { ClassroomBar } from './ClassroomBar';
 import { LessonPanel } from './LessonPanel';
 import { PresetNote } from './PresetPicker';

@@ -3,8 +3,9 @@
 // answer held back until the class has had a go. Entering a step asks App to set its state.
 
 import { useEffect, useRef, useState } from 'react';
-import { LESSON, LESSON_TARGETS, type LessonStep } from '../core/lesson';
+import { LESSON, type LessonStep } from '../core/lesson';
 import { highlight } from './highlight';
+import { LESSON_TARGETS } from './lessonTargets';
 
 interface Props {
   index: number;

@@ -3,9 +3,9 @@
 // at the part of the page it is about.
 
 import { useEffect, useState } from 'react';
-import { LESSON_TARGETS } from '../core/lesson';
 import { findPreset, PRESETS, type PresetId } from '../core/presets';
 import { highlight } from './highlight';
+import { LESSON_TARGETS } from './lessonTargets';
 
 export function PresetSelect({ value, onChoose }: { value: PresetId | ''; onChoose: (id: PresetId | '') => void }) {
   return (

@@ -3,8 +3,10 @@
 
 import * as d3 from 'd3';
 import { LABELS_PER_CLASS, type ProbeReport } from '../protocol';
+import { ChartSvg, YGrid } from './ChartAxes';
+import { bandX, chartFrame, linearY } from './chartFrame';
 
-const W = 320, H = 160, M = { l: 34, r: 6, t: 8, b: 30 };
+const FRAME = chartFrame(320, 160, { l: 34, r: 6, t: 8, b: 30 });
 export const SERIES = [
   { key: 'pretrained', label: 'pre-trained + probe', cls: 'bar-pre' },
   { key: 'scratch', label: 'supervised from scratch', cls: 'bar-scratch' },
@@ -12,19 +14,17 @@ export const SERIES = [
   { key: 'random', label: 'random init + probe', cls: 'bar-random' },
 ] as const;
 
+const percent = (t: number) => `${Math.round(t * 100)}%`;
+
 export function ProbeChart({ probes }: { probes: Record<string, ProbeReport> }) {
+  const f = FRAME;
   const groups = LABELS_PER_CLASS.map(String);
-  const x0 = d3.scaleBand().domain(groups).range([M.l, W - M.r]).paddingInner(0.25).paddingOuter(0.1);
+  const x0 = bandX(f, groups).paddingInner(0.25).paddingOuter(0.1);
   const x1 = d3.scaleBand().domain(SERIES.map((s) => s.key)).range([0, x0.bandwidth()]).padding(0.08);
-  const y = d3.scaleLinear().domain([0, 1]).range([H - M.b, M.t]);
+  const y = linearY(f, [0, 1]);
   return (
-    <svg className="probe-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Held-out accuracy against labels per class: pre-trained plus linear probe, supervised from scratch, and baselines">
-      {y.ticks(5).map((t) => (
-        <g key={t}>
-          <line x1={M.l} x2={W - M.r} y1={y(t)} y2={y(t)} className="grid" />
-          <text x={M.l - 4} y={y(t)} dy="0.32em" textAnchor="end">{Math.round(t * 100)}%</text>
-        </g>
-      ))}
+    <ChartSvg frame={f} className="probe-chart" label="Held-out accuracy against labels per class: pre-trained plus linear probe, supervised from scratch, and baselines">
+      <YGrid frame={f} y={y} ticks={5} format={percent} />
       {groups.map((g) => {
         const r = probes[g];
         return (
@@ -38,11 +38,11 @@ export function ProbeChart({ probes }: { probes: Record<string, ProbeReport> }) 
                 </rect>
               );
             })}
-            <text x={x0.bandwidth() / 2} y={H - M.b + 12} textAnchor="middle">{g}</text>
+            <text x={x0.bandwidth() / 2} y={f.bottom + 12} textAnchor="middle">{g}</text>
           </g>
         );
       })}
-      <text x={(M.l + W - M.r) / 2} y={H - 4} textAnchor="middle" className="axis-title">labels per class</text>
-    </svg>
+      <text x={(f.left + f.right) / 2} y={f.h - 4} textAnchor="middle" className="axis-title">labels per class</text>
+    </ChartSvg>
   );
 }

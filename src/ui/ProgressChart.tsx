@@ -2,30 +2,26 @@
 // more optimizer steps, so runs with different batch sizes compare fairly only per epoch
 // (same images seen) or per step (same number of updates) depending on the question.
 
-import * as d3 from 'd3';
 import { useState } from 'react';
 import type { Metrics } from '../protocol';
+import { ChartSvg, RefLine, XTicks, YGrid } from './ChartAxes';
+import { chartFrame, linearX, linearY, linePath } from './chartFrame';
 
-const W = 320, H = 150, M = { l: 34, r: 8, t: 8, b: 22 };
+const FRAME = chartFrame(320, 150, { l: 34, r: 8, t: 8, b: 22 });
 type Axis = 'step' | 'epoch' | 'seconds';
 const AXIS_LABEL: Record<Axis, string> = { step: 'steps', epoch: 'epochs', seconds: 'seconds' };
 
 export function ProgressChart({ metrics }: { metrics: Metrics | null }) {
   const [axis, setAxis] = useState<Axis>('step');
+  const f = FRAME;
   const pts = metrics?.history ?? [];
   const b = metrics?.baselines;
   const xs = pts.map((p) => p[axis]);
-  const x = d3.scaleLinear().domain([0, Math.max(axis === 'epoch' ? 0.1 : 1, ...xs)]).range([M.l, W - M.r]);
+  const x = linearX(f, [0, Math.max(axis === 'epoch' ? 0.1 : 1, ...xs)]);
   const vals = [...pts.flatMap((p) => [p.knnH, p.knnZ]), ...(b ? [b.raw[0], b.randomH[0]] : [])].filter(Number.isFinite);
   const lo = vals.length ? Math.max(0, Math.floor(Math.min(...vals) * 20) / 20 - 0.05) : 0;
-  const y = d3.scaleLinear().domain([lo, 1]).range([H - M.b, M.t]);
-  const line = (key: 'knnH' | 'knnZ') => (pts.length > 0 ? d3.line<number>().x((i) => x(xs[i])).y((i) => y(pts[i][key]))(d3.range(pts.length)) ?? '' : '');
-  const hline = (v: number | undefined, cls: string, label: string) => v !== undefined && Number.isFinite(v) && (
-    <g className={cls}>
-      <line x1={M.l} x2={W - M.r} y1={y(v)} y2={y(v)} />
-      <text x={M.l + 4} y={y(v) - 3}>{label}</text>
-    </g>
-  );
+  const y = linearY(f, [lo, 1]);
+  const line = (key: 'knnH' | 'knnZ') => linePath(xs, pts.map((p) => p[key]), x, y);
   return (
     <figure className="panel chart progress-chart">
       <div className="chart-head">
@@ -38,20 +34,15 @@ export function ProgressChart({ metrics }: { metrics: Metrics | null }) {
           ))}
         </div>
       </div>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`kNN accuracy over ${AXIS_LABEL[axis]}`}>
-        {y.ticks(4).map((t) => (
-          <g key={t}>
-            <line x1={M.l} x2={W - M.r} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={M.l - 4} y={y(t)} dy="0.32em" textAnchor="end">{Math.round(t * 100)}%</text>
-          </g>
-        ))}
-        {hline(b?.raw[0], 'base-raw', 'raw pixels')}
-        {hline(b?.randomH[0], 'base-random', 'random init (h)')}
+      <ChartSvg frame={f} label={`kNN accuracy over ${AXIS_LABEL[axis]}`}>
+        <YGrid frame={f} y={y} ticks={4} format={(t) => `${Math.round(t * 100)}%`} />
+        <RefLine frame={f} y={y} value={b?.raw[0]} className="base-raw" label="raw pixels" at="start" />
+        <RefLine frame={f} y={y} value={b?.randomH[0]} className="base-random" label="random init (h)" at="start" />
         <path d={line('knnZ')} className="knn-z" />
         <path d={line('knnH')} className="knn-h" />
         {pts.map((p, i) => <circle key={i} cx={x(xs[i])} cy={y(p.knnH)} r={2} className="knn-h-dot" />)}
-        {x.ticks(4).map((t) => <text key={t} x={x(t)} y={H - 6} textAnchor="middle">{t}</text>)}
-      </svg>
+        <XTicks frame={f} x={x} ticks={4} />
+      </ChartSvg>
       <div className="legend">
         <span className="legend-item"><i className="sw knn-h" />h</span>
         <span className="legend-item"><i className="sw knn-z" />z</span>

@@ -1,15 +1,16 @@
 // Slow motion: ONE update walked through its stages (similarities, softmax, forces, the
 // parameter step, the new embeddings), with Next / Back. The engine sends the batch's
-// projections before and after the same step's update; everything else is recomputed here
-// from them with the plain math of src/core, at the temperature the step trained with.
+// projections before and after the same step's update; everything else is recomputed on the
+// page from them (slowMotionNumbers.ts, with the plain math of src/core), at the temperature
+// the step trained with.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { alignmentForces, batchForces, partnerOf, similarityMatrix } from '../core/contrastMath';
-import { rowSoftmaxMatrix } from '../core/similarity';
+import { alignmentForces, batchForces } from '../core/contrastMath';
 import type { Explain } from '../protocol';
 import { MatrixCanvas } from './SimilarityMatrix';
 import { MiniScatter } from './MiniScatter';
-import { STAGES, type StageNumbers } from './slowMotionText';
+import { stageNumbers } from './slowMotionNumbers';
+import { STAGES } from './slowMotionText';
 import './panels.css';
 
 interface Props {
@@ -20,26 +21,13 @@ interface Props {
   onClose: () => void;
 }
 
-function numbers(ex: Explain, learningRate: number): StageNumbers {
-  const m = 2 * ex.n;
-  const p = rowSoftmaxMatrix(similarityMatrix(ex.before, m, ex.dim), m, ex.temperature);
-  let pPos = 0, moved = 0;
-  for (let i = 0; i < m; i++) {
-    pPos += p[i * m + partnerOf(i, ex.n)] / m;
-    let d2 = 0;
-    for (let d = 0; d < ex.dim; d++) d2 += (ex.after[i * ex.dim + d] - ex.before[i * ex.dim + d]) ** 2;
-    moved += Math.sqrt(d2) / m;
-  }
-  return { n: ex.n, tau: ex.temperature, learningRate, lossBefore: ex.lossBefore, lossAfter: ex.lossAfter, pPos, moved };
-}
-
 export function SlowMotion({ explain, learningRate, onAgain, onClose }: Props) {
   const [stage, setStage] = useState(0);
   // Focus moves into the dialog so its keys (arrows, Escape) work at once, not the page's.
   const dialogRef = useRef<HTMLElement>(null);
   useEffect(() => dialogRef.current?.focus(), []);
   useEffect(() => setStage(0), [explain]);
-  const nums = useMemo(() => (explain ? numbers(explain, learningRate) : null), [explain, learningRate]);
+  const nums = useMemo(() => (explain ? stageNumbers(explain, learningRate) : null), [explain, learningRate]);
   const forces = useMemo(() => {
     if (!explain) return null;
     const batch = { z: explain.before, n: explain.n, dim: explain.dim };
@@ -85,8 +73,8 @@ export function SlowMotion({ explain, learningRate, onAgain, onClose }: Props) {
             <div className="slowmo-visuals">
               {s.id === 'update' ? (
                 <div className="slowmo-numbers">
-                  <div><span>Loss on this batch before</span><strong>{nums.lossBefore.toFixed(3)}</strong></div>
-                  <div><span>after one step</span><strong>{nums.lossAfter.toFixed(3)}</strong></div>
+                  <div><span>Loss on this batch before</span><strong data-testid="slowmo-loss-before">{nums.lossBefore.toFixed(3)}</strong></div>
+                  <div><span>after one step</span><strong data-testid="slowmo-loss-after">{nums.lossAfter.toFixed(3)}</strong></div>
                   <div><span>Learning rate</span><strong>{learningRate}</strong></div>
                   <div><span>Mean move of a point</span><strong>{nums.moved.toFixed(4)}</strong></div>
                 </div>

@@ -1,12 +1,13 @@
 // Steps per second over the last minutes, as a sparkline: shows what a backend, a batch size
 // or the speed setting does to the pace (the worker measures; the page only keeps a trail).
 
-import * as d3 from 'd3';
 import { useEffect, useRef, useState } from 'react';
 import type { Snapshot } from '../protocol';
+import { ChartSvg, YGrid } from './ChartAxes';
+import { chartFrame, linearX, linearY, linePath } from './chartFrame';
 import './panels.css';
 
-const W = 320, H = 64, M = { l: 36, r: 8, t: 6, b: 14 };
+const FRAME = chartFrame(320, 64, { l: 36, r: 8, t: 6, b: 14 });
 /** Seconds of history kept, and the least time between two samples. */
 const SPAN_S = 180;
 const SAMPLE_MS = 250;
@@ -26,25 +27,22 @@ export function SpeedChart({ snapshot }: { snapshot: Snapshot | null }) {
     redraw((k) => k + 1);
   }, [snapshot]);
 
+  const f = FRAME;
   const pts = trail.current;
   const now = pts.length ? pts[pts.length - 1].t : 0;
-  const x = d3.scaleLinear().domain([now - Math.min(SPAN_S, Math.max(10, now - (pts[0]?.t ?? now))), now]).range([M.l, W - M.r]);
-  const y = d3.scaleLinear().domain([0, Math.max(1, d3.max(pts, (p) => p.v) ?? 1)]).nice(3).range([H - M.b, M.t]);
-  const path = pts.length > 1 ? d3.line<{ t: number; v: number }>().x((p) => x(p.t)).y((p) => y(p.v))(pts) ?? '' : '';
+  const span = Math.min(SPAN_S, Math.max(10, now - (pts[0]?.t ?? now)));
+  const x = linearX(f, [now - span, now]);
+  const y = linearY(f, [0, Math.max(1, ...pts.map((p) => p.v))], 3);
+  const path = linePath(pts.map((p) => p.t), pts.map((p) => p.v), x, y);
   const current = snapshot?.playing ? snapshot.stepsPerSecond : 0;
   return (
     <figure className="panel chart speed-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Steps per second over time, now ${current.toFixed(1)}`}>
-        {y.ticks(2).map((t) => (
-          <g key={t}>
-            <line x1={M.l} x2={W - M.r} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={M.l - 4} y={y(t)} dy="0.32em" textAnchor="end">{t}</text>
-          </g>
-        ))}
+      <ChartSvg frame={f} label={`Steps per second over time, now ${current.toFixed(1)}`}>
+        <YGrid frame={f} y={y} ticks={2} />
         <path d={path} className="speed-line" />
-        <text x={W - M.r} y={H - 2} textAnchor="end">now</text>
-        <text x={M.l} y={H - 2}>−{Math.round(x.domain()[1] - x.domain()[0])} s</text>
-      </svg>
+        <text x={f.right} y={f.h - 2} textAnchor="end">now</text>
+        <text x={f.left} y={f.h - 2}>−{Math.round(span)} s</text>
+      </ChartSvg>
       <figcaption>Steps per second over time</figcaption>
     </figure>
   );

@@ -7,8 +7,10 @@ import * as d3 from 'd3';
 import type { LossId } from '../core/settings';
 import { hasNegatives, NO_NEGATIVES_NOTE } from './lossNames';
 import type { BatchAnalysis } from './anchorAnalysis';
+import { ChartSvg, RefLine, YGrid } from './ChartAxes';
+import { bandX, chartFrame, linearY } from './chartFrame';
 
-const W = 360, H = 150, M = { l: 44, r: 10, t: 10, b: 30 };
+const FRAME = chartFrame(360, 150, { l: 44, r: 10, t: 10, b: 30 });
 
 export function TemperaturePanel({ a, temperature, trainedAt, loss = 'ntxent' }: { a: BatchAnalysis; temperature: number; trainedAt: number; loss?: LossId }) {
   const an = a.analysis;
@@ -26,9 +28,10 @@ export function TemperaturePanel({ a, temperature, trainedAt, loss = 'ntxent' }:
   }
   const negs = an.negatives;
   const count = negs.length;
-  const x = d3.scaleBand<number>().domain(d3.range(count)).range([M.l, W - M.r]).paddingInner(count > 80 ? 0 : 0.15);
+  const f = FRAME;
+  const x = bandX(f, d3.range(count)).paddingInner(count > 80 ? 0 : 0.15);
   const maxP = Math.max(1e-12, ...negs.map((g) => g.p));
-  const y = d3.scaleLinear().domain([0, maxP]).nice(3).range([H - M.b, M.t]);
+  const y = linearY(f, [0, maxP], 3);
   const uniform = (1 - an.pPos) / Math.max(1, count);
   const eff = an.effectiveNegatives;
   return (
@@ -38,22 +41,16 @@ export function TemperaturePanel({ a, temperature, trainedAt, loss = 'ntxent' }:
         <span className="tpanel-big" data-testid="effective-negatives" title="exp(entropy) of the softmax weights over this anchor's negatives: how many of them effectively push.">{eff.toFixed(1)}</span>
         <span> of {count} negatives effectively push <span className="muted">(exp H)</span></span>
       </p>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Softmax weight of each of ${count} negatives, most similar first`} data-testid="weight-chart">
-        {y.ticks(3).map((t) => (
-          <g key={t}>
-            <line x1={M.l} x2={W - M.r} y1={y(t)} y2={y(t)} className="grid" />
-            <text x={M.l - 4} y={y(t)} dy="0.32em" textAnchor="end">{fmtTick(t)}</text>
-          </g>
-        ))}
+      <ChartSvg frame={f} label={`Softmax weight of each of ${count} negatives, most similar first`} testId="weight-chart">
+        <YGrid frame={f} y={y} ticks={3} format={fmtTick} />
         {negs.map((g, k) => (
-          <rect key={g.index} x={x(k)} width={Math.max(0.6, x.bandwidth())} y={y(g.p)} height={Math.max(0, H - M.b - y(g.p))}
+          <rect key={g.index} x={x(k)} width={Math.max(0.6, x.bandwidth())} y={y(g.p)} height={Math.max(0, f.bottom - y(g.p))}
             className={g.falseNegative ? 'tpanel-bar tpanel-false' : 'tpanel-bar'} />
         ))}
-        <line x1={M.l} x2={W - M.r} y1={y(uniform)} y2={y(uniform)} className="tpanel-uniform" />
-        <text x={W - M.r} y={y(uniform) - 4} textAnchor="end" className="tpanel-uniform-label">equal share</text>
-        <text x={M.l} y={H - 8}>most similar</text>
-        <text x={W - M.r} y={H - 8} textAnchor="end">least similar →</text>
-      </svg>
+        <RefLine frame={f} y={y} value={uniform} className="tpanel-uniform" label="equal share" />
+        <text x={f.left} y={f.h - 8}>most similar</text>
+        <text x={f.right} y={f.h - 8} textAnchor="end">least similar →</text>
+      </ChartSvg>
       <p className="muted tpanel-note">
         Weights p<sub>j</sub> of this anchor's negatives (orange: same class). Move the temperature slider: low τ hands the push to the hardest few.
         {Math.abs(trainedAt - temperature) > 1e-9 && ` The batch was trained at τ = ${trainedAt}.`}

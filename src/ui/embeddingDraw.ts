@@ -1,7 +1,7 @@
 // Canvas drawing for the embedding view: the unit circle or sphere, points, rings, arrows.
 // Takes screen-ready numbers and draws; knows nothing about training or React.
 
-import type { Affine } from '../core/viewProjection';
+import type { Affine, ViewMode } from '../core/viewProjection';
 
 export const INK = '#1d2330';
 export const PULL = '#138a36';
@@ -146,4 +146,22 @@ export function arrow(f: Frame, x: number, y: number, dx: number, dy: number, co
   ctx.fill();
   ctx.globalAlpha = 1;
   ctx.lineCap = 'butt';
+}
+
+/** Share of the canvas's shorter side the unit disk's radius takes: a PCA cloud may reach past
+ *  the disk (clamped at 1.1), so it gets a little more room. */
+export const unitShare = (mode: ViewMode) => (mode === 'pca' ? 0.4 : 0.44);
+
+/** The dot radius, in CSS pixels, for a frame: larger on a large canvas, never too small to see. */
+export const pointRadius = (f: Pick<Frame, 'w' | 'h'>) => Math.max(2.5, Math.min(f.w, f.h) / 170);
+
+/** PCA outliers sit at the rim rather than shrinking everyone else. */
+export const clampUnit = (v: number) => Math.max(-1.1, Math.min(1.1, v));
+
+/** A cheap signature of points on screen (x, y every `stride` values), so browser tests can
+ *  see them move without reading pixels. */
+export function frameSignature(xy: Float32Array, n: number, stride: number): string {
+  let sig = 0;
+  for (let i = 0; i < n; i++) sig += (xy[stride * i] + 2 * xy[stride * i + 1]) * ((i % 7) + 1);
+  return String(Math.round(sig * 1000));
 }

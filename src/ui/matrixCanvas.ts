@@ -29,8 +29,9 @@ const GREY = 0xffc8c8c8; // ABGR: opaque rgb(200, 200, 200)
 let offscreen: HTMLCanvasElement | null = null;
 const tables = new WeakMap<(t: number) => string, Uint32Array>();
 
-/** The ramp at 256 positions as opaque pixels. Formatting and parsing a CSS colour per cell
- *  was the main thread's largest JS cost while training (~1 s in every 10 s). */
+/** The ramp at 256 positions as opaque pixels, so a cell is a table lookup: formatting and
+ *  parsing a CSS colour per cell would cost the main thread more than anything else it does
+ *  while training. */
 function rampTable(ramp: (t: number) => string): Uint32Array {
   let t = tables.get(ramp);
   if (!t) {
@@ -56,7 +57,7 @@ export function drawMatrix(canvas: HTMLCanvasElement, pic: MatrixPicture): void 
   ctx.clearRect(0, 0, px, px);
   if (rows === 0) return;
 
-  // One offscreen canvas for every matrix: a new one per draw (several a second) was garbage.
+  // One offscreen canvas for every matrix: a new one per draw (several a second) would be garbage.
   offscreen ??= document.createElement('canvas');
   const off = offscreen;
   if (off.width !== rows) off.width = off.height = rows;

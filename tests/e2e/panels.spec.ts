@@ -140,15 +140,32 @@ test('slow motion walks one update through all its stages', async ({ page }) => 
   await expect(stage).toHaveText('2. Softmax');
   await page.keyboard.press('ArrowLeft');
   await expect(stage).toHaveText('1. Similarities');
+  const caption = dialog.getByTestId('slowmo-caption');
   const titles = ['2. Softmax', '3. Forces', '4. Parameter step', '5. New embeddings'];
+  let lossBefore = '', lossAfter = '';
   for (const t of titles) {
     await dialog.getByRole('button', { name: 'Next', exact: true }).click();
     await expect(stage).toHaveText(t);
-    await expect(dialog.getByTestId('slowmo-caption')).not.toBeEmpty();
+    await expect(caption).not.toBeEmpty();
+    if (t === '4. Parameter step') {
+      lossBefore = await dialog.getByTestId('slowmo-loss-before').innerText();
+      lossAfter = await dialog.getByTestId('slowmo-loss-after').innerText();
+    }
   }
   await expect(dialog.getByRole('button', { name: 'Next', exact: true })).toBeDisabled();
-  // The update lowered the loss on its own batch.
-  await expect(dialog.getByTestId('slowmo-caption')).toContainText('the batch loss is now');
+  // The caption says what this update did to the loss on its own views, whichever way it went.
+  expect(lossBefore).toMatch(/^\d+\.\d{3}$/);
+  expect(lossAfter).toMatch(/^\d+\.\d{3}$/);
+  const [b, a] = [Number(lossBefore), Number(lossAfter)];
+  const said = a < b ? `the batch loss fell from ${lossBefore} to ${lossAfter}`
+    : a > b ? `the batch loss rose from ${lossBefore} to ${lossAfter}` : `the batch loss stayed at ${lossAfter}`;
+  await expect(caption).toContainText(said);
+  // And what it did to the positives: the verb matches the similarities it quotes.
+  const text = await caption.innerText();
+  const pos = /Positives (drew together|drifted apart|kept their similarity) \(mean s (-?\d\.\d{3})(?: → (-?\d\.\d{3}))?\)/.exec(text);
+  expect(pos, text).not.toBeNull();
+  const [, verb, s0, s1] = pos!;
+  expect(verb).toBe(s1 === undefined ? 'kept their similarity' : Number(s1) > Number(s0) ? 'drew together' : 'drifted apart');
   await dialog.getByRole('button', { name: 'Back', exact: true }).click();
   await expect(stage).toHaveText('4. Parameter step');
   await page.keyboard.press('ArrowRight');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LESSON, LESSON_TARGETS } from '../../src/core/lesson';
-import { applyPatch, PRESET_IDS } from '../../src/core/presets';
-import { parseSettings, presetSettings, serializeSettings } from '../../src/core/settings';
+import { LESSON } from '../../src/core/lesson';
+import { PANEL_IDS } from '../../src/core/panelIds';
+import { applyPatch, PRESET_IDS, presetSettings } from '../../src/core/presets';
+import { parseSettings, serializeSettings } from '../../src/core/urlSettings';
+import { LESSON_TARGETS } from '../../src/ui/lessonTargets';
 
 describe('the guided lesson', () => {
   it('has 8 to 12 steps with unique ids, a title and short paragraphs', () => {
@@ -20,12 +22,13 @@ describe('the guided lesson', () => {
   it('every step refers to existing presets and page targets', () => {
     for (const s of LESSON) {
       if (s.preset) expect(PRESET_IDS).toContain(s.preset);
-      if (s.target) expect(Object.keys(LESSON_TARGETS)).toContain(s.target);
+      if (s.target) expect(PANEL_IDS).toContain(s.target);
       if (s.run) expect(['play', 'pause', 'step']).toContain(s.run);
     }
   });
 
-  it('every target is a selector string, and every question has an answer', () => {
+  it('every panel has a selector string and a name on the page, and every question has an answer', () => {
+    expect(Object.keys(LESSON_TARGETS).sort()).toEqual([...PANEL_IDS].sort());
     for (const t of Object.values(LESSON_TARGETS)) {
       expect(t.selector).toMatch(/^[.[#a-z]/);
       expect(t.name.length).toBeGreaterThan(3);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LESSON_TARGETS } from '../../src/core/lesson';
-import { applyPatch, PRESET_IDS, PRESETS } from '../../src/core/presets';
-import { defaultSettings, parseSettings, presetSettings, serializeSettings, type Settings, withPreset } from '../../src/core/settings';
+import { PANEL_IDS } from '../../src/core/panelIds';
+import { applyPatch, PRESET_IDS, PRESETS, presetSettings, withPreset } from '../../src/core/presets';
+import { defaultSettings, type Settings } from '../../src/core/settings';
+import { parseSettings, serializeSettings } from '../../src/core/urlSettings';
 
 /** Written against the defaults, so every value the preset sets goes through the URL's validation. */
 const explicit = (s: Settings) => serializeSettings({ ...s, preset: '' });
@@ -13,7 +14,7 @@ describe('classroom presets', () => {
       expect(p.title.length).toBeGreaterThan(5);
       expect(p.explanation.length).toBeGreaterThan(40);
       expect(p.tryThis.length).toBeGreaterThan(20);
-      if (p.focus) expect(Object.keys(LESSON_TARGETS)).toContain(p.focus);
+      if (p.focus) expect(PANEL_IDS).toContain(p.focus);
     }
   });
 

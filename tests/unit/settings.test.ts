@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, parseSettings, serializeSettings } from '../../src/core/settings';
+import { defaultSettings } from '../../src/core/settings';
+import { parseSettings, serializeSettings } from '../../src/core/urlSettings';
 
 describe('URL settings', () => {
   it('empty URL gives the defaults and no notices', () => {
