@@ -29,7 +29,7 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 await page.goto(`http://127.0.0.1:${server.address().port}/#${hash}`);
 await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 120_000 });
 await page.getByRole('img', { name: /Embedding space of/ }).waitFor({ timeout: 120_000 });
-const num = async (id) => Number((await page.getByTestId(id).textContent())?.replace(/[^0-9.\-]/g, ''));
+const num = async (id) => Number((await page.getByTestId(id).textContent())?.replace(/[^0-9.-]/g, ''));
 
 await page.getByRole('button', { name: 'Play' }).click();
 const t0 = Date.now();

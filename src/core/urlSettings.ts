@@ -37,9 +37,9 @@ export function parseSettings(search: string, hash: string): ParseResult {
   const rawPreset = params.get('preset');
   params.delete('preset');
   let preset = findPreset(rawPreset);
-  if (rawPreset && !preset) notices.push(`"preset=${rawPreset}" is not valid (one of ${PRESET_IDS.join(', ')}); no preset applied.`);
+  if (rawPreset && !preset) notices.push(`"preset=${shown(rawPreset)}" is not valid (one of ${PRESET_IDS.join(', ')}); no preset applied.`);
   else if (preset && validDataset && rawDataset !== presetDataset(preset.id)) {
-    notices.push(`The preset "${preset.title}" uses ${presetDataset(preset.id)}, not ${rawDataset}; it was not applied.`);
+    notices.push(`The preset "${preset.title}" uses ${presetDataset(preset.id)}, not ${shown(rawDataset ?? "")}; it was not applied.`);
     preset = undefined;
   }
   const dataset: DatasetId = validDataset ? (rawDataset as DatasetId) : preset ? presetDataset(preset.id) : 'mnist';
@@ -51,7 +51,7 @@ export function parseSettings(search: string, hash: string): ParseResult {
     if (spec) {
       const v = parseValue(spec, raw);
       if (v === undefined) {
-        notices.push(`"${key}=${raw}" is not valid (${describeProp(spec)}); using ${String(out[key])}.`);
+        notices.push(`"${shown(key)}=${shown(raw)}" is not valid (${describeProp(spec)}); using ${String(out[key])}.`);
       } else {
         out[key] = v;
       }
@@ -61,10 +61,10 @@ export function parseSettings(search: string, hash: string): ParseResult {
       else {
         const x = Number(raw);
         if (raw.trim() !== '' && Number.isFinite(x) && x >= 0 && x <= 1) s.augments[name] = { on: true, strength: x };
-        else notices.push(`"${key}=${raw}" is not valid (a strength 0 to 1, or "off"); using the default.`);
+        else notices.push(`"${shown(key)}=${shown(raw)}" is not valid (a strength 0 to 1, or "off"); using the default.`);
       }
     } else {
-      notices.push(`Unknown setting "${key}" was ignored.`);
+      notices.push(`Unknown setting "${shown(key)}" was ignored.`);
     }
   }
   return { settings: s, notices };
@@ -89,4 +89,12 @@ export function serializeSettings(s: Settings): string {
     if (cur.on !== def.on || (cur.on && cur.strength !== def.strength)) p.set(a.name, cur.on ? String(cur.strength) : 'off');
   }
   return p.toString();
+}
+
+/** A value from a link as a notice quotes it: short enough to read, control characters escaped
+ *  (a link is anyone's text, and a notice must neither scroll off nor carry terminal codes). */
+export function shown(raw: string, max = 40): string {
+  const cut = raw.length > max ? raw.slice(0, max) + '…' : raw;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

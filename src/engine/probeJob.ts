@@ -93,6 +93,8 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   const rawKey = [d.id, s.seed, 'raw', lpc].join('|');
   result.raw = baselineCache.get(rawKey) ?? null;
   if (result.raw === null) {
+    // A generator that yields nothing: raw pixels need no encoder, but go through the same probe.
+    // eslint-disable-next-line require-yield
     const pixels = async function* (idx: Int32Array): AsyncGenerator<number, Float32Array> { return gatherImages(d, idx); };
     result.raw = yield* probeOn(pixels(labelled), gatherImages(d, t.test), size, PARTS.pretrained, PARTS.raw, 'raw pixels');
     baselineCache.set(rawKey, result.raw);
