@@ -64,7 +64,7 @@ const off = (): AugmentToggle => ({ on: false, strength: 0.5 });
 
 /**
  * Digits: small rotations, shifts and noise; no flips, no large rotations (6 vs 9). Crops down
- * to 44% of the area, which learned faster than milder ones (docs/decisions.md).
+ * to 44% of the area, which learned faster than milder ones (docs/decisions/0009-data-and-augmentations.md).
  */
 export const MNIST_AUGMENTS: AugmentSettings = {
   crop: { on: true, strength: 0.8 },
@@ -86,7 +86,7 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
   blur: off(),
   cutout: off(),
   // Hue over the whole circle: Shapes' colours differ in hue only (shapes.ts), so any turn
-  // gives every colour the same views and colour kNN falls to chance (docs/decisions.md). With
+  // gives every colour the same views and colour kNN falls to chance (docs/decisions/0009-data-and-augmentations.md). With
   // SimCLR's +-0.2 turns a hue stays near its palette neighbours.
   colorJitter: { on: true, strength: 1 },
   grayscale: { on: true, strength: 0.4 },

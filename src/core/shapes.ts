@@ -35,7 +35,7 @@ const CHROMA = 110;
  * angle at full strength) gives every colour the same distribution of views: colour is then
  * something an encoder trained with it cannot keep, as the Augmentations lesson says. Named
  * RGB colours also differ in brightness, which a hue turn keeps, and colour leaked through it
- * (docs/decisions.md).
+ * (docs/decisions/0009-data-and-augmentations.md).
  */
 function hueColour(degrees: number): Rgb {
   const a = (degrees * Math.PI) / 180;
@@ -49,7 +49,7 @@ export const PALETTE = Object.fromEntries(COLOUR_NAMES.map((c) => [c, hueColour(
 
 /**
  * Circumradius range as a fraction of the image side (32 px: 8.3 to 11.5 px). Not smaller: a
- * few pixels cannot tell one outline from another (docs/decisions.md).
+ * few pixels cannot tell one outline from another (docs/decisions/0009-data-and-augmentations.md).
  */
 const R_MIN = 0.26;
 const R_MAX = 0.36;
@@ -118,7 +118,7 @@ function heartOutline(n = 64): number[] {
 
 /**
  * A crescent, in the place of a hexagon: at these sizes a hexagon's outline is within a pixel
- * of its circumcircle, and a trained embedding confused the two (docs/decisions.md).
+ * of its circumcircle, and a trained embedding confused the two (docs/decisions/0009-data-and-augmentations.md).
  * The crescent: the unit circle less a circle of radius MOON_BITE_R centred MOON_BITE_D to the
  * right. The outline runs along the outer arc through the far side, then back along the inner
  * arc, between the points where the two circles meet.
