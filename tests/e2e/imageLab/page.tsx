@@ -1,0 +1,19 @@
+// Mounts the drawing pad and exposes the decoder, the store and the drawing preparation on
+// window.imageLab for tests/e2e/userImages.spec.ts to drive.
+import { createRoot } from 'react-dom/client';
+import { prepareMnistDrawing, type PreparedDrawing } from '../../../src/core/drawingPrep';
+import { DrawingPad } from '../../../src/ui/DrawingPad';
+import { ImageDecoder } from '../../../src/ui/imageDecode';
+import * as store from '../../../src/ui/userImageStore';
+
+const lab = {
+  decoder: new ImageDecoder(),
+  store,
+  prepared: null as PreparedDrawing | null,
+  rasters: 0,
+};
+(window as unknown as { imageLab: typeof lab }).imageLab = lab;
+
+createRoot(document.getElementById('root')!).render(
+  <DrawingPad onRaster={(r) => { lab.rasters++; lab.prepared = prepareMnistDrawing(r); }} />,
+);

@@ -1,0 +1,146 @@
+import { execFileSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './helpers';
+
+// The "your own images" parts in a real browser, on a test-only page (tests/e2e/imageLab),
+// before they are wired into the app: decoding in the worker, the store across a reload, and
+// the drawing pad under mouse strokes.
+
+test.beforeAll(() => {
+  execFileSync('npx', ['vite', 'build', '--config', 'tests/e2e/imageLab/vite.config.ts'], { stdio: 'inherit' });
+});
+
+type Outcome = { name: string; ok: boolean; message?: string; pixels?: number[] };
+
+async function openLab(page: Page) {
+  await page.goto('image-lab/');
+  await expect(page.getByRole('img', { name: 'Drawing pad' })).toBeVisible();
+}
+
+test('decodes PNGs in the worker, centre-cropped to 32 x 32 RGB, and names each bad file', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openLab(page);
+  const outcomes: Outcome[] = await page.evaluate(async () => {
+    /** A w x h PNG painted in vertical bands of the given colours. */
+    const png = async (w: number, h: number, bands: string[]) => {
+      const c = new OffscreenCanvas(w, h);
+      const g = c.getContext('2d')!;
+      bands.forEach((col, k) => { g.fillStyle = col; g.fillRect((k * w) / bands.length, 0, w / bands.length, h); });
+      return c.convertToBlob({ type: 'image/png' });
+    };
+    const good = await png(128, 64, ['#f00', '#0f0', '#0f0', '#00f']); // the centred square is all green
+    const gif = await png(40, 40, ['#00f']); // Chromium has no GIF encoder: a second PNG
+    const bytes = new Uint8Array(await good.arrayBuffer());
+    const corrupt = new Blob([bytes.slice(0, 8), new Uint8Array(200).fill(7)]); // PNG signature, garbage after
+    const items = [
+      { name: 'green.png', source: good },
+      { name: 'corrupt.png', source: corrupt },
+      { name: 'notes.png', source: new Blob(['just some text, not a picture\n']) },
+      { name: 'empty.png', source: new Blob([]) },
+      { name: 'blue.png', source: gif },
+    ];
+    const lab = (window as unknown as { imageLab: { decoder: { decode: (i: unknown[], o?: unknown) => Promise<unknown[]> } } }).imageLab;
+    const out = await lab.decoder.decode(items, { chunk: 2 }) as { name: string; ok: boolean; message?: string; pixels?: Uint8Array }[];
+    return out.map((o) => ({ ...o, pixels: o.pixels ? Array.from(o.pixels) : undefined }));
+  });
+  expect(outcomes.map((o) => [o.name, o.ok])).toEqual([
+    ['green.png', true], ['corrupt.png', false], ['notes.png', false], ['empty.png', false], ['blue.png', true],
+  ]);
+  const green = outcomes[0].pixels!;
+  expect(green.length).toBe(32 * 32 * 3);
+  for (let p = 0; p < 32 * 32; p++) expect([green[3 * p], green[3 * p + 1], green[3 * p + 2]]).toEqual([0, 255, 0]);
+  expect(outcomes[4].pixels!.slice(0, 3)).toEqual([0, 0, 255]);
+  expect(outcomes[1].message).toBe('corrupt.png could not be decoded: the PNG file is corrupt or cut short');
+  expect(outcomes[2].message).toBe('notes.png is a text file, not an image');
+  expect(outcomes[3].message).toBe('empty.png is empty (0 bytes)');
+  expect(errors).toEqual([]);
+});
+
+test('adding 500 images keeps every main-thread task under 50 ms', async ({ page }) => {
+  await openLab(page);
+  const r = await page.evaluate(async () => {
+    const blobs: Blob[] = [];
+    for (let i = 0; i < 500; i++) {
+      const c = new OffscreenCanvas(160 + (i % 7) * 10, 120);
+      const g = c.getContext('2d')!;
+      g.fillStyle = `hsl(${(i * 37) % 360} 80% 50%)`;
+      g.fillRect(0, 0, c.width, c.height);
+      g.fillStyle = '#fff';
+      g.fillRect(20 + (i % 50), 30, 40, 40);
+      blobs.push(await c.convertToBlob({ type: 'image/png' }));
+    }
+    const long: number[] = [];
+    const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+    obs.observe({ type: 'longtask', buffered: false });
+    const lab = (window as unknown as { imageLab: { decoder: { decode: (i: unknown[]) => Promise<{ ok: boolean }[]> } } }).imageLab;
+    const t0 = performance.now();
+    const out = await lab.decoder.decode(blobs.map((b, i) => ({ name: `img${i}.png`, source: b })));
+    const ms = performance.now() - t0;
+    await new Promise((res) => setTimeout(res, 100));
+    obs.disconnect();
+    return { ok: out.filter((o) => o.ok).length, long, ms };
+  });
+  console.log(`decoded 500 PNGs in ${Math.round(r.ms)} ms; main-thread tasks over 50 ms: ${JSON.stringify(r.long.map(Math.round))}`);
+  expect(r.ok).toBe(500);
+  expect(r.long).toEqual([]);
+});
+
+test('the store keeps images across a reload and deletes one, a class, or all', async ({ page }) => {
+  await openLab(page);
+  type Lab = { store: typeof import('../../src/ui/userImageStore') };
+  await page.evaluate(async () => {
+    const { store } = (window as unknown as { imageLab: Lab }).imageLab;
+    await store.deleteAllUserImages();
+    const px = (v: number) => new Uint8Array(32 * 32 * 3).fill(v);
+    await store.addUserImages([
+      { className: 'cats', name: 'c1.png', pixels: px(1) },
+      { className: 'cats', name: 'c2.png', pixels: px(2) },
+      { className: 'dogs', name: 'd1.png', pixels: px(3) },
+      { className: 'mugs', name: 'm1.png', pixels: px(4) },
+    ]);
+  });
+  await page.reload();
+  const after = await page.evaluate(async () => {
+    const { store } = (window as unknown as { imageLab: Lab }).imageLab;
+    const all = await store.loadUserImages();
+    const firstByte = all.map((i) => [i.className, i.name, i.pixels[0], i.pixels.length]);
+    await store.deleteUserImage(all.find((i) => i.name === 'd1.png')!.id);
+    const removed = await store.deleteUserClass('cats');
+    const left = (await store.loadUserImages()).map((i) => i.name);
+    await store.deleteAllUserImages();
+    return { firstByte, removed, left, end: (await store.loadUserImages()).length };
+  });
+  expect(after.firstByte).toEqual([['cats', 'c1.png', 1, 3072], ['cats', 'c2.png', 2, 3072], ['dogs', 'd1.png', 3, 3072], ['mugs', 'm1.png', 4, 3072]]);
+  expect(after.removed).toBe(2);
+  expect(after.left).toEqual(['m1.png']);
+  expect(after.end).toBe(0);
+});
+
+test('the drawing pad turns a mouse stroke into an MNIST-style digit', async ({ page }) => {
+  await openLab(page);
+  const pad = page.getByRole('img', { name: 'Drawing pad' });
+  const box = (await pad.boundingBox())!;
+  // A vertical stroke on the right of the pad: a "1".
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * (0.15 + 0.06 * k));
+  await page.mouse.up();
+  const prepared = () => page.evaluate(() => {
+    const lab = (window as unknown as { imageLab: { prepared: { pixels: Uint8Array; empty: boolean } | null; rasters: number } }).imageLab;
+    return lab.prepared ? { empty: lab.prepared.empty, pixels: Array.from(lab.prepared.pixels), rasters: lab.rasters } : null;
+  });
+  await expect.poll(async () => (await prepared())?.empty).toBe(false);
+  const p = (await prepared())!;
+  // Throttled: a 13-point stroke gives a handful of rasters, not one per move.
+  expect(p.rasters).toBeLessThanOrEqual(8);
+  const rows = new Set<number>();
+  let m = 0, mx = 0;
+  p.pixels.forEach((v, i) => { if (v > 0) { rows.add(Math.floor(i / 28)); m += v; mx += v * (i % 28); } });
+  expect(rows.size).toBe(20);
+  expect(Math.abs(mx / m - 14)).toBeLessThanOrEqual(0.5);
+
+  await page.getByRole('button', { name: 'Eraser' }).click();
+  await expect(page.getByRole('button', { name: 'Eraser' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: 'Clear drawing' }).click();
+  await expect.poll(async () => (await prepared())?.empty).toBe(true);
+});
