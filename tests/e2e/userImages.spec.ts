@@ -6,6 +6,14 @@ import { watchErrors } from './helpers';
 // before they are wired into the app: decoding in the worker, the store across a reload, and
 // the drawing pad under mouse strokes.
 
+// A synthetic webcam for the camera tests; each grants the permission (or not) through its context.
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--disable-background-networking', '--no-first-run'],
+  },
+});
+
 test.beforeAll(() => {
   execFileSync('npx', ['vite', 'build', '--config', 'tests/e2e/imageLab/vite.config.ts'], { stdio: 'inherit' });
 });
@@ -143,4 +151,45 @@ test('the drawing pad turns a mouse stroke into an MNIST-style digit', async ({ 
   await expect(page.getByRole('button', { name: 'Eraser' })).toHaveAttribute('aria-pressed', 'true');
   await page.getByRole('button', { name: 'Clear drawing' }).click();
   await expect.poll(async () => (await prepared())?.empty).toBe(true);
+});
+
+test.describe('camera', () => {
+  const capture = (page: Page) => page.evaluate(async () => {
+    type Lab = { camera: typeof import('../../src/ui/camera'); decoder: import('../../src/ui/imageDecode').ImageDecoder };
+    const { camera, decoder } = (window as unknown as { imageLab: Lab }).imageLab;
+    let stream: MediaStream;
+    try {
+      stream = await camera.openCamera();
+    } catch (e) {
+      return { error: (e as Error).message, frames: 0, decoded: [] as number[] };
+    }
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = stream;
+    document.body.append(video);
+    await video.play();
+    const frames: ImageBitmap[] = [];
+    const stop = camera.captureWhileHeld(video, (f) => frames.push(f), 80);
+    await new Promise((r) => setTimeout(r, 800));
+    stop();
+    camera.closeCamera(stream);
+    const out = await decoder.decode(frames.map((f, i) => ({ name: `camera ${i + 1}`, source: f })));
+    return { error: null, frames: frames.length, decoded: out.map((o) => (o.ok ? o.pixels.length : -1)) };
+  });
+
+  test('captures frames while held, decoded to 32 x 32 RGB', async ({ page, context }) => {
+    await context.grantPermissions(['camera']);
+    await openLab(page);
+    const r = await capture(page);
+    expect(r.error).toBeNull();
+    expect(r.frames).toBeGreaterThanOrEqual(3);
+    expect(r.decoded.every((n) => n === 32 * 32 * 3)).toBe(true);
+  });
+
+  test('a denied camera gives a message', async ({ page, context }) => {
+    await context.clearPermissions();
+    await openLab(page);
+    const r = await capture(page);
+    expect(r.error).toMatch(/^Camera permission was denied/);
+  });
 });

@@ -4,11 +4,13 @@ import { createRoot } from 'react-dom/client';
 import { prepareMnistDrawing, type PreparedDrawing } from '../../../src/core/drawingPrep';
 import { DrawingPad } from '../../../src/ui/DrawingPad';
 import { ImageDecoder } from '../../../src/ui/imageDecode';
+import * as camera from '../../../src/ui/camera';
 import * as store from '../../../src/ui/userImageStore';
 
 const lab = {
   decoder: new ImageDecoder(),
   store,
+  camera,
   prepared: null as PreparedDrawing | null,
   rasters: 0,
 };
