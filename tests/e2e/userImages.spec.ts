@@ -25,7 +25,7 @@ async function openLab(page: Page) {
   await expect(page.getByRole('img', { name: 'Drawing pad' })).toBeVisible();
 }
 
-test('decodes PNGs in the worker, centre-cropped to 32 x 32 RGB, and names each bad file', async ({ page }) => {
+test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32 x 32 RGB, and names each bad file', async ({ page }) => {
   const errors = watchErrors(page);
   await openLab(page);
   const outcomes: Outcome[] = await page.evaluate(async () => {
@@ -40,7 +40,25 @@ test('decodes PNGs in the worker, centre-cropped to 32 x 32 RGB, and names each 
     const gif = await png(40, 40, ['#00f']); // Chromium has no GIF encoder: a second PNG
     const bytes = new Uint8Array(await good.arrayBuffer());
     const corrupt = new Blob([bytes.slice(0, 8), new Uint8Array(200).fill(7)]); // PNG signature, garbage after
+    // Hand-made files: a GIF of two frames (red, then blue), a 2 x 2 yellow BMP, and a PNG
+    // whose header claims 8,000 x 7,000 pixels.
+    const gif2 = new Uint8Array([
+      0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0xf0, 0, 0, 0xff, 0, 0, 0, 0, 0,
+      0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0,
+      0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0, 0, 0, 2, 2, 0x44, 1, 0,
+      0x3b,
+    ]);
+    const le32 = (v: number) => [v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24];
+    const bmp = new Uint8Array([
+      0x42, 0x4d, ...le32(70), 0, 0, 0, 0, ...le32(54),
+      ...le32(40), ...le32(2), ...le32(2), 1, 0, 24, 0, ...le32(0), ...le32(16), ...le32(2835), ...le32(2835), ...le32(0), ...le32(0),
+      0, 255, 255, 0, 255, 255, 0, 0, 0, 255, 255, 0, 255, 255, 0, 0,
+    ]);
+    const huge = new Uint8Array([...bytes.slice(0, 16), 0, 0, 0x1f, 0x40, 0, 0, 0x1b, 0x58, 8, 2, 0, 0, 0, ...new Array(64).fill(0)]);
     const items = [
+      { name: 'first-frame.gif', source: new Blob([gif2]) },
+      { name: 'yellow.bmp', source: new Blob([bmp]) },
+      { name: 'huge.png', source: new Blob([huge]) },
       { name: 'green.png', source: good },
       { name: 'corrupt.png', source: corrupt },
       { name: 'notes.png', source: new Blob(['just some text, not a picture\n']) },
@@ -51,6 +69,11 @@ test('decodes PNGs in the worker, centre-cropped to 32 x 32 RGB, and names each 
     const out = await lab.decoder.decode(items, { chunk: 2 }) as { name: string; ok: boolean; message?: string; pixels?: Uint8Array }[];
     return out.map((o) => ({ ...o, pixels: o.pixels ? Array.from(o.pixels) : undefined }));
   });
+  const at0 = (o: Outcome) => o.pixels!.slice(0, 3);
+  expect(at0(outcomes[0])).toEqual([255, 0, 0]); // the GIF's first frame, not its last
+  expect(at0(outcomes[1])).toEqual([255, 255, 0]);
+  expect(outcomes[2].message).toBe('huge.png is 8,000 x 7,000 px (56.0 megapixels): images over 50 megapixels are refused');
+  outcomes.splice(0, 3);
   expect(outcomes.map((o) => [o.name, o.ok])).toEqual([
     ['green.png', true], ['corrupt.png', false], ['notes.png', false], ['empty.png', false], ['blue.png', true],
   ]);
