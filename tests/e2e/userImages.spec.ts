@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { watchErrors } from './helpers';
+import { SHOTS, watchErrors } from './helpers';
 
 // The "your own images" parts in a real browser, on a test-only page (tests/e2e/imageLab),
 // before they are wired into the app: decoding in the worker, the store across a reload, and
@@ -17,6 +21,31 @@ test.use({
 test.beforeAll(() => {
   execFileSync('npx', ['vite', 'build', '--config', 'tests/e2e/imageLab/vite.config.ts'], { stdio: 'inherit' });
 });
+
+/** A w x h PNG of one RGB colour. */
+function solidPng(w: number, h: number, rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => { let c = 0xffffffff; for (const v of b) c = crcTable[(c ^ v) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc(h * (1 + 3 * w));
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * (1 + 3 * w) + 1 + 3 * x);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 type Outcome = { name: string; ok: boolean; message?: string; pixels?: number[] };
 
@@ -215,4 +244,53 @@ test.describe('camera', () => {
     const r = await capture(page);
     expect(r.error).toMatch(/^Camera permission was denied/);
   });
+});
+
+test('the panel adds a folder of two classes and loose files, names the bad files, and keeps the rest across a reload', async ({ page }) => {
+  const errors = watchErrors(page);
+  const dir = mkdtempSync(join(tmpdir(), 'user-images-'));
+  try {
+    for (const [cls, rgb] of [['cats', [200, 120, 40]], ['dogs', [40, 90, 200]]] as const) {
+      mkdirSync(join(dir, 'pets', cls), { recursive: true });
+      for (let i = 0; i < 6; i++) writeFileSync(join(dir, 'pets', cls, `${cls}${i}.png`), solidPng(60 + i, 40, [...rgb]));
+    }
+    writeFileSync(join(dir, 'pets', 'cats', 'broken.png'), Buffer.concat([solidPng(8, 8, [0, 0, 0]).subarray(0, 40), Buffer.alloc(30, 9)]));
+    writeFileSync(join(dir, 'pets', 'dogs', 'readme.png'), 'these are my dogs\n');
+    await openLab(page);
+    await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
+    await page.reload();
+    await page.getByLabel('Add a folder').setInputFiles(join(dir, 'pets'));
+    await page.getByLabel('Class for loose images').fill('mugs');
+    await page.getByLabel('Add images').setInputFiles([
+      { name: 'mug.png', mimeType: 'image/png', buffer: solidPng(30, 30, [250, 250, 250]) },
+      { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) },
+    ]);
+    // Read in one go: the gallery re-renders as images arrive and go.
+    const counts = () => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('section[aria-label^="Class "]'), (r) =>
+      [r.querySelector('[data-testid="user-class-name"]')!.textContent, Number(r.querySelector('[data-testid="user-class-count"]')!.textContent)])));
+    await expect.poll(counts).toEqual({ cats: 6, dogs: 6, mugs: 1 });
+    const messages = page.getByTestId('user-image-message');
+    await expect(messages.filter({ hasText: 'broken.png could not be decoded' })).toHaveCount(1);
+    await expect(messages.filter({ hasText: 'readme.png is a text file, not an image' })).toHaveCount(1);
+    await expect(messages.filter({ hasText: 'empty.png is empty (0 bytes)' })).toHaveCount(1);
+    await expect(page.getByRole('img', { name: 'cats: cats0.png' })).toBeVisible();
+    await page.screenshot({ path: join(SHOTS, 'user-images-lab.png'), fullPage: true });
+
+    await page.reload();
+    await expect.poll(counts).toEqual({ cats: 6, dogs: 6, mugs: 1 });
+    await page.getByRole('button', { name: 'Remove dogs3.png' }).click();
+    await page.getByRole('button', { name: 'Remove class mugs' }).click();
+    await expect.poll(counts).toEqual({ cats: 6, dogs: 5 });
+    await page.reload();
+    await expect.poll(counts).toEqual({ cats: 6, dogs: 5 });
+    await page.getByRole('button', { name: 'Delete my images' }).click();
+    await page.getByRole('button', { name: 'Yes, delete them' }).click();
+    await expect.poll(counts).toEqual({});
+    await page.reload();
+    await expect(page.getByText('Your images stay in this browser')).toBeVisible();
+    await expect.poll(counts).toEqual({});
+    expect(errors).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

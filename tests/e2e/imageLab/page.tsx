@@ -3,6 +3,7 @@
 import { createRoot } from 'react-dom/client';
 import { prepareMnistDrawing, type PreparedDrawing } from '../../../src/core/drawingPrep';
 import { DrawingPad } from '../../../src/ui/DrawingPad';
+import { UserImagesPanel, useUserImageLibrary } from '../../../src/ui/UserImagesPanel';
 import { ImageDecoder } from '../../../src/ui/imageDecode';
 import * as camera from '../../../src/ui/camera';
 import * as store from '../../../src/ui/userImageStore';
@@ -16,6 +17,14 @@ const lab = {
 };
 (window as unknown as { imageLab: typeof lab }).imageLab = lab;
 
-createRoot(document.getElementById('root')!).render(
-  <DrawingPad onRaster={(r) => { lab.rasters++; lab.prepared = prepareMnistDrawing(r); }} />,
-);
+function Lab() {
+  const library = useUserImageLibrary();
+  return (
+    <main>
+      <DrawingPad onRaster={(r) => { lab.rasters++; lab.prepared = prepareMnistDrawing(r); }} />
+      <UserImagesPanel library={library} />
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<Lab />);
