@@ -116,10 +116,15 @@ test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32
   expect(errors).toEqual([]);
 });
 
-test('adding 500 images keeps every main-thread task under 50 ms', async ({ page }) => {
+test('adding 500 images through the panel keeps every main-thread task under 50 ms', async ({ page }) => {
   await openLab(page);
-  const r = await page.evaluate(async () => {
-    const blobs: Blob[] = [];
+  await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
+  await page.reload();
+  await page.getByLabel('Class for loose images').fill('many');
+  // The files are made in the page and handed to the input as a picker would: Playwright's
+  // own setInputFiles of 500 files is itself one long task, which is not the page's doing.
+  await page.evaluate(async () => {
+    const files: File[] = [];
     for (let i = 0; i < 500; i++) {
       const c = new OffscreenCanvas(160 + (i % 7) * 10, 120);
       const g = c.getContext('2d')!;
@@ -127,22 +132,30 @@ test('adding 500 images keeps every main-thread task under 50 ms', async ({ page
       g.fillRect(0, 0, c.width, c.height);
       g.fillStyle = '#fff';
       g.fillRect(20 + (i % 50), 30, 40, 40);
-      blobs.push(await c.convertToBlob({ type: 'image/png' }));
+      files.push(new File([await c.convertToBlob({ type: 'image/png' })], `img${i}.png`, { type: 'image/png' }));
     }
-    const long: number[] = [];
-    const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
-    obs.observe({ type: 'longtask', buffered: false });
-    const lab = (window as unknown as { imageLab: { decoder: { decode: (i: unknown[]) => Promise<{ ok: boolean }[]> } } }).imageLab;
-    const t0 = performance.now();
-    const out = await lab.decoder.decode(blobs.map((b, i) => ({ name: `img${i}.png`, source: b })));
-    const ms = performance.now() - t0;
-    await new Promise((res) => setTimeout(res, 100));
-    obs.disconnect();
-    return { ok: out.filter((o) => o.ok).length, long, ms };
+    const w = window as unknown as { longTasks: number[]; t0: number };
+    w.longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+    await new Promise((r) => setTimeout(r, 50));
+    w.t0 = performance.now();
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(f);
+    const input = document.querySelector<HTMLInputElement>('input[aria-label="Add images"]')!;
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
   });
-  console.log(`decoded 500 PNGs in ${Math.round(r.ms)} ms; main-thread tasks over 50 ms: ${JSON.stringify(r.long.map(Math.round))}`);
-  expect(r.ok).toBe(500);
+  const count = () => page.evaluate(() => Number(document.querySelector('[data-testid="user-class-count"]')?.textContent ?? 0));
+  await expect.poll(count, { timeout: 120_000 }).toBe(500);
+  await expect(page.getByRole('progressbar', { name: 'Adding images' })).toHaveCount(0);
+  const r = await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[]; t0: number };
+    return { ms: performance.now() - w.t0, long: w.longTasks };
+  });
+  console.log(`added 500 PNGs through the panel in ${Math.round(r.ms)} ms; main-thread tasks over 50 ms: ${JSON.stringify(r.long.map(Math.round))}`);
   expect(r.long).toEqual([]);
+  await page.getByRole('button', { name: 'Delete my images' }).click();
+  await page.getByRole('button', { name: 'Yes, delete them' }).click();
 });
 
 test('the store keeps images across a reload and deletes one, a class, or all', async ({ page }) => {
