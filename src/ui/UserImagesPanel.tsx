@@ -1,10 +1,11 @@
-// "Your own images": add files or a folder (or drop them here), see each class with its
+// "Your own images": add files or a folder (or drop them here) or camera frames, see each class with its
 // count, remove an image, a class or everything. Messages name every file that could not be
 // added. Nothing leaves the browser, and the panel says so.
 
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { sortedClassNames } from '../core/userDataset';
 import { USER_IMAGE_SIDE } from '../core/imagePixels';
+import { CameraCapture } from './CameraCapture';
 import { droppedFiles, pickedFiles } from './droppedFiles';
 import { ImageDecoder } from './imageDecode';
 import { UserImageLibrary, type LibraryImage } from './userImageLibrary';
@@ -66,7 +67,7 @@ export function UserImagesPanel({ library }: { library: UserImageLibrary }) {
       <p className="ui-privacy">Your images stay in this browser: nothing you add is uploaded.
         {state.persistent ? ' They are kept here until you delete them.' : ' They will be gone when this page is closed.'}</p>
       <div className="ui-add">
-        <label>Class for loose images{' '}
+        <label>Class for loose images and camera frames{' '}
           <input type="text" list="ui-class-names" value={looseClass} maxLength={40} onChange={(e) => setLooseClass(e.target.value)} />
         </label>
         <datalist id="ui-class-names">{classes.map((c) => <option key={c} value={c} />)}</datalist>
@@ -80,6 +81,7 @@ export function UserImagesPanel({ library }: { library: UserImageLibrary }) {
         </label>
         <span className="ui-hint">or drop files and folders here; a folder's name becomes the class.</span>
       </div>
+      <CameraCapture library={library} className={looseClass} />
       {state.progress && (
         <progress aria-label="Adding images" max={state.progress.total} value={state.progress.done}>
           {state.progress.done} of {state.progress.total}

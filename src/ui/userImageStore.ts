@@ -79,7 +79,6 @@ async function transact<T>(mode: IDBTransactionMode, what: string, body: (s: IDB
         return;
       }
       tx.oncomplete = () => resolve(result());
-      tx.onerror = (e) => { e.preventDefault(); };
       tx.onabort = () => reject(problem(tx.error, what, unsaved));
     });
   } finally {

@@ -251,11 +251,38 @@ test.describe('camera', () => {
     expect(r.decoded.every((n) => n === 32 * 32 * 3)).toBe(true);
   });
 
+  test('the panel\'s capture button adds frames to the class while held', async ({ page, context }) => {
+    await context.grantPermissions(['camera']);
+    await openLab(page);
+    await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
+    await page.reload();
+    await page.getByLabel('Class for loose images').fill('webcam');
+    await page.getByRole('button', { name: 'Use camera' }).click();
+    await expect(page.getByLabel('Camera preview')).toBeVisible();
+    await expect.poll(() => page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    const hold = page.getByRole('button', { name: 'Hold to capture into webcam' });
+    await hold.hover();
+    await page.mouse.down();
+    await page.waitForTimeout(1200);
+    await page.mouse.up();
+    const count = () => page.evaluate(() => Number(document.querySelector('section[aria-label="Class webcam"] [data-testid="user-class-count"]')?.textContent ?? 0));
+    await expect.poll(count).toBeGreaterThanOrEqual(4);
+    const n = await count();
+    await page.waitForTimeout(500);
+    expect(await count()).toBe(n); // released: no more frames
+    await expect(page.getByRole('img', { name: 'webcam: camera 1', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Stop camera' }).click();
+    await page.getByRole('button', { name: 'Remove class webcam' }).click();
+  });
+
   test('a denied camera gives a message', async ({ page, context }) => {
     await context.clearPermissions();
     await openLab(page);
     const r = await capture(page);
     expect(r.error).toMatch(/^Camera permission was denied/);
+    await page.getByRole('button', { name: 'Use camera' }).click();
+    await expect(page.getByTestId('camera-error')).toHaveText(/^Camera permission was denied/);
+    await expect(page.getByRole('button', { name: 'Add images' }).or(page.getByLabel('Add images'))).toBeVisible();
   });
 });
 
