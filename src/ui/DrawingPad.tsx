@@ -1,8 +1,8 @@
 // A canvas to draw a query on with a mouse, a finger or a pen. The pad keeps its own pixels;
 // the parent gets the ink as a DrawingRaster (coverage 0..1 from the canvas's alpha), at most
 // every throttleMs while drawing and once more when the stroke ends, and prepares it for the
-// dataset (core/drawingPrep) itself. Reading the pixels takes a millisecond or so, so the
-// throttle keeps drawing smooth rather than keeping the page alive.
+// dataset (core/drawingPrep) itself. The throttle bounds how often the parent embeds a
+// query, not the pad: strokes are drawn at once, whatever the parent does with a raster.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DrawingRaster } from '../core/drawingPrep';
