@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { decodeMnist } from '../../src/core/mnist';
 import {
   centreOfMass, inkBox, MNIST_SIDE, prepareMnistDrawing, prepareShapesDrawing, resampleArea, shapesBackground,
   type DrawingRaster,
@@ -108,6 +113,23 @@ describe('MNIST preparation of a drawing', () => {
     const { pixels, empty } = prepareMnistDrawing(r);
     expect(empty).toBe(false);
     expect(extent(pixels).rows.length).toBe(20);
+  });
+});
+
+describe('MNIST preparation matches how MNIST was made', () => {
+  it('gives MNIST\'s own digits back as they are', () => {
+    const root = resolve(__dirname, '../..');
+    const asset = resolve(root, 'public/data/mnist.bin');
+    if (!existsSync(asset)) execFileSync(process.execPath, [resolve(root, 'scripts/build-mnist.mjs')], { cwd: root, stdio: 'pipe' });
+    const d = decodeMnist(new Uint8Array(gunzipSync(readFileSync(asset))));
+    // Every 50th digit, its pixels taken as a drawing: already normalised, so it should come back unchanged.
+    let diff = 0, mass = 0;
+    for (let i = 0; i < d.count; i += 50) {
+      const img = d.pixels.subarray(i * 784, (i + 1) * 784);
+      const out = prepareMnistDrawing({ width: 28, height: 28, ink: Float32Array.from(img, (v) => v / 255) }).pixels;
+      for (let k = 0; k < 784; k++) { diff += Math.abs(out[k] - img[k]); mass += img[k]; }
+    }
+    expect(diff / mass).toBeLessThan(0.01);
   });
 });
 
