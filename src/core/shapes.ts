@@ -60,8 +60,8 @@ const MARGIN = 1;
  * background says nothing about the colour; the palette's luma (93 to 167) keeps at least ~50
  * levels of luma contrast against either, so a greyscale view still shows the shape.
  */
-const DARK_BG: [number, number] = [8, 30];
-const LIGHT_BG: [number, number] = [230, 250];
+export const DARK_BG: [number, number] = [8, 30];
+export const LIGHT_BG: [number, number] = [230, 250];
 const BG_TINT = 12;
 const COLOUR_JITTER = 8;
 const RING_INNER = 0.55;
