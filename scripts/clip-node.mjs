@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // node scripts/clip-node.mjs [--dataset shapes|twoShapes] [--text bow|attention] [--seconds 150]
 //   [--batch 64] [--dim 32] [--lr 0.002] [--temp 0.07|learned] [--width 32] [--omit 0.3]
-//   [--train 6000] [--test 2000] [--every 30] [--seed 1]
+//   [--train 6000] [--test 2000] [--every 30] [--seed 1] [--negatives swap]
 // De-risks CLIP mode outside the browser: trains the image encoder and a text encoder with
 // clipLoss on the wasm backend in Node (one thread), and prints, against seconds and steps,
 // zero-shot accuracy on held-out images (shape, colour, and colour x shape on the held-out
 // compositions), precision at 12 of text search over all colour x shape queries, and on
-// two shapes the binding test. The TypeScript sources are loaded through Vite's SSR loader.
+// two shapes the binding test. --negatives swap (two shapes): each batch also gets every
+// caption with its colours swapped as a hard negative (NegCLIP). The TypeScript sources are loaded through Vite's SSR loader.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
@@ -30,6 +31,7 @@ const trainCount = Number(opt('train', 6000));
 const testCount = Number(opt('test', 2000));
 const every = Number(opt('every', 30));
 const seed = Number(opt('seed', 1));
+const swapNegatives = opt('negatives', '') === 'swap';
 const MAX_LEN = 16;
 
 setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
@@ -40,7 +42,7 @@ const vite = await createServer({ server: { middlewareMode: true, hmr: false }, 
 const load = (p) => vite.ssrLoadModule(p);
 const { makeShapes, SHAPE_NAMES, COLOUR_NAMES } = await load('/src/core/shapes.ts');
 const { captionBatch, captionVocabulary } = await load('/src/core/captions.ts');
-const { heldOutPairs, withoutHeldOut, onlyHeldOut, singlePairs } = await load('/src/core/heldOutPairs.ts');
+const { heldOutPairs, isHeldOut, withoutHeldOut, onlyHeldOut, singlePairs } = await load('/src/core/heldOutPairs.ts');
 const { makeTwoShapes, twoShapeFacts, twoShapePairs, twoShapeCaption, swappedColours } = await load('/src/core/twoShapes.ts');
 const { Tokenizer } = await load('/src/core/tokenizer.ts');
 const { gatherImages } = await load('/src/core/dataset.ts');
@@ -72,7 +74,7 @@ const optimizer = clipOptimizer(model, lr);
 const captionOf = (d, idx, rng) => (two ? Array.from(idx, (i) => twoShapeCaption(twoShapeFacts(d, i), rng)) : captionBatch(d, idx, rng, omit));
 
 console.log(`CLIP ${datasetId}, text ${textId} (${model.text.parameterCount} params), image ${model.image.parameterCount} params, ` +
-  `batch ${batch}, dim ${dim}, lr ${lr}, temperature ${tempOpt}, width ${width}, omit ${omit}; ` +
+  `batch ${batch}, dim ${dim}, lr ${lr}, temperature ${tempOpt}, width ${width}, omit ${omit}${swapNegatives ? ', swapped-colour hard negatives' : ''}; ` +
   `train ${trainIdx.length} images (held out: ${held.map((p) => `${COLOUR_NAMES[p.colour]} ${SHAPE_NAMES[p.shape]}`).join(', ')}), test ${testCount}, compositions ${compIdx.length}`);
 
 function embedAllImages(d) {
@@ -148,7 +150,16 @@ while ((Date.now() - t0) / 1000 < seconds) {
   const captions = captionOf(train, idx, rng);
   dupShare += Z.duplicateCaptionShare(captions);
   const x = tf.tensor4d(gatherImages(train, idx), [batch, 32, 32, 3]);
-  const res = await clipStep(model, optimizer, x, tok.encode(captions, MAX_LEN), { temperature });
+  // A swapped caption may name a held-out pair ("blue star"): those are left out, so no
+  // training caption, negative or not, names one.
+  const negatives = two && swapNegatives
+    ? Array.from(idx, (i) => swappedColours(twoShapeFacts(train, i)))
+      .filter((f) => !isHeldOut(held, f.leftColour, f.leftShape) && !isHeldOut(held, f.rightColour, f.rightShape))
+      .map((f) => twoShapeCaption(f, rng))
+    : [];
+  const res = await clipStep(model, optimizer, x, tok.encode(captions, MAX_LEN), {
+    temperature, negatives: negatives.length ? tok.encode(negatives, MAX_LEN) : undefined,
+  });
   x.dispose();
   loss = res.loss;
   if (learned) temperature = res.temperature;

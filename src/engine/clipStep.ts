@@ -61,6 +61,8 @@ export function embedTexts(m: ClipModel, tokens: TokenBatch): tf.Tensor2D {
 export interface ClipStepOptions {
   /** The fixed temperature, used when the model does not learn its own. */
   temperature: number;
+  /** Hard-negative captions (NegCLIP), added to the image-to-text choices; any number of rows. */
+  negatives?: TokenBatch;
   /** Fault injection: make the loss NaN (tests the divergence path). */
   poison?: boolean;
 }
@@ -83,7 +85,8 @@ export function clipLossAndGrads(m: ClipModel, images: tf.Tensor4D, tokens: Toke
     const zt = m.text.encode(tokens);
     img = tf.keep(l2Normalize(zi));
     txt = tf.keep(l2Normalize(zt));
-    const loss = clipLoss(zi, zt, m.temperature ? m.temperature.temperature() : o.temperature);
+    const zn = o.negatives ? m.text.encode(o.negatives) : undefined;
+    const loss = clipLoss(zi, zt, m.temperature ? m.temperature.temperature() : o.temperature, zn);
     return o.poison ? tf.mul(loss, NaN) : loss;
   }, m.variables);
   return { value, grads, img: img as unknown as tf.Tensor2D, txt: txt as unknown as tf.Tensor2D };

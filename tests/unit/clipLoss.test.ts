@@ -20,13 +20,14 @@ function lse(xs: number[]): number {
   return m + Math.log(xs.reduce((s, x) => s + Math.exp(x - m), 0));
 }
 
-function refClip(imgRaw: M, txtRaw: M, tau: number): number {
-  const img = normRows(imgRaw), txt = normRows(txtRaw);
+function refClip(imgRaw: M, txtRaw: M, tau: number, negRaw: M = []): number {
+  const img = normRows(imgRaw), txt = normRows(txtRaw), neg = normRows(negRaw);
   const n = img.length;
-  const logits = img.map((a) => txt.map((b) => a.reduce((s, v, k) => s + v * b[k], 0) / tau));
+  const cos = (a: number[], b: number[]) => a.reduce((s, v, k) => s + v * b[k], 0);
+  const logits = img.map((a) => txt.map((b) => cos(a, b) / tau));
   let i2t = 0, t2i = 0;
   for (let i = 0; i < n; i++) {
-    i2t += lse(logits[i]) - logits[i][i];
+    i2t += lse([...logits[i], ...neg.map((b) => cos(img[i], b) / tau)]) - logits[i][i];
     t2i += lse(logits.map((row) => row[i])) - logits[i][i];
   }
   return (i2t / n + t2i / n) / 2;
@@ -89,6 +90,14 @@ describe('clipLoss', () => {
     const t = tf.scalar(0.3);
     expect(tfLoss(img, txt, t)).toBeCloseTo(refClip(img, txt, 0.3), 4);
     t.dispose();
+  });
+
+  it('adds hard negatives to the image-to-text choices only (float64 reference)', () => {
+    const rng = new Rng(12);
+    const img = randMat(rng, 6, 4), txt = randMat(rng, 6, 4), neg = randMat(rng, 3, 4);
+    const v = tf.tidy(() => clipLoss(tf.tensor2d(img), tf.tensor2d(txt), 0.1, tf.tensor2d(neg)).dataSync()[0]);
+    expect(v).toBeCloseTo(refClip(img, txt, 0.1, neg), 4);
+    expect(v).toBeGreaterThan(tfLoss(img, txt, 0.1));
   });
 
   it('rejects inputs of different shapes', () => {

@@ -19,16 +19,24 @@ export function clipLogits(img: tf.Tensor2D, txt: tf.Tensor2D, temperature: numb
 /**
  * img, txt: N x D, row i of img pairs with row i of txt. Returns the mean of the image-to-text
  * and text-to-image cross-entropies (each a mean over its N rows); log N when nothing is learned.
+ * negatives (M x D, optional): extra captions that describe none of the images (NegCLIP's hard
+ * negatives, e.g. each caption with its colours swapped), added to every image's choices in the
+ * image-to-text direction only. Without them a batch almost never holds two images whose
+ * captions differ only in word order, so nothing in the loss rewards reading the order.
  */
-export function clipLoss(img: tf.Tensor2D, txt: tf.Tensor2D, temperature: number | tf.Scalar): tf.Scalar {
+export function clipLoss(img: tf.Tensor2D, txt: tf.Tensor2D, temperature: number | tf.Scalar, negatives?: tf.Tensor2D): tf.Scalar {
   if (img.shape[0] !== txt.shape[0] || img.shape[1] !== txt.shape[1]) {
     throw new Error(`clipLoss: image rows ${img.shape} and text rows ${txt.shape} differ in shape`);
+  }
+  if (negatives && negatives.shape[1] !== img.shape[1]) {
+    throw new Error(`clipLoss: negatives have ${negatives.shape[1]} columns, the embeddings ${img.shape[1]}`);
   }
   return tf.tidy(() => {
     const n = img.shape[0];
     const logits = clipLogits(img, txt, temperature);
     const matching = tf.sum(tf.mul(logits, tf.eye(n)), 1);
-    const imageToText = tf.sub(tf.reshape(rowLogSumExp(logits), [n]), matching);
+    const choices = negatives ? tf.concat([logits, clipLogits(img, negatives, temperature)], 1) as tf.Tensor2D : logits;
+    const imageToText = tf.sub(tf.reshape(rowLogSumExp(choices), [n]), matching);
     const textToImage = tf.sub(tf.reshape(rowLogSumExp(tf.transpose(logits) as tf.Tensor2D), [n]), matching);
     return tf.mul(tf.add(tf.mean(imageToText), tf.mean(textToImage)), 0.5) as tf.Scalar;
   });
