@@ -141,3 +141,8 @@ export function describeShape(f: ShapeFacts): string {
     `${f.darkBackground ? 'dark' : 'light'} background`,
   ].join(', ');
 }
+
+/** What an MNIST search result shows, for its alt text: "digit 7". */
+export function describeDigit(digit: number): string {
+  return `digit ${digit}`;
+}

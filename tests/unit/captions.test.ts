@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  captionBatch, captionFor, captionVocabulary, describeShape, digitCaption, DIGIT_WORDS, shapeCaption, shapeFacts,
+  captionBatch, captionFor, captionVocabulary, describeDigit, describeShape, digitCaption, DIGIT_WORDS, shapeCaption, shapeFacts,
   type ShapeFacts,
 } from '../../src/core/captions';
 import type { Dataset } from '../../src/core/dataset';
@@ -116,5 +116,6 @@ describe('MNIST captions', () => {
     const rng = new Rng(2);
     const forms = new Set(Array.from({ length: 200 }, () => digitCaption(7, rng)));
     for (const c of ['a handwritten seven', 'the digit 7', 'number seven']) expect(forms).toContain(c);
+    expect(describeDigit(7)).toBe('digit 7');
   });
 });
