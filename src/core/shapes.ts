@@ -63,7 +63,7 @@ const MARGIN = 1;
 export const DARK_BG: [number, number] = [8, 30];
 export const LIGHT_BG: [number, number] = [230, 250];
 const BG_TINT = 12;
-const COLOUR_JITTER = 8;
+export const COLOUR_JITTER = 8;
 const RING_INNER = 0.55;
 
 /** Everything needed to draw one image; sampled by sampleShapeSpecs. */
@@ -271,7 +271,7 @@ export function luma(c: Rgb): number {
   return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
 }
 
-const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
+export const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 /** count values cycling 0..n-1, shuffled: each value appears floor or ceil of count/n times. */
 function balanced(count: number, n: number, rng: Rng): Int32Array {
@@ -281,7 +281,7 @@ function balanced(count: number, n: number, rng: Rng): Int32Array {
 }
 
 /** A near-black or near-white grey, lightly tinted, drawn independently of the shape's colour. */
-function background(rng: Rng): Rgb {
+export function background(rng: Rng): Rgb {
   const [lo, hi] = rng.bool() ? DARK_BG : LIGHT_BG;
   const g = rng.uniform(lo, hi);
   const hue = rng.uniform(0, 2 * Math.PI);

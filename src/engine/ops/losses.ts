@@ -28,7 +28,7 @@ export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
  * tf.logSumExp's autodiff goes through its max, whose gradient is a broadcasting Equal of
  * the whole M x M matrix: a slow scalar loop on wasm (docs/decisions/0002).
  */
-const rowLogSumExp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+export const rowLogSumExp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
   const value = tf.logSumExp(x, 1, true);
   save([x, value]);
