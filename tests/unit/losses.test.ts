@@ -83,8 +83,8 @@ function expectRel(actual: number, expected: number, rel: number) {
 }
 
 const TAUS = [0.05, 0.1, 0.5, 1];
-/** Relative error allowed on a float32 gradient (to its largest entry). These cases measure
- *  under 3e-7; a wrong term (a missing factor, a dropped view, a mask off by one) is off by O(1). */
+/** Relative error allowed on a float32 gradient (to its largest entry): float32 rounding stays
+ *  far below it, while a wrong term (a missing factor, a dropped view) is off by O(1). */
 const GRAD_TOL = 1e-5;
 
 /** Gradients of a float32 tf loss w.r.t. each input matrix, as float64 arrays. */
