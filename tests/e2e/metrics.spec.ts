@@ -21,11 +21,13 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   const random = await readNumber(page, 'knn-random');
   const trained = await readNumber(page, 'knn-accuracy');
   console.log(`kNN on h: ${trained}% at step ${stopped}; random init ${random}%, pixels ${await readNumber(page, 'knn-raw')}%`);
-  expect(trained).toBeGreaterThan(random + 2);
-  // Periodic evaluation keeps to its ~10% budget (loosely: one chunk can overrun it).
+  // The margin is set from measured runs (bench-results/e2e-bounds.json): an encoder that
+  // stopped learning stays near its random-init score.
+  expect(trained).toBeGreaterThan(random + 3);
+  // Periodic evaluation keeps to its ~10% budget (one chunk can overrun it).
   const evalCost = await readNumber(page, 'eval-cost');
   console.log(`periodic evaluation: ${evalCost}% of training time`);
-  expect(evalCost).toBeLessThanOrEqual(25);
+  expect(evalCost).toBeLessThanOrEqual(15);
   await expect(knn).toHaveText(/^\d+\.\d$/);
   // Geometry readouts are numbers, uniformity between its optimum and 0.
   const u = await readNumber(page, 'uniformity');
@@ -44,7 +46,11 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   await expect.poll(async () => (await row.locator('td').allTextContents()).every((t) => /^\d+\.\d$/.test(t)), { timeout: 180_000 }).toBe(true);
   const cells = (await row.locator('td').allTextContents()).map(Number);
   console.log(`1 label per class: pre-trained ${cells[0]}, scratch ${cells[1]}, pixels ${cells[2]}, random ${cells[3]}`);
-  for (const c of cells) expect(c).toBeGreaterThan(10); // above chance (10%)
+  // Chance is 10%; every cell, the fixed baselines included, is well above it.
+  for (const c of cells) expect(c).toBeGreaterThan(20);
+  // Pre-training beats its own starting point. One label per class is a noisy probe: after a few
+  // hundred steps pre-trained and pixels overlap, so no claim against pixels.
+  expect(cells[0]).toBeGreaterThan(cells[3] + 2);
   // From scratch had the compute pre-training had: two views of 64 images a step, in steps of
   // 64 images, so twice the contrastive steps (at least 300).
   const title = (await row.getAttribute('title')) ?? '';

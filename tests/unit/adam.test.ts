@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
 import { FlatAdam } from '../../src/engine/adam';
 import { Rng } from '../../src/core/rng';
+import { configureWasm } from './support/wasmBackend';
 
 // A small quadratic-plus-tanh objective over three variables of different shapes; both
 // optimizers start from the same values and must move them identically.
@@ -28,8 +27,7 @@ function problem(seed: number) {
 
 describe('FlatAdam', () => {
   beforeAll(async () => {
-    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    configureWasm();
   });
   afterAll(async () => { await tf.setBackend('cpu'); });
 

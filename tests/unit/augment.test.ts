@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AugmentParams,
@@ -11,6 +9,7 @@ import {
 } from '../../src/core/augmentSettings';
 import { Rng, deriveSeed } from '../../src/core/rng';
 import { affineTransform, augmentBatch, blurKernel1d, colourMix, drawImageParams, hueMatrixT, makeViews, normals, warpAffine } from '../../src/engine/augmentBatch';
+import { useBackend } from './support/wasmBackend';
 
 const NONE: AugmentParams = {
   cropMinScale: 1,
@@ -443,10 +442,7 @@ describe('blur, cutout, noise', () => {
 describe('wasm backend (proves every op exists there)', () => {
   let ok = false;
   beforeAll(async () => {
-    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    ok = await tf.setBackend('wasm');
-    await tf.ready();
+    ok = await useBackend('wasm');
   });
   afterAll(async () => {
     await tf.setBackend('cpu');

@@ -3,18 +3,10 @@
 // kernel, the reason the module exists), and leak no tensors. Small tensors: the pure-JS cpu
 // backend is far too slow in Node for anything the size of a training batch.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conv2d, maxPool2, samePadding } from '../../src/engine/ops/conv';
 import { Rng } from '../../src/core/rng';
-
-// In Node the wasm backend reads its .wasm files from a directory path (with a trailing slash).
-const require = createRequire(import.meta.url);
-const WASM_DIR = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
-setWasmPaths(WASM_DIR);
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+import { useBackend } from './support/wasmBackend';
 
 // ---- data: plain arrays, so the same numbers can be loaded on any backend ----
 interface Arr { shape: number[]; data: Float32Array }
@@ -126,9 +118,7 @@ const nativePool = (x: tf.Tensor4D) => tf.maxPool(x, 2, 2, 'valid');
 const POOL_SHAPES: number[][] = [[2, 8, 8, 3], [1, 2, 2, 1], [2, 28, 28, 4], [1, 6, 10, 2], [1, 6, 10, 8], [3, 4, 2, 12]];
 
 async function use(backend: 'cpu' | 'wasm'): Promise<void> {
-  expect(await tf.setBackend(backend)).toBe(true);
-  await tf.ready();
-  expect(tf.getBackend()).toBe(backend);
+  expect(await useBackend(backend)).toBe(true);
 }
 
 describe('samePadding', () => {

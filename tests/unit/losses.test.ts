@@ -83,6 +83,42 @@ function expectRel(actual: number, expected: number, rel: number) {
 }
 
 const TAUS = [0.05, 0.1, 0.5, 1];
+/** Relative error allowed on a float32 gradient (to its largest entry): float32 rounding stays
+ *  far below it, while a wrong term (a missing factor, a dropped view) is off by O(1). */
+const GRAD_TOL = 1e-5;
+
+/** Gradients of a float32 tf loss w.r.t. each input matrix, as float64 arrays. */
+function tfGrads(loss: (x: tf.Tensor2D[]) => tf.Scalar, inputs: M[]): M[] {
+  const ts = inputs.map((m) => tf.tensor2d(m));
+  const gs = tf.grads((...x: tf.Tensor[]) => loss(x as tf.Tensor2D[]))(ts);
+  const out = gs.map((g) => g.arraySync() as M);
+  tf.dispose([...ts, ...gs]);
+  return out;
+}
+
+/** Central finite differences of a float64 function of a matrix. With h = 1e-5 the truncation
+ *  error (~h^2) and the rounding error (~1e-16 / h) are both far below float32's precision. */
+function fdGrad(f: (x: M) => number, x: M, h = 1e-5): M {
+  return x.map((row, i) => row.map((_, k) => {
+    const plus = x.map((r) => [...r]), minus = x.map((r) => [...r]);
+    plus[i][k] += h;
+    minus[i][k] -= h;
+    return (f(plus) - f(minus)) / (2 * h);
+  }));
+}
+
+/** A float32 gradient against its float64 finite-difference reference: every entry within
+ *  GRAD_TOL of the largest, and the reference not trivially zero. */
+function expectGradClose(got: M, ref: M) {
+  let maxAbs = 0, maxErr = 0;
+  ref.forEach((row, i) => row.forEach((v, k) => {
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    maxErr = Math.max(maxErr, Math.abs(got[i][k] - v));
+  }));
+  expect(maxAbs).toBeGreaterThan(1e-2);
+  expect(maxErr / maxAbs).toBeLessThan(GRAD_TOL);
+}
+
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -164,28 +200,15 @@ describe('NT-Xent', () => {
     expect(v / hinge).toBeLessThan(1.1);
   });
 
-  it('gradient w.r.t. a matches central finite differences of the float64 reference', () => {
+  it('gradients w.r.t. both views match central finite differences of the float64 reference', () => {
     const rng = new Rng(13);
-    const n = 4, d = 3, h = 1e-3;
-    const a = randMat(rng, n, d), b = randMat(rng, n, d);
-    for (const tau of [0.1, 0.5]) {
-      const ta = tf.tensor2d(a), tb = tf.tensor2d(b);
-      const g = tf.grad((x: tf.Tensor) => ntXentLoss(x as tf.Tensor2D, tb, tau))(ta);
-      const ga = g.arraySync() as M;
-      tf.dispose([ta, tb, g]);
-      let maxAbs = 0, maxErr = 0;
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < d; k++) {
-          const plus = a.map((r) => [...r]), minus = a.map((r) => [...r]);
-          plus[i][k] += h;
-          minus[i][k] -= h;
-          const fd = (refNtXent(plus, b, tau) - refNtXent(minus, b, tau)) / (2 * h);
-          maxAbs = Math.max(maxAbs, Math.abs(fd));
-          maxErr = Math.max(maxErr, Math.abs(ga[i][k] - fd));
-        }
+    for (const [n, d] of [[4, 3], [6, 5]]) {
+      const a = randMat(rng, n, d), b = randMat(rng, n, d);
+      for (const tau of [0.1, 0.5]) {
+        const [ga, gb] = tfGrads((x) => ntXentLoss(x[0], x[1], tau), [a, b]);
+        expectGradClose(ga, fdGrad((x) => refNtXent(x, b, tau), a));
+        expectGradClose(gb, fdGrad((x) => refNtXent(a, x, tau), b));
       }
-      expect(maxAbs).toBeGreaterThan(1e-3); // non-trivial gradient
-      expect(maxErr).toBeLessThan(1e-2 * maxAbs);
     }
   });
 
@@ -243,6 +266,21 @@ describe('SupCon', () => {
     const z = randMat(rng, 4, 3);
     const labels = [0, 0, 0, 1];
     expectRel(sc(z, labels, 0.5), refSupCon(z, labels, 0.5), 1e-4);
+  });
+});
+
+describe('SupCon gradient', () => {
+  it('matches central finite differences of the float64 reference, with shared classes', () => {
+    const rng = new Rng(31);
+    for (const [n, d, classes] of [[4, 3, 2], [6, 5, 3]]) {
+      const z = randMat(rng, 2 * n, d);
+      const img = Array.from({ length: n }, () => rng.int(classes));
+      const labels = [...img, ...img];
+      for (const tau of [0.1, 0.5]) {
+        const [g] = tfGrads((x) => supConLoss(x[0], labels, tau), [z]);
+        expectGradClose(g, fdGrad((x) => refSupCon(x, labels, tau), z));
+      }
+    }
   });
 });
 

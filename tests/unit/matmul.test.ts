@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
 import { biasAdd, matMul } from '../../src/engine/ops/matmul';
 import { Rng } from '../../src/core/rng';
+import { configureWasm } from './support/wasmBackend';
 
 const rand = (shape: [number, number], seed: number) => {
   const r = new Rng(seed);
@@ -28,8 +27,7 @@ function close(x: number[][], y: number[][], tol: number) {
 
 describe('matMul with explicit transposes', () => {
   beforeAll(async () => {
-    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    configureWasm();
   });
   afterAll(async () => { await tf.setBackend('cpu'); });
 

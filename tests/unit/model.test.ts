@@ -4,11 +4,10 @@
 // this checks that the values and the gradients are those of the peer's order, written here
 // with stock tf ops, on the cpu and wasm backends.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEncoder } from '../../src/engine/model';
 import { Rng } from '../../src/core/rng';
+import { configureWasm } from './support/wasmBackend';
 
 /** The peer's forward pass with stock tf ops, on the encoder's own variables. */
 function peerForward(vars: tf.Variable[], x: tf.Tensor4D): tf.Tensor2D {
@@ -58,8 +57,7 @@ describe('reference encoder', () => {
     const c = makeCase();
     await tf.setBackend('cpu');
     const peer = run(c, true); // wasm has no Conv2DBackpropFilter: the stock reference runs on cpu
-    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    configureWasm();
     for (const backend of ['cpu', 'wasm']) {
       expect(await tf.setBackend(backend)).toBe(true);
       const ours = run(c, false);

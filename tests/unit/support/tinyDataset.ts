@@ -1,10 +1,10 @@
-// A tiny labelled dataset (8x8 grey images, a class-dependent bright pixel over noise) for
-// tests that run the real Trainer on the cpu backend.
+// A tiny labelled dataset (grey images, 8x8 unless asked, a class-dependent bright pixel over
+// noise) for tests that run the real Trainer; at side 28 it has MNIST's shape.
 import type { Dataset } from '../../../src/core/dataset';
 import { Rng } from '../../../src/core/rng';
 
-export function tinyDataset(): Dataset {
-  const classes = 10, perClass = 260, h = 8, w = 8;
+export function tinyDataset(side = 8): Dataset {
+  const classes = 10, perClass = 260, h = side, w = side;
   const count = classes * perClass;
   const rng = new Rng(17);
   const labels = Int32Array.from({ length: count }, (_, i) => i % classes);
