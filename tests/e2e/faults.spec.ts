@@ -91,6 +91,39 @@ for (const [fault, what] of [['throw', /training worker failed/], ['hang', /stop
   });
 }
 
+test('nothing is lost: after a crash, the next steps give the losses an uninterrupted run gives', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = watchErrors(page);
+  const open = async () => {
+    await page.goto('about:blank');
+    await page.goto('?test=faults#batchSize=16&seed=7');
+    await expect(page.getByRole('img', { name: /Embedding space of 500/ })).toBeVisible({ timeout: 120_000 });
+  };
+  const stepLosses = async (from: number, to: number) => {
+    const out: string[] = [];
+    for (let i = from; i <= to; i++) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await expect(page.getByTestId('step-count')).toHaveText(String(i), { timeout: 60_000 });
+      out.push((await page.getByTestId('loss-value').textContent()) ?? '');
+    }
+    return out;
+  };
+  await open();
+  const straight = await stepLosses(1, 7);
+  await open();
+  const before = await stepLosses(1, 4);
+  // A checkpoint is due 2 s after the last one; by now one holds step 4.
+  await page.waitForTimeout(3500);
+  await inject(page, 'throw');
+  expect(await recovered(page, /training worker failed/, 60_000)).toBe(4);
+  await expect(page.getByTestId('step-count')).toHaveText('4', { timeout: 60_000 });
+  // Weights, Adam's moments, the data order and the augmentation stream all carry on.
+  const after = await stepLosses(5, 7);
+  expect(straight.every((l) => Number.isFinite(Number(l)))).toBe(true);
+  expect([...before, ...after]).toEqual(straight);
+  expect(unexpected(errors)).toEqual([]);
+});
+
 for (const [how, stub, said] of [
   ['blocked', `indexedDB.open = () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); };`, /storage is blocked/],
   ['full', `IDBObjectStore.prototype.put = function () { throw new DOMException('Quota exceeded.', 'QuotaExceededError'); };`, /storage for this site is full/],
