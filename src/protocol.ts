@@ -30,7 +30,21 @@ export type Command =
   | { type: 'saveModel' }
   /** Rebuilds for `settings` (the page's settings with the file's architecture) and installs the
    *  saved run; answered by 'modelLoaded'. On a misfit the running engine is left as it was. */
-  | { type: 'loadModel'; state: ModelState; settings: Settings };
+  | { type: 'loadModel'; state: ModelState; settings: Settings }
+  /** Reads the run's state for the page's recovery copy (between steps): answered by 'checkpoint'
+   *  with the same id, so the page can tell an answer about a run it has since replaced. */
+  | { type: 'checkpoint'; id: number }
+  /** Test-only fault injection, honoured only by a worker started under TEST_FAULTS_WORKER_NAME
+   *  (the page does that only when opened with ?test=faults); any other worker ignores it. */
+  | { type: 'fault'; fault: FaultKind };
+
+/** loseDevice: destroy the WebGPU device or lose the WebGL context; throw: an uncaught error in
+ *  the worker; hang: a busy loop that never yields. */
+export type FaultKind = 'loseDevice' | 'throw' | 'hang';
+/** The worker name under which test-only fault commands are honoured. */
+export const TEST_FAULTS_WORKER_NAME = 'engine-test-faults';
+/** The worker says it is alive this often, between steps and evaluation slices. */
+export const HEARTBEAT_MS = 1000;
 
 export interface BackendInfo {
   type: 'backend';
@@ -86,8 +100,9 @@ export interface Snapshot {
 export interface EngineError {
   type: 'error';
   /** 'nan': training paused on a non-finite loss; 'backend': a backend failed; 'stalled': the
-   *  loss has sat at chance (training goes on); 'fatal': nothing runs. */
-  kind: 'nan' | 'backend' | 'data' | 'stalled' | 'fatal';
+   *  loss has sat at chance (training goes on); 'fatal': nothing runs; 'recovered': made by the
+   *  page, which replaced a failed worker or backend and restored the last checkpoint. */
+  kind: 'nan' | 'backend' | 'data' | 'stalled' | 'fatal' | 'recovered';
   message: string;
 }
 
@@ -128,7 +143,28 @@ export interface Explain {
 }
 
 export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport
-  | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed;
+  | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed | Heartbeat | Checkpoint | DeviceLost;
+
+// ---- Faults: what the page needs to replace a failed worker or backend ----
+
+/** Sent every HEARTBEAT_MS while the worker's event loop turns; silence means it hangs. */
+export interface Heartbeat { type: 'heartbeat' }
+
+/** The run's full state (the saved-model format) for the page to keep; null when it could not be read. */
+export interface Checkpoint {
+  type: 'checkpoint';
+  id: number;
+  state: ModelState | null;
+  message?: string;
+}
+
+/** The GPU under the backend is gone (WebGPU device lost, WebGL context lost): this worker
+ *  cannot go on, the page moves the run to another backend. */
+export interface DeviceLost {
+  type: 'deviceLost';
+  backend: BackendName;
+  message: string;
+}
 
 // ---- Export and restore ----
 

@@ -21,6 +21,9 @@ function baseFor(s: Pick<Settings, 'dataset' | 'preset'>): Settings {
   return p && presetDataset(p.id) === s.dataset ? presetSettings(p.id) : defaultSettings(s.dataset);
 }
 
+/** ?test=...: read by the page itself (useEngine: test-only fault injection), not a setting. */
+const PAGE_ONLY_KEY = 'test';
+
 /**
  * Reads settings from URL parameters (the query string and the hash, the hash winning).
  * Anything unknown or out of range falls back to its default, with a notice saying so.
@@ -63,7 +66,7 @@ export function parseSettings(search: string, hash: string): ParseResult {
         if (raw.trim() !== '' && Number.isFinite(x) && x >= 0 && x <= 1) s.augments[name] = { on: true, strength: x };
         else notices.push(`"${shown(key)}=${shown(raw)}" is not valid (a strength 0 to 1, or "off"); using the default.`);
       }
-    } else {
+    } else if (key !== PAGE_ONLY_KEY) {
       notices.push(`Unknown setting "${shown(key)}" was ignored.`);
     }
   }

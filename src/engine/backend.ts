@@ -100,10 +100,3 @@ function webglDescription(): string {
   const v = tf.env().getNumber('WEBGL_VERSION');
   return `WebGL ${v}`;
 }
-
-/** Resolves when the WebGPU device is lost (driver reset, GPU removed); never for other backends. */
-export function deviceLost(): Promise<string> | null {
-  const b = tf.backend() as unknown as { device?: GPUDevice };
-  if (tf.getBackend() !== 'webgpu' || !b.device) return null;
-  return b.device.lost.then((info) => info.message || info.reason || 'unknown reason');
-}

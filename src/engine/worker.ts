@@ -8,11 +8,14 @@ import { makeShapes } from '../core/shapes';
 import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
 import type { BackendInfo, Command, EngineEvent, TransferFailed } from '../protocol';
-import { deviceLost, selectBackend } from './backend';
+import { selectBackend } from './backend';
+import { deviceGone, watchDevice } from './deviceLoss';
+import { startHeartbeat } from './heartbeat';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
 import { Scheduler } from './scheduler';
+import { faultsAllowed, injectFault } from './testFaults';
 import { NonFiniteLossError, Trainer } from './trainer';
 
 const SHAPES_SEED = 20261123;
@@ -50,9 +53,10 @@ const schedule = new Scheduler({
     sendSnapshot(true);
   },
   speed: () => settings?.speed ?? 0,
-  failed: (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }),
+  failed: (e) => reportFatal(e),
 });
 schedule.addBackground(metrics);
+startHeartbeat(post);
 
 self.onmessage = (e: MessageEvent<Command>) => {
   const cmd = e.data;
@@ -113,6 +117,17 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'loadModel':
       schedule.rebuild(() => loadModel(cmd.state, cmd.settings), true);
       break;
+    case 'checkpoint': {
+      const id = cmd.id;
+      schedule.chore(() => checkpoint(id), (e) => post({ type: 'checkpoint', id, state: null, message: errorText(e) }));
+      break;
+    }
+    case 'fault': {
+      if (!faultsAllowed()) break;
+      const refused = injectFault(cmd.fault);
+      if (refused) post({ type: 'error', kind: 'backend', message: `Fault not injected: ${refused}.` });
+      break;
+    }
   }
 };
 
@@ -137,6 +152,16 @@ async function saveModel(): Promise<void> {
   const state = await t.saveState();
   const tensors = [...state.weights, ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : [])];
   post({ type: 'modelSaved', state }, tensors.map((x) => x.data.buffer));
+}
+
+/** The page's recovery copy: the same state as a save, without the download. */
+async function checkpoint(id: number): Promise<void> {
+  const t = trainer;
+  if (!t) throw new Error('no run yet');
+  await flushLosses(t);
+  const state = await t.saveState();
+  const tensors = [...state.weights, ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : [])];
+  post({ type: 'checkpoint', id, state }, tensors.map((x) => x.data.buffer));
 }
 
 /**
@@ -195,7 +220,7 @@ async function configure(next: Settings): Promise<void> {
   if (backendChanged) {
     backend = await selectBackend(next.backend);
     post(backend);
-    watchDevice();
+    watchDevice(onDeviceLost);
   }
   let data: Dataset;
   try {
@@ -223,19 +248,15 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   schedule.pumpIdle();
 }
 
-/** A lost WebGPU device (driver reset, GPU unplugged) falls back to the next backend. */
-function watchDevice(): void {
-  const lost = deviceLost();
-  if (!lost) return;
-  const backendAtStart = backend;
-  void lost.then((why) => {
-    if (backend !== backendAtStart || !settings) return;
-    schedule.stopPlaying();
-    post({ type: 'error', kind: 'backend', message: `The GPU device was lost (${why}). Switching to wasm; training restarts from step 0.` });
-    backend = null;
-    const fallback: Settings = { ...settings, backend: 'wasm' };
-    schedule.rebuild(() => configure(fallback));
-  });
+/** Nothing more can run on a lost GPU: stop, and let the page move the run elsewhere. */
+function onDeviceLost(lost: BackendInfo['name'], why: string): void {
+  schedule.halt();
+  post({ type: 'deviceLost', backend: lost, message: why });
+}
+
+/** A failure caused by a lost GPU is not reported as the run's own: 'deviceLost' says what happened. */
+function reportFatal(e: unknown): void {
+  if (!deviceGone()) post({ type: 'error', kind: 'fatal', message: errorText(e) });
 }
 
 /** One training step; false when a non-finite loss stopped training. */
@@ -276,6 +297,8 @@ async function flushLosses(t: Trainer): Promise<void> {
 
 function stopOnNonFinite(e: NonFiniteLossError): void {
   schedule.halt();
+  // A lost GPU reads back garbage: not a diverging run.
+  if (deviceGone()) return;
   post({ type: 'error', kind: 'nan', message: nanMessage(e.value, e.step) });
 }
 
@@ -293,6 +316,4 @@ function errorText(e: unknown): string {
 }
 
 // Unhandled rejections inside tfjs (e.g. a backend crash) become visible errors, not silence.
-self.addEventListener('unhandledrejection', (e) => {
-  post({ type: 'error', kind: 'fatal', message: errorText((e as PromiseRejectionEvent).reason) });
-});
+self.addEventListener('unhandledrejection', (e) => reportFatal((e as PromiseRejectionEvent).reason));

@@ -13,7 +13,7 @@ import { downloadBlob, downloadUrl } from './download';
 import { embeddingCanvas, embeddingPicture } from './embeddingPicture';
 import { colouring } from './factorColours';
 import { LOSS_NAMES } from './lossNames';
-import { storedModelText, storedSummary, storeModel, type StoredSummary } from './modelStore';
+import { storageProblem, storedModelText, storedSummary, storeModel, type StoredSummary } from './modelStore';
 import { usePlayground } from './playgroundStore';
 import type { EngineState } from './useEngine';
 import './exportPanel.css';
@@ -91,7 +91,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
         setStored(summary);
         setStatus({ kind: 'info', text: `Saved step ${ev.state.step}: downloaded ${name} (${mb(text.length)}) and kept a copy in this browser.` });
       },
-      (e) => setStatus({ kind: 'error', text: `Downloaded ${name}, but this browser would not keep a copy (${e instanceof Error ? e.message : String(e)}).` }),
+      (e) => setStatus({ kind: 'error', text: `Downloaded ${name}, but this browser would not keep a copy: ${storageProblem(e)}. The downloaded file loads with Load model.` }),
     );
   }, [engine.saved]);
 
@@ -147,7 +147,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
       if (text === null) { setStored(null); setStatus({ kind: 'error', text: 'This browser holds no saved model any more.' }); return; }
       load(text);
     } catch (err) {
-      setStatus({ kind: 'error', text: `Could not read the copy in this browser (${err instanceof Error ? err.message : String(err)}).` });
+      setStatus({ kind: 'error', text: `Could not read the copy in this browser: ${storageProblem(err)}.` });
     }
   };
 

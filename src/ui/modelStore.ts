@@ -54,3 +54,20 @@ export async function storedSummary(): Promise<StoredSummary | null> {
 export async function storedModelText(): Promise<string | null> {
   return (await withStore<string>('readonly', (s) => s.get(TEXT_KEY))) ?? null;
 }
+
+/**
+ * Why the browser would not keep a copy, in words a user can act on. IndexedDB fails by name:
+ * QuotaExceededError when the disk or the site's quota is full; SecurityError or
+ * InvalidStateError where storage is blocked (private windows, site data turned off).
+ */
+export function storageProblem(e: unknown): string {
+  const name = (e as { name?: unknown } | null)?.name;
+  const detail = e instanceof Error || (e && typeof (e as { message?: unknown }).message === 'string') ? (e as { message: string }).message : String(e);
+  if (name === 'QuotaExceededError' || /quota|storage full/i.test(detail)) {
+    return 'its storage for this site is full (free some space, or clear old site data)';
+  }
+  if (name === 'SecurityError' || name === 'InvalidStateError' || /no IndexedDB/i.test(detail)) {
+    return 'storage is blocked here (a private window, or site data turned off)';
+  }
+  return `storage failed: ${detail}`;
+}

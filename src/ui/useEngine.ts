@@ -1,8 +1,14 @@
 // The page's handle on the training worker: sends commands, keeps the latest events as React
-// state. The only place in the UI that knows a worker exists.
+// state. The only place in the UI that knows a worker exists; engineSupervisor.ts replaces it
+// when it fails.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, Metrics, ModelLoaded, ModelSaved, ProbeReport, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
+import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
+import { EngineSupervisor, REAL_TIMING, TEST_TIMING, type WorkerLike } from './engineSupervisor';
+
+/** Read once at load: the page drops its query string when it first writes the hash. ?test=faults
+ *  lets the browser tests inject faults into the worker and shortens the fault timings. */
+const TEST_FAULTS = new URLSearchParams(location.search).get('test') === 'faults';
 
 export interface EngineState {
   snapshot: Snapshot | null;
@@ -25,14 +31,11 @@ export interface EngineState {
 }
 
 export function useEngine() {
-  const workerRef = useRef<Worker | null>(null);
+  const supervisorRef = useRef<EngineSupervisor | null>(null);
   const [state, setState] = useState<EngineState>({ snapshot: null, backend: null, ready: null, errors: [] });
 
   useEffect(() => {
-    const worker = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: 'engine' });
-    workerRef.current = worker;
-    worker.onmessage = (e: MessageEvent<EngineEvent>) => {
-      const ev = e.data;
+    const onEvent = (ev: EngineEvent) => {
       setState((s) => {
         switch (ev.type) {
           case 'snapshot':
@@ -63,17 +66,25 @@ export function useEngine() {
             return { ...s, loaded: ev };
           case 'transferFailed':
             return { ...s, transferFailed: ev };
+          default:
+            return s;
         }
       });
     };
-    worker.onerror = (e) => {
-      setState((s) => ({ ...s, errors: [...s.errors, { type: 'error', kind: 'fatal', message: `The training worker crashed: ${e.message}` }] }));
-    };
-    (window as unknown as { __engine?: Worker }).__engine = worker;
-    return () => worker.terminate();
+    const supervisor = new EngineSupervisor({
+      create: () => new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: TEST_FAULTS ? TEST_FAULTS_WORKER_NAME : 'engine' }) as unknown as WorkerLike,
+      onEvent,
+      onNotice: (message) => setState((s) => ({ ...s, errors: [...s.errors.slice(-4), { type: 'error', kind: 'recovered', message }] })),
+      // The browser tests talk to the worker directly (fault injection, NaN poisoning).
+      onWorker: (w) => { (window as unknown as { __engine?: WorkerLike }).__engine = w; },
+      timing: TEST_FAULTS ? TEST_TIMING : REAL_TIMING,
+      visible: () => document.visibilityState === 'visible',
+    });
+    supervisorRef.current = supervisor;
+    return () => supervisor.dispose();
   }, []);
 
-  const send = useCallback((cmd: Command) => workerRef.current?.postMessage(cmd), []);
+  const send = useCallback((cmd: Command) => supervisorRef.current?.send(cmd), []);
   const dismissError = useCallback((i: number) => setState((s) => ({ ...s, errors: s.errors.filter((_, k) => k !== i) })), []);
   return { ...state, send, dismissError };
 }

@@ -90,7 +90,7 @@ test('embeddings export for the Projector; a saved model loads back exactly; wro
   expect(modelName).toBe('contrastive-mnist-default-d32-seed1-step3.json');
   const doc = JSON.parse(readFileSync(modelPath, 'utf8'));
   expect(doc.format).toBe('contrastive-playground-model');
-  expect(doc.version).toBe(1);
+  expect(doc.version).toBe(2);
   expect(doc.training.step).toBe(3);
   expect(doc.architecture).toEqual({ dataset: 'mnist', model: 'default', embeddingDim: 32, seed: 1 });
   expect(doc.optimizer.iterations).toBe(3);
@@ -128,7 +128,8 @@ test('embeddings export for the Projector; a saved model loads back exactly; wro
     ['noise.json', Buffer.from(Array.from({ length: 400 }, (_, i) => (i * 97 + 13) % 256)), /not a text file/],
     ['picture.png', picPath, /PNG picture/],
     ['other.json', JSON.stringify({ hello: 'world', weights: [1, 2] }), /not a Contrastive Playground model/],
-    ['wrong-dim.json', JSON.stringify({ ...doc, architecture: { ...doc.architecture, embeddingDim: 16 } }), /needs \[128,16\]/],
+    // As a version-1 file (no checksum), so the edit is refused for its shapes, not as damage.
+    ['wrong-dim.json', JSON.stringify({ ...doc, version: 1, checksum: undefined, architecture: { ...doc.architecture, embeddingDim: 16 } }), /needs \[128,16\]/],
   ];
   for (const [name, content, why] of refusals) {
     const file = typeof content === 'string' && content.startsWith('/') ? content

@@ -24,4 +24,10 @@ describe('URL settings of the run and classroom controls', () => {
     expect(r.settings.controls).toBe('shown');
     expect(r.notices.length).toBe(2);
   });
+
+  it('?test=faults is the page\'s own flag: no setting, and no notice', () => {
+    const r = parseSettings('?test=faults', '#batchSize=16');
+    expect(r.notices).toEqual([]);
+    expect(r.settings).toEqual({ ...defaultSettings(), batchSize: 16 });
+  });
 });
