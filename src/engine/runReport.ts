@@ -48,9 +48,11 @@ export class RunReport {
     return readEvery === 1 || stepStart - this.lastSnapshotAt >= SNAPSHOT_MS - this.lastStepMs;
   }
 
-  /** Keeps the step's batch (if it was read) for the next snapshot. */
+  /** Keeps the step's batch (if it was read) for the next snapshot. On a GPU the loss of this
+   *  step may not be read yet: a diverged step's batch is dropped here, so the page never draws
+   *  NaN while the rollback that follows is still to come. */
   keep(r: StepResult): void {
-    if (r.batch) this.last = r;
+    if (r.batch && allFinite(r.batch.embeddings)) this.last = r;
   }
 
   recordLosses(losses: { step: number; loss: number }[], s: Settings): void {
@@ -77,6 +79,8 @@ export class RunReport {
     const t0 = performance.now();
     const embeddings = await t.embedDisplay();
     const now = performance.now();
+    // Weights that diverged since the last loss read: keep showing the last good display set.
+    if (!allFinite(embeddings)) { this.display.at = now; return; }
     this.display = {
       value: { embeddings, labels: t.displayLabels(), indices: t.displayIndices.slice(), step: t.step },
       fresh: true, costMs: now - t0, at: now,
@@ -138,4 +142,9 @@ export class RunReport {
       before, after: r.explain.after, labels: batch.labels.slice(), lossBefore: r.loss, lossAfter: r.explain.lossAfter,
     }, [before.buffer, r.explain.after.buffer]);
   }
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
