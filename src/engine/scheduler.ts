@@ -109,15 +109,16 @@ export class Scheduler {
     this.kick();
   }
 
-  /** Runs `task` exclusively, after everything queued before it; `thenTrain`: resume
-   *  training afterwards if it is wanted. */
-  rebuild(task: () => Promise<void>, thenTrain = false): void {
+  /** Runs `task` exclusively, after everything queued before it; training then resumes if it
+   *  is wanted (playing, or Step presses made while the rebuild ran). */
+  rebuild(task: () => Promise<void>): void {
     this.rebuilds++;
     this.enqueue(() => task().finally(() => {
-      // Queries that arrived meanwhile waited for a usable run.
-      if (--this.rebuilds === 0) this.retryQueries();
+      if (--this.rebuilds > 0) return;
+      // Queries and Step presses that arrived meanwhile waited for a usable run.
+      this.retryQueries();
+      this.kick();
     }));
-    if (thenTrain) this.enqueue(async () => this.kick());
   }
 
   /** A one-shot job that reads the weights: between two steps, or at once when idle. */

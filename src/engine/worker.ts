@@ -63,7 +63,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
   switch (cmd.type) {
     case 'configure':
       assetBase = cmd.assetBase;
-      schedule.rebuild(() => configure(cmd.settings), true);
+      schedule.rebuild(() => configure(cmd.settings));
       break;
     case 'reset':
       if (!settings) return;
@@ -115,7 +115,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
       chore('model', saveModel);
       break;
     case 'loadModel':
-      schedule.rebuild(() => loadModel(cmd.state, cmd.settings), true);
+      schedule.rebuild(() => loadModel(cmd.state, cmd.settings));
       break;
     case 'checkpoint': {
       const id = cmd.id;

@@ -96,7 +96,7 @@ describe('Scheduler', () => {
       const before = run.steps();
       await new Promise((r) => setTimeout(r, 30));
       stepsDuring = run.steps() - before;
-    }, true);
+    });
     await until(() => log.includes('rebuild'), 'the rebuild');
     const at = log.indexOf('rebuild');
     expect(log.slice(at - 2, at)).toEqual(['loopEnded', 'settled']);
@@ -104,6 +104,21 @@ describe('Scheduler', () => {
     expect(stepsDuring).toBe(0);
     s.halt();
     await until(() => !s.training, 'the loop to end');
+  });
+
+  it('a Step pressed while a rebuild runs is taken once the run is rebuilt', async () => {
+    const log: string[] = [];
+    const run = fakeRun(log);
+    const s = new Scheduler(run.hooks);
+    let release = () => {};
+    s.rebuild(() => new Promise<void>((r) => { log.push('rebuild'); release = r; }));
+    await until(() => log.includes('rebuild'), 'the rebuild');
+    s.steps(1);
+    await tick();
+    expect(run.steps()).toBe(0);
+    release();
+    await until(() => run.steps() === 1 && !s.training, 'the step');
+    expect(log.slice(log.indexOf('rebuild') + 1, log.indexOf('rebuild') + 2)).toEqual(['step 1 last']);
   });
 
   it('keeps only the latest query per key while one runs, and waits for a usable run', async () => {
