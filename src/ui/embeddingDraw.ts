@@ -4,7 +4,7 @@
 import type { Affine, ViewMode } from '../core/viewProjection';
 
 export const INK = '#1d2330';
-export const PULL = '#138a36';
+export const PULL = '#107a30';
 export const PUSH = '#d1352b';
 export const FORCE = '#2b2f3a';
 
