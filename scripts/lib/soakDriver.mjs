@@ -130,6 +130,23 @@ export const ACTIONS = [
   },
 ];
 
+/**
+ * Brings the page to one fixed state before the heap is read: paused, MNIST, 32 dimensions,
+ * NT-Xent, PCA, no preset, fresh weights. Two readings then compare the same page, and what the
+ * later one holds beyond the earlier is what the lesson left behind, not a longer loss curve or
+ * another dataset's panels.
+ */
+async function settle(page) {
+  await clickIfEnabled(byRole(page, 'button', 'Pause'));
+  for (const [name, value] of [['Preset', ''], ['Dataset', 'mnist'], ['Embedding dimension', '32'], ['Loss', 'ntxent'], ['Projection', 'pca']]) {
+    const s = byRole(page, 'combobox', name);
+    if ((await s.isVisible()) && (await s.inputValue()) !== value) await s.selectOption(value);
+  }
+  await clickIfEnabled(byRole(page, 'button', 'Reset'));
+  await page.getByTestId('step-count').filter({ hasText: /^0$/ }).waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(3000);
+}
+
 /** Installed before the app loads: counts frames and collects long tasks between two reads. */
 function installProbe() {
   const w = window;
@@ -161,6 +178,7 @@ async function readPage(page) {
       numBytes: num(dd?.getAttribute('data-num-bytes')),
       wasmHeapBytes: num(dd?.getAttribute('data-wasm-heap-bytes')),
       backend: document.querySelector('[data-testid="backend-name"]')?.textContent ?? '',
+      probeRunning: document.querySelector('[data-testid="probe-progress"]') !== null,
       step: Number(document.querySelector('[data-testid="step-count"]')?.textContent ?? 0),
       config: [value('Dataset'), value('Embedding dimension'), value('Loss')].join('/'),
     };
@@ -181,8 +199,9 @@ export async function openForSoak(page, url) {
 
 /**
  * Drives the page for `seconds`, one action every `every` seconds (a shuffled deck, so each is
- * taken in turn), sampling once a second. `heapAt`: seconds at which the heap is also read
- * after a forced garbage collection (what the page keeps, not what it has yet to collect).
+ * taken in turn), sampling once a second. `heapAt`: seconds at which the heap is also read, and
+ * at the end: on a settled page, after a forced garbage collection (what the page keeps, not
+ * what it has yet to collect).
  */
 export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [], log = () => {}, errors = [] }) {
   const cdp = await page.context().newCDPSession(page);
@@ -201,7 +220,6 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
   let sampling = true;
   const sampler = (async () => {
     let next = 1;
-    const marks = [...heapAt].sort((a, b) => a - b);
     while (sampling) {
       const wait = t0 + next * 1000 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -210,19 +228,27 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
       try {
         const s = { t: Math.round(elapsed() * 10) / 10, generation, heap: await heap(), ...(await readPage(page)) };
         samples.push(s);
-        if (marks.length && s.t >= marks[0]) {
-          marks.shift();
-          await cdp.send('HeapProfiler.collectGarbage');
-          heapMarks.push({ t: s.t, heap: await heap() });
-        }
       } catch (e) {
         if (sampling) log(`sample failed: ${e.message}`);
       }
     }
   })();
 
+  const marks = [...heapAt].sort((a, b) => a - b);
+  const heapMark = async () => {
+    await settle(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    heapMarks.push({ t: Math.round(elapsed() * 10) / 10, heap: await heap() });
+    log(`${elapsed().toFixed(0).padStart(4)} s  heap after GC, settled: ${(heapMarks.at(-1).heap / 2 ** 20).toFixed(2)} MB`);
+  };
   let deck = [];
   while (elapsed() < seconds) {
+    if (marks.length && elapsed() >= marks[0]) {
+      marks.shift();
+      await heapMark();
+      generation++;
+      await clickIfEnabled(byRole(page, 'button', 'Play'));
+    }
     if (!deck.length) deck = ACTIONS.map((a) => [rng(), a]).sort((x, y) => x[0] - y[0]).map(([, a]) => a);
     const action = deck.pop();
     const at = elapsed();
@@ -243,8 +269,7 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
   }
   sampling = false;
   await sampler;
-  await cdp.send('HeapProfiler.collectGarbage');
-  heapMarks.push({ t: Math.round(elapsed() * 10) / 10, heap: await heap() });
+  await heapMark();
   await cdp.detach();
   return { seconds, every, seed, samples, actions, heapMarks, errors: [...errors] };
 }
@@ -258,14 +283,15 @@ const mode = (xs) => {
 
 /**
  * The tensor count between resets: the samples split into segments (one model, one
- * configuration); each segment's level is its most frequent count (a probe or an export holds a
- * few tensors for a moment). A segment is flat when its second half's level is not above its
+ * configuration); each segment's level is its most frequent count (an export holds a few
+ * tensors for a moment). A running probe holds its own model and optimizer between slices, so
+ * samples taken while one runs are left out; a cancelled one must have freed them. A segment is flat when its second half's level is not above its
  * first half's, and a configuration seen again after other runs must come back to its level.
  */
 export function tensorSegments(samples) {
   const segs = [];
   for (const s of samples) {
-    if (s.numTensors === null) continue;
+    if (s.numTensors === null || s.probeRunning) continue;
     const key = `${s.generation}|${s.config}|${s.backend}`;
     const last = segs.at(-1);
     if (last && last.key === key) last.counts.push(s.numTensors);
@@ -277,8 +303,9 @@ export function tensorSegments(samples) {
     const level = mode(g.counts);
     const early = mode(g.counts.slice(0, Math.max(1, half)));
     const late = mode(g.counts.slice(half));
+    // A few samples across a switch may still show the model before it: no level from those.
     const first = levels.get(g.config);
-    if (first === undefined) levels.set(g.config, level);
+    if (first === undefined && g.counts.length >= 4) levels.set(g.config, level);
     // Too short a segment (a few seconds between two resets) says nothing about growth.
     const grew = g.counts.length >= 6 && late > early;
     const moved = first !== undefined && g.counts.length >= 4 && level !== first;
