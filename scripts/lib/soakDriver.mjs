@@ -298,7 +298,10 @@ export function tensorSegments(samples) {
     else segs.push({ key, config: `${s.config} on ${s.backend}`, from: s.t, counts: [s.numTensors] });
   }
   const levels = new Map();
-  return segs.map((g) => {
+  return segs.map((seg) => {
+    // The selects change before the worker has rebuilt: a segment's first two samples may
+    // still count the model before it.
+    const g = { ...seg, counts: seg.counts.length > 4 ? seg.counts.slice(2) : seg.counts };
     const half = Math.floor(g.counts.length / 2);
     const level = mode(g.counts);
     const early = mode(g.counts.slice(0, Math.max(1, half)));
@@ -309,7 +312,7 @@ export function tensorSegments(samples) {
     // Too short a segment (a few seconds between two resets) says nothing about growth.
     const grew = g.counts.length >= 6 && late > early;
     const moved = first !== undefined && g.counts.length >= 4 && level !== first;
-    return { config: g.config, from: g.from, samples: g.counts.length, level, range: range(g.counts), grew, ...(moved ? { levelBefore: first } : {}), flat: !grew && !moved };
+    return { config: g.config, from: g.from, samples: seg.counts.length, level, range: range(seg.counts), grew, ...(moved ? { levelBefore: first } : {}), flat: !grew && !moved };
   });
 }
 
