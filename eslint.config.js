@@ -33,4 +33,19 @@ export default tseslint.config(
   { files: ['src/core/**'], rules: { 'no-restricted-imports': ['error', { patterns: [tfjs, engine, ui, view] }] } },
   { files: ['src/ui/**', 'src/main.tsx'], rules: { 'no-restricted-imports': ['error', { patterns: [tfjs, engine] }] } },
   { files: ['src/engine/**'], rules: { 'no-restricted-imports': ['error', { patterns: [ui] }] } },
+  // Nothing a user supplies (file names, URL values, labels) may ever be parsed as HTML: text
+  // goes in through React or textContent only.
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-properties': ['error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({ property, message: 'Parses text as HTML: set textContent or render with React.' })),
+        ...['write', 'writeln'].map((property) => ({ object: 'document', property, message: 'Parses text as HTML.' })),
+      ],
+      'no-restricted-syntax': ['error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Parses text as HTML: render it with React instead.' },
+        { selector: "Property[key.name='dangerouslySetInnerHTML']", message: 'Parses text as HTML: render it with React instead.' },
+      ],
+    },
+  },
 );

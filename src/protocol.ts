@@ -82,6 +82,10 @@ export interface Snapshot {
   stepsPerSecond: number;
   /** tf.memory().numTensors in the worker: flat while training, or something leaks. */
   numTensors: number;
+  /** tf.memory().numBytes: the bytes those tensors hold. */
+  numBytes?: number;
+  /** The wasm backend's linear memory in bytes (it never shrinks); absent on other backends. */
+  wasmHeapBytes?: number;
   temperature: number;
   /** The loss being trained (the panels that explain NT-Xent's softmax say so when it has no negatives). */
   lossId: LossId;

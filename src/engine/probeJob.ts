@@ -41,6 +41,24 @@ async function* embedH(encoder: EncoderLoan, t: Trainer, indices: Int32Array): A
   return out;
 }
 
+/**
+ * Runs `inner` one slice per yield, reporting its progress. Abandoning this generator (a reset
+ * cancels the probe) ends `inner` too, so its finally frees its tensors: a loop of next() calls
+ * alone would leave it suspended forever, holding them.
+ */
+async function* drive<T>(inner: AsyncGenerator<number, T>, onProgress: (p: number) => void): AsyncGenerator<unknown, T> {
+  try {
+    for (;;) {
+      const r = await inner.next();
+      if (r.done) return r.value;
+      onProgress(r.value);
+      yield;
+    }
+  } finally {
+    await inner.return(undefined as never);
+  }
+}
+
 export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Partial<ProbeReport>) => void): AsyncGenerator<unknown, void> {
   const t = ctx.trainer;
   const s = ctx.settings();
@@ -71,18 +89,11 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   const current = await frozenEncoder(t.encoder, () => t.freshEncoder());
   progress(0, 0, 0, 'Embedding with the pre-trained encoder…', true);
   const probeOn = async function* (trainSrc: AsyncGenerator<number, Float32Array>, testSrc: AsyncGenerator<number, Float32Array> | Float32Array, dim: number, base: number, share: number, what: string) {
-    let trainX: Float32Array;
-    for (;;) { const r = await trainSrc.next(); if (r.done) { trainX = r.value; break; } progress(base, share * 0.25, r.value, `Features: ${what}…`); yield; }
-    let testX: Float32Array;
-    if (testSrc instanceof Float32Array) testX = testSrc;
-    else for (;;) { const r = await testSrc.next(); if (r.done) { testX = r.value; break; } progress(base + share * 0.25, share * 0.25, r.value, `Features: ${what}…`); yield; }
+    const trainX = yield* drive(trainSrc, (p) => progress(base, share * 0.25, p, `Features: ${what}…`));
+    const testX = testSrc instanceof Float32Array ? testSrc
+      : yield* drive(testSrc, (p) => progress(base + share * 0.25, share * 0.25, p, `Features: ${what}…`));
     const g = linearProbeSteps(trainX, trainY, testX, testY, dim, numClasses, { normalize: true });
-    for (;;) {
-      const r = await g.next();
-      if (r.done) return r.value.testAccuracy;
-      progress(base + share * 0.5, share * 0.5, r.value, `Linear probe: ${what}…`);
-      yield;
-    }
+    return (yield* drive(g, (p) => progress(base + share * 0.5, share * 0.5, p, `Linear probe: ${what}…`))).testAccuracy;
   };
   const hDim = t.encoder.hDim;
   result.pretrained = yield* probeOn(embedH(current, t, labelled), embedH(current, t, t.test), hDim, 0, PARTS.pretrained, 'pre-trained h');
@@ -116,13 +127,7 @@ export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, report: (r: Parti
   if (result.scratch === null) {
     const base = PARTS.pretrained + PARTS.raw + PARTS.random;
     progress(base, 0, 0, 'Supervised from scratch…', true);
-    const g = supervisedFromScratch(d, labelled, t.test, s, budget);
-    for (;;) {
-      const r = await g.next();
-      if (r.done) { result.scratch = r.value; break; }
-      progress(base, PARTS.scratch, r.value, 'Supervised from scratch…');
-      yield;
-    }
+    result.scratch = yield* drive(supervisedFromScratch(d, labelled, t.test, s, budget), (p) => progress(base, PARTS.scratch, p, 'Supervised from scratch…'));
     baselineCache.set(scratchKey, result.scratch);
   }
   report({ ...result, status: 'done', progress: 1, message: '' });

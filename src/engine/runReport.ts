@@ -15,6 +15,14 @@ const SNAPSHOT_MS = 100;
 /** Speed is measured over the steps of this last window. */
 const SPEED_WINDOW_MS = 2000;
 
+/** The WebAssembly backend's linear memory: it only ever grows, so a leak there shows even
+ *  when the tensors it held were disposed. Undefined on the other backends. */
+function wasmHeapBytes(): number | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return b.wasm?.HEAPU8?.buffer.byteLength;
+}
+
 type Post = (ev: EngineEvent, transfer?: Transferable[]) => void;
 /** active: playing or Step presses left (what the page shows as running); playing: Play is on. */
 export interface TrainingState { active: boolean; playing: boolean }
@@ -109,6 +117,8 @@ export class RunReport {
       lossSteps: h.steps,
       stepsPerSecond: final && !state.playing ? 0 : this.stepsPerSecond(),
       numTensors: tf.memory().numTensors,
+      numBytes: tf.memory().numBytes,
+      wasmHeapBytes: wasmHeapBytes(),
       temperature: s.temperature,
       lossId: s.loss,
       dim: t.encoder.zDim,

@@ -14,10 +14,12 @@ import type { Projection } from '../core/pca';
 import type { Ready, Snapshot } from '../protocol';
 import { beginFrame, clampUnit, drawCircle, drawSphere, dot, frameSignature, pointRadius, unitShare } from './embeddingDraw';
 import { drawBatch } from './embeddingBatchDraw';
+import { anchorAfterKey, anchorAnnouncement } from './embeddingKeys';
 import { describeRow, pickRow } from './embeddingPick';
 import { registerEmbeddingCanvas } from './embeddingPicture';
 import { colouring } from './factorColours';
 import { hasNegatives } from './lossNames';
+import { markerPath } from './markers';
 import { setPlayground, usePlayground } from './playgroundStore';
 import { allForces, anchorAnalysis } from './anchorAnalysis';
 import { useGlide } from './useGlide';
@@ -38,7 +40,8 @@ const MIN_PCA_RADIUS = 0.15;
 
 export function EmbeddingView({ snapshot, dim, temperature, classNames, factors }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { anchor, colourBy, showAllForces } = usePlayground();
+  const { anchor, colourBy, showAllForces, markers } = usePlayground();
+  const [announced, setAnnounced] = useState('');
   const [hover, setHover] = useState<{ row: number; x: number; y: number } | null>(null);
   const display = snapshot?.display ?? null;
   const batch = snapshot?.batch ?? null;
@@ -107,18 +110,19 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
         const z = pts[3 * i + 2];
         if (mode === 'sphere' && (z >= 0) !== front) continue;
         const a = mode === 'sphere' ? (front ? 0.55 + 0.35 * z : 0.18) : 0.7;
-        dot(f, clampUnit(pts[3 * i]), clampUnit(pts[3 * i + 1]), front ? size : size * 0.8, colourOf(values[i]), a);
+        dot(f, clampUnit(pts[3 * i]), clampUnit(pts[3 * i + 1]), front ? size : size * 0.8, colourOf(values[i]), a, markers ? values[i] : -1);
       }
     }
     if (batch && batch.embeddings.length === 2 * batch.n * dim) {
       const bf = snapshot?.batchFactors;
       const bValues = factor && bf && bf[Math.min(colourBy, bf.length - 1)]?.length === 2 * batch.n ? bf[Math.min(colourBy, bf.length - 1)] : batch.labels;
       const forces = !showAllForces ? null : pushes ? allForces(batch, dim, temperature) : alignmentForces({ z: batch.embeddings, n: batch.n, dim });
-      L.batchXY = drawBatch(f, aff, batch, dim, bValues, colourOf, analysis, forces, size, mode, hover?.row ?? -1, pushes);
+      L.batchXY = drawBatch(f, aff, batch, dim, bValues, colourOf, analysis, forces, size, mode, hover?.row ?? -1, pushes, markers);
     } else {
       L.batchXY = null;
     }
     canvas.dataset.frameSum = frameSignature(pts, n, 3);
+    canvas.dataset.glide = g.done ? 'still' : 'moving';
     L.shownXY = unitXY(pts, n);
     if (!g.done) L.raf = requestAnimationFrame(() => L.draw());
   };
@@ -135,8 +139,9 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     const f = beginFrame(canvas, unitShare('pca'));
     const size = pointRadius(f);
     const values = factor ? factor.displayValues : display!.labels;
-    for (let i = 0; i < n; i++) dot(f, clampUnit(cur[2 * i]), clampUnit(cur[2 * i + 1]), size, colourOf(values[i]), 0.7);
+    for (let i = 0; i < n; i++) dot(f, clampUnit(cur[2 * i]), clampUnit(cur[2 * i + 1]), size, colourOf(values[i]), 0.7, markers ? values[i] : -1);
     canvas.dataset.frameSum = frameSignature(cur, n, 2);
+    canvas.dataset.glide = g.done ? 'still' : 'moving';
     if (!g.done) L.raf = requestAnimationFrame(() => L.draw());
   };
 
@@ -206,6 +211,17 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
     if (row >= 0) setPlayground({ anchor: row });
   };
 
+  const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
+    if (!batch || umapXY || e.ctrlKey || e.metaKey || e.altKey) return;
+    const row = anchorAfterKey(e.key, analysis?.analysis.anchor ?? anchor, 2 * batch.n);
+    if (row === null) return;
+    // The page's own keys (right arrow: one step) must not act on a key the view took.
+    e.preventDefault();
+    e.stopPropagation();
+    setPlayground({ anchor: row });
+    setAnnounced(anchorAnnouncement(row, batch.n, batch.labels, classNames));
+  };
+
   const rowsN = batch?.n ?? 0;
   const hoverText = hover && batch && analysis ? describeRow(hover.row, batch, analysis, classNames, pushes) : '';
   return (
@@ -219,7 +235,9 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
           data-anchor={analysis?.analysis.anchor ?? -1}
           aria-label={umapXY
             ? `Embedding space of ${display?.labels.length ?? 0} held-out images, laid out by UMAP (computed at step ${umap.step}); the batch and its forces are shown in PCA mode`
-            : `Embedding space of ${display?.labels.length ?? 0} held-out images${dim > 3 ? ', projected by PCA' : dim === 3 ? ' on the unit sphere' : ' on the unit circle'}; the batch's points are ringed; click one to make it the anchor`}
+            : `Embedding space of ${display?.labels.length ?? 0} held-out images${dim > 3 ? ', projected by PCA' : dim === 3 ? ' on the unit sphere' : ' on the unit circle'}; the batch's points are ringed; click one, or use the arrow keys, to make it the anchor`}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
           title={umapXY ? 'UMAP layout of the held-out images; switch Projection to PCA to see the batch and its forces.' : mode === 'sphere' ? 'Drag to turn the sphere; click a ringed batch point to make it the anchor.' : 'Click a ringed batch point to make it the anchor.'}
           className={hover ? 'ev-pointing' : mode === 'sphere' ? 'ev-grab' : ''}
           onPointerDown={onPointerDown}
@@ -227,6 +245,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
           onPointerUp={onPointerUp}
           onPointerLeave={() => setHover(null)}
         />
+        <p className="visually-hidden" aria-live="polite" data-testid="anchor-announcement">{announced}</p>
         {hoverText && (
           <div className="ev-tip" style={{ left: hover!.x + 12, top: hover!.y + 12 }} role="status">{hoverText}</div>
         )}
@@ -255,6 +274,10 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
               Recompute
             </button>
           )}
+          <label className="ev-check" title="Draw each class in its own shape as well as its colour, for colour-blind viewers, projectors and greyscale printouts.">
+            <input type="checkbox" aria-label="Shapes per class" checked={markers} onChange={(e) => setPlayground({ markers: e.target.checked })} />
+            Shapes per class
+          </label>
           {!umapXY && (<>
           <label className="ev-check" title={pushes ? "Draw the force of the whole batch loss on every batch point, not just the anchor's own term." : 'Draw the pull of the alignment loss on every batch point (there is no push: this loss has no negatives).'}>
             <input type="checkbox" aria-label="Show all forces" checked={showAllForces} onChange={(e) => setPlayground({ showAllForces: e.target.checked })} />
@@ -274,7 +297,12 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
         </div>
         <span className="legend">
           {legend.map((c, k) => (
-            <span key={c + k} className="legend-item"><i style={{ background: colourOf(k) }} />{c}</span>
+            <span key={c + k} className="legend-item">
+              {markers
+                ? <svg width="12" height="12" aria-hidden="true"><path d={markerPath(k, 12)} fill={colourOf(k)} /></svg>
+                : <i style={{ background: colourOf(k) }} />}
+              {c}
+            </span>
           ))}
         </span>
         <span className="muted">

@@ -26,7 +26,10 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
         <div className="secondary" title={backend ? `${backend.adapter}. ${backend.reason}` : 'Starting…'}>
           <dt>Backend</dt><dd data-testid="backend-name">{backend?.name ?? '…'}</dd>
         </div>
-        <div className="secondary"><dt>Tensors</dt><dd data-testid="tensor-count">{snapshot?.numTensors ?? '–'}</dd></div>
+        <div className="secondary" title={memoryNote(snapshot)}>
+          <dt>Tensors</dt>
+          <dd data-testid="tensor-count" data-num-bytes={snapshot?.numBytes} data-wasm-heap-bytes={snapshot?.wasmHeapBytes}>{snapshot?.numTensors ?? '–'}</dd>
+        </div>
       </dl>
       {backend && (
         <p className="backend-why secondary" data-testid="backend-reason">
@@ -38,4 +41,13 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
       )}
     </section>
   );
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/** The engine's memory in a sentence: flat while training, or something leaks. */
+function memoryNote(snapshot: Snapshot | null): string {
+  if (!snapshot) return 'Tensors the engine holds.';
+  const held = snapshot.numBytes !== undefined ? `Tensors the engine holds: ${mb(snapshot.numBytes)}` : 'Tensors the engine holds';
+  return snapshot.wasmHeapBytes !== undefined ? `${held}; the WebAssembly heap is ${mb(snapshot.wasmHeapBytes)}.` : `${held}.`;
 }

@@ -14,6 +14,7 @@ const MAX_PUSH_ARROWS = 12;
 export function drawBatch(
   f: Frame, aff: Affine, batch: NonNullable<Snapshot['batch']>, dim: number, values: Int32Array, colourOf: (k: number) => string,
   a: BatchAnalysis | null, forces: Float64Array | null, size: number, mode: ViewMode, hoverRow: number, pushes: boolean,
+  markers = false,
 ): Float32Array {
   const m = 2 * batch.n;
   const xy = projectPoints(aff, batch.embeddings, m, dim);
@@ -35,7 +36,7 @@ export function drawBatch(
   }
   for (let i = 0; i < m; i++) {
     const back = behind(i);
-    dot(f, X(i), Y(i), size * 1.25, colourOf(values[i]), back ? 0.35 : 1);
+    dot(f, X(i), Y(i), size * 1.25, colourOf(values[i]), back ? 0.35 : 1, markers ? values[i] : -1);
     const isNeg = pushes && an && i !== an.anchor && i !== an.positive;
     const w = isNeg ? pOf[i] / maxP : 0;
     ring(f, X(i), Y(i), size * 1.25 + 1.5, isNeg && w > 0.05 ? PUSH : INK, isNeg && w > 0.05 ? 1 + 2.5 * w : 1.2, back ? 0.3 : 0.85, back);

@@ -2,9 +2,10 @@
 // Takes screen-ready numbers and draws; knows nothing about training or React.
 
 import type { Affine, ViewMode } from '../core/viewProjection';
+import { traceMarker } from './markers';
 
 export const INK = '#1d2330';
-export const PULL = '#138a36';
+export const PULL = '#107a30';
 export const PUSH = '#d1352b';
 export const FORCE = '#2b2f3a';
 
@@ -85,12 +86,16 @@ export function drawSphere(f: Frame, a: Affine): void {
   ctx.setLineDash([]);
 }
 
-export function dot(f: Frame, x: number, y: number, radius: number, fill: string, alpha: number): void {
+/** A point; `marker` (a class index) draws that class's shape instead of a disc. */
+export function dot(f: Frame, x: number, y: number, radius: number, fill: string, alpha: number, marker = -1): void {
   const { ctx } = f;
   ctx.globalAlpha = alpha;
   ctx.fillStyle = fill;
-  ctx.beginPath();
-  ctx.arc(sx(f, x), sy(f, y), radius, 0, 2 * Math.PI);
+  if (marker >= 0) traceMarker(ctx, marker, sx(f, x), sy(f, y), radius);
+  else {
+    ctx.beginPath();
+    ctx.arc(sx(f, x), sy(f, y), radius, 0, 2 * Math.PI);
+  }
   ctx.fill();
   ctx.globalAlpha = 1;
 }

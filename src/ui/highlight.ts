@@ -3,6 +3,8 @@
 // evaluation, and a restart removes both for a moment), so the element is looked for again
 // whenever it is missing or was replaced, and scrolled to the first time it is found.
 
+import { reducedMotion } from './motion';
+
 const LOOK_MS = 300;
 
 /** Highlights the element matching `selector` (now and whenever it reappears); returns the undo. */
@@ -20,7 +22,7 @@ export function highlight(selector: string, key: string, scroll: boolean): () =>
       // A panel taller than the screen is shown from its top, a smaller one in the middle; on a
       // narrow screen the lesson covers the lower half, so the target goes to the top.
       const top = el.getBoundingClientRect().height > window.innerHeight * 0.8 || window.matchMedia('(max-width: 900px)').matches;
-      el.scrollIntoView({ block: top ? 'start' : 'center', behavior: 'smooth' });
+      el.scrollIntoView({ block: top ? 'start' : 'center', behavior: reducedMotion() ? 'auto' : 'smooth' });
     }
   };
   mark();

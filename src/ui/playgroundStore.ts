@@ -10,9 +10,11 @@ export interface PlaygroundState {
   /** Index into the dataset's factors (0 = the class label). */
   colourBy: number;
   showAllForces: boolean;
+  /** Each class (or factor value) drawn in its own shape as well as its colour. */
+  markers: boolean;
 }
 
-let state: PlaygroundState = { anchor: 0, colourBy: 0, showAllForces: false };
+let state: PlaygroundState = { anchor: 0, colourBy: 0, showAllForces: false, markers: false };
 const listeners = new Set<() => void>();
 
 export function setPlayground(patch: Partial<PlaygroundState>): void {

@@ -1,8 +1,10 @@
 // Points that glide to each new position instead of jumping, so the eye can follow which point
 // went where between two snapshots. The hook only remembers where a glide started and ends;
-// the caller's animation loop asks where the points are at a given time and draws them.
+// the caller's animation loop asks where the points are at a given time and draws them. With
+// reduced motion asked for, a glide takes no time: the points jump.
 
 import { useCallback, useEffect, useRef } from 'react';
+import { reducedMotion } from './motion';
 
 export const GLIDE_MS = 300;
 
@@ -18,15 +20,17 @@ interface GlideState {
   from: Float32Array | null;
   to: Float32Array | null;
   start: number;
+  ms: number;
 }
 
 /** Ease-out: quick to leave, gentle to arrive. */
 export const easeOut = (t: number) => t * (2 - t);
 
 /** Where a glide from `from` to `to` begun at `start` is at `now`. A `from` of another
- *  length (a new display set size) is no start at all: the points appear at `to`. */
+ *  length (a new display set size) is no start at all: the points appear at `to`; so does a
+ *  glide of no duration. */
 export function glideAt(from: Float32Array | null, to: Float32Array, start: number, now: number, ms = GLIDE_MS): GlideFrame {
-  const t = Math.min(1, Math.max(0, (now - start) / ms));
+  const t = ms > 0 ? Math.min(1, Math.max(0, (now - start) / ms)) : 1;
   const e = easeOut(t);
   const a = from && from.length === to.length ? from : to;
   const cur = new Float32Array(to.length);
@@ -40,16 +44,16 @@ export function glideAt(from: Float32Array | null, to: Float32Array, start: numb
  * null while there is nothing to show.
  */
 export function useGlide(to: Float32Array | null, onScreen: () => Float32Array | null): (now: number) => GlideFrame | null {
-  const state = useRef<GlideState>({ from: null, to: null, start: 0 });
+  const state = useRef<GlideState>({ from: null, to: null, start: 0, ms: GLIDE_MS });
   const read = useRef(onScreen);
   read.current = onScreen;
   useEffect(() => {
     if (!to) return;
     const here = read.current();
-    state.current = { from: here ? here.slice() : null, to, start: performance.now() };
+    state.current = { from: here ? here.slice() : null, to, start: performance.now(), ms: reducedMotion() ? 0 : GLIDE_MS };
   }, [to]);
   return useCallback((now: number) => {
     const s = state.current;
-    return s.to ? glideAt(s.from, s.to, s.start, now) : null;
+    return s.to ? glideAt(s.from, s.to, s.start, now, s.ms) : null;
   }, []);
 }

@@ -3,11 +3,31 @@ import { expect, type Page } from '@playwright/test';
 // Outside Playwright's outputDir, which is wiped at every run.
 export const SHOTS = 'screenshots';
 
-/** Collects console errors and uncaught exceptions from the page. */
+const cspWatchers = new WeakMap<Page, string[][]>();
+
+/**
+ * Collects console errors, uncaught exceptions and Content-Security-Policy violations from the
+ * page. A violation is reported to the page as a `securitypolicyviolation` event (a blocked
+ * script or style need not log an error), so each document relays its own through a binding;
+ * workers' violations surface as "Refused to ..." console errors, which land here too.
+ */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
+  const lists = cspWatchers.get(page);
+  if (lists) { lists.push(errors); return errors; }
+  cspWatchers.set(page, [errors]);
+  // Sent ahead of the spec's next command, so the first navigation is covered.
+  void page.exposeBinding('__reportCspViolation', (_source, text: string) => {
+    for (const list of cspWatchers.get(page) ?? []) list.push(text);
+  });
+  void page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __reportCspViolation?: (t: string) => void }).__reportCspViolation;
+      report?.(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
   return errors;
 }
 
