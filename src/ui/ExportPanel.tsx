@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { defaultAugments } from '../core/augmentSettings';
 import { metadataTsv, vectorsTsv } from '../core/embeddingTsv';
-import { decodeModelFile, encodeModelFile, MODEL_FILE_MAX_BYTES, modelFileName, type ModelState } from '../core/modelFile';
+import { MODEL_FILE_MAX_BYTES, modelFileName, type ModelState } from '../core/modelFile';
+import { decodeOffPage, encodeOffPage } from './modelFileCodec';
 import type { Settings } from '../core/settings';
 import type { Command, EmbeddingsExport } from '../protocol';
 import { downloadBlob, downloadUrl } from './download';
@@ -81,17 +82,21 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
   useEffect(() => {
     const ev = engine.saved;
     if (!ev || !fresh(ev)) return;
-    setBusy(null);
-    const text = encodeModelFile(ev.state);
     const name = modelFileName(ev.state);
-    downloadBlob(new Blob([text], { type: 'application/json' }), name);
-    const summary: StoredSummary = { ...ev.state.arch, step: ev.state.step, savedAt: ev.state.savedAt, bytes: text.length };
-    storeModel(text, summary).then(
-      () => {
-        setStored(summary);
-        setStatus({ kind: 'info', text: `Saved step ${ev.state.step}: downloaded ${name} (${mb(text.length)}) and kept a copy in this browser.` });
+    encodeOffPage(ev.state).then(
+      (text) => {
+        setBusy(null);
+        downloadBlob(new Blob([text], { type: 'application/json' }), name);
+        const summary: StoredSummary = { ...ev.state.arch, step: ev.state.step, savedAt: ev.state.savedAt, bytes: text.length };
+        return storeModel(text, summary).then(
+          () => {
+            setStored(summary);
+            setStatus({ kind: 'info', text: `Saved step ${ev.state.step}: downloaded ${name} (${mb(text.length)}) and kept a copy in this browser.` });
+          },
+          (e) => setStatus({ kind: 'error', text: `Downloaded ${name}, but this browser would not keep a copy: ${storageProblem(e)}. The downloaded file loads with Load model.` }),
+        );
       },
-      (e) => setStatus({ kind: 'error', text: `Downloaded ${name}, but this browser would not keep a copy: ${storageProblem(e)}. The downloaded file loads with Load model.` }),
+      (e) => { setBusy(null); setStatus({ kind: 'error', text: `Could not save the model: ${e instanceof Error ? e.message : String(e)}` }); },
     );
   }, [engine.saved]);
 
@@ -118,10 +123,11 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
     send(cmd);
   };
 
-  /** Checks the file on the page first (a wrong file never reaches the engine), then hands it over. */
-  const load = (input: ArrayBuffer | string) => {
-    const r = decodeModelFile(input);
-    if (!r.ok) { setStatus({ kind: 'error', text: r.error }); return; }
+  /** Checks the file first, off the page's thread (a wrong file never reaches the engine), then hands it over. */
+  const load = async (input: ArrayBuffer | string) => {
+    setBusy('load');
+    const r = await decodeOffPage(input);
+    if (!r.ok) { setBusy(null); setStatus({ kind: 'error', text: r.error }); return; }
     ask('load', { type: 'loadModel', state: r.state, settings: settingsFor(r.state, settingsRef.current) });
   };
 
@@ -135,7 +141,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
       return;
     }
     try {
-      load(await file.arrayBuffer());
+      await load(await file.arrayBuffer());
     } catch (err) {
       setStatus({ kind: 'error', text: `Not loaded (training is unchanged): ${file.name} could not be read (${err instanceof Error ? err.message : String(err)}).` });
     }
@@ -145,7 +151,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
     try {
       const text = await storedModelText();
       if (text === null) { setStored(null); setStatus({ kind: 'error', text: 'This browser holds no saved model any more.' }); return; }
-      load(text);
+      await load(text);
     } catch (err) {
       setStatus({ kind: 'error', text: `Could not read the copy in this browser: ${storageProblem(err)}.` });
     }

@@ -1,5 +1,5 @@
 import { expect, test, type Download, type Page } from '@playwright/test';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
 
 // Export and restore, as a user does it: the Projector files, the model file (and the copy in
@@ -103,6 +103,7 @@ test('embeddings export for the Projector; a saved model loads back exactly; wro
   const png = readFileSync(picPath);
   expect(png.subarray(1, 4).toString()).toBe('PNG');
   expect(png.length).toBeGreaterThan(5000);
+  mkdirSync(SHOTS, { recursive: true });
   copyFileSync(picPath, `${SHOTS}/embedding-picture.png`);
 
   // Train on, then start again from fresh weights: the saved run is gone from the engine.
