@@ -7,12 +7,14 @@ import { loadMnist } from '../core/mnist';
 import { makeShapes } from '../core/shapes';
 import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
-import type { BackendInfo, Command, EngineEvent, TransferFailed } from '../protocol';
+import type { BackendInfo, Command, EngineEvent, TransferFailed, UserDataCommand } from '../protocol';
 import { deviceLost, selectBackend } from './backend';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
 import { Scheduler } from './scheduler';
+import { runQuery } from './query';
+import { userDatasetFrom } from './userData';
 import { NonFiniteLossError, Trainer } from './trainer';
 
 const SHAPES_SEED = 20261123;
@@ -113,6 +115,16 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'loadModel':
       schedule.rebuild(() => loadModel(cmd.state, cmd.settings), true);
       break;
+    case 'userData':
+      userData = cmd;
+      datasets.delete('user');
+      break;
+    case 'query':
+      schedule.query('query', async () => {
+        const { result, transfer } = await runQuery(trainer!, cmd, settings!);
+        post(result, transfer);
+      });
+      break;
   }
 };
 
@@ -172,10 +184,13 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
   post({ type: 'modelLoaded', ok: true, step: candidate.step, settings: next });
 }
 
+/** The user's images as last sent by the page ("My images"). */
+let userData: UserDataCommand | null = null;
+
 async function loadDataset(id: string): Promise<Dataset> {
   const cached = datasets.get(id);
   if (cached) return cached;
-  const d = id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
+  const d = id === 'user' ? userDatasetFrom(userData) : id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
   datasets.set(id, d);
   return d;
 }

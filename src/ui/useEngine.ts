@@ -2,7 +2,7 @@
 // state. The only place in the UI that knows a worker exists.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, Metrics, ModelLoaded, ModelSaved, ProbeReport, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
+import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, Metrics, ModelLoaded, ModelSaved, ProbeReport, QueryResult, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
 
 export interface EngineState {
   snapshot: Snapshot | null;
@@ -22,6 +22,8 @@ export interface EngineState {
   saved?: ModelSaved | null;
   loaded?: ModelLoaded | null;
   transferFailed?: TransferFailed | null;
+  /** The latest answer to a search by example (a drawing, a clicked image). */
+  query?: QueryResult | null;
 }
 
 export function useEngine() {
@@ -44,7 +46,8 @@ export function useEngine() {
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
-            return { ...s, ready: ev, snapshot: null, probes: {} };
+            // A run that starts answers the data problem an earlier one had (e.g. too few images).
+            return { ...s, ready: ev, snapshot: null, probes: {}, query: null, errors: s.errors.filter((e) => e.kind !== 'data') };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -63,6 +66,8 @@ export function useEngine() {
             return { ...s, loaded: ev };
           case 'transferFailed':
             return { ...s, transferFailed: ev };
+          case 'queryResult':
+            return { ...s, query: ev };
         }
       });
     };
@@ -73,7 +78,7 @@ export function useEngine() {
     return () => worker.terminate();
   }, []);
 
-  const send = useCallback((cmd: Command) => workerRef.current?.postMessage(cmd), []);
+  const send = useCallback((cmd: Command, transfer: Transferable[] = []) => workerRef.current?.postMessage(cmd, transfer), []);
   const dismissError = useCallback((i: number) => setState((s) => ({ ...s, errors: s.errors.filter((_, k) => k !== i) })), []);
   return { ...state, send, dismissError };
 }
