@@ -280,6 +280,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
               <span><b className="ev-arrow ev-arrow-push">→</b> push</span>
               <span><b className="ev-arrow ev-arrow-net">→</b> net force</span>
             </> : <span>no push: this loss has no negatives</span>}
+            {queryZ && <span><i className="ev-key-query" /> your query</span>}
           </span>
           </>)}
         </div>

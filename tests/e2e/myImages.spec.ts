@@ -44,7 +44,9 @@ function noisyPng(w: number, h: number, rgb: [number, number, number], seed: num
 
 /** Strokes in the pad's unit square, drawn with the mouse. */
 async function draw(page: Page, strokes: [number, number][][]) {
-  const box = (await page.getByRole('img', { name: 'Drawing pad' }).boundingBox())!;
+  const pad = page.getByRole('img', { name: 'Drawing pad' });
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
   for (const stroke of strokes) {
     const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
     await page.mouse.move(...at(stroke[0]));
