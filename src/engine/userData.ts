@@ -3,8 +3,8 @@
 
 import type { Dataset } from '../core/dataset';
 import { USER_IMAGE_BYTES, USER_IMAGE_SIDE } from '../core/imagePixels';
-import { MIN_TRAIN_IMAGES, USER_DATASET_ID, userSplit } from '../core/userDataset';
-import type { UserDataCommand } from '../protocol';
+import { classCounts, KNN_MIN_PER_CLASS, MIN_TRAIN_IMAGES, USER_DATASET_ID, userReadiness, userSplit } from '../core/userDataset';
+import type { LabelsPerClass, UserDataCommand } from '../protocol';
 
 export function userDatasetFrom(sent: UserDataCommand | null): Dataset {
   const count = sent?.labels.length ?? 0;
@@ -18,4 +18,15 @@ export function userDatasetFrom(sent: UserDataCommand | null): Dataset {
     pixels: sent.pixels, labels, classNames: classNames.slice(),
     factors: [{ name: 'class', classes: classNames.slice(), values: labels }], count,
   };
+}
+
+/** Why a few-label probe cannot run on the user's images (a class with too few training images), or null. */
+export function userProbeRefusal(data: Dataset, split: { train: Int32Array; test: Int32Array }, lpc: LabelsPerClass): string | null {
+  if (data.id !== USER_DATASET_ID) return null;
+  const r = userReadiness(data.labels, data.classNames, split);
+  if (r.probeLabels.includes(lpc)) return null;
+  if (!r.knn) return `Probes need two classes with at least ${KNN_MIN_PER_CLASS} images each.`;
+  const train = classCounts(data.labels, data.classNames.length, split.train);
+  const short = data.classNames.map((c, i) => `${c} ${train[i]}`).filter((_, i) => train[i] < (lpc as number));
+  return `${lpc} labels per class needs ${lpc} training images in every class (now: ${short.join(', ')}).`;
 }

@@ -14,7 +14,7 @@ import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
 import { Scheduler } from './scheduler';
 import { runQuery } from './query';
-import { userDatasetFrom } from './userData';
+import { userDatasetFrom, userProbeRefusal } from './userData';
 import { NonFiniteLossError, Trainer } from './trainer';
 
 const SHAPES_SEED = 20261123;
@@ -90,10 +90,17 @@ self.onmessage = (e: MessageEvent<Command>) => {
       });
       break;
     }
-    case 'evaluate':
+    case 'evaluate': {
+      const refusal = trainer && userProbeRefusal(trainer.data, trainer, cmd.labelsPerClass);
+      if (refusal) {
+        post({ type: 'probe', labelsPerClass: cmd.labelsPerClass, status: 'error', progress: 0, message: refusal, trainCount: 0,
+          step: trainer!.step, epoch: trainer!.epoch, scratchSteps: null, scratchMatchedSteps: null, pretrained: null, raw: null, random: null, scratch: null });
+        break;
+      }
       metrics.requestProbe(cmd.labelsPerClass);
       schedule.pumpIdle();
       break;
+    }
     case 'setMetrics':
       metrics.setK(cmd.knnK);
       schedule.pumpIdle();

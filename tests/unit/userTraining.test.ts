@@ -10,7 +10,7 @@ import { buildUserDataset, userSplit, type UserImage } from '../../src/core/user
 import { Rng } from '../../src/core/rng';
 import { runQuery } from '../../src/engine/query';
 import { Trainer } from '../../src/engine/trainer';
-import { userDatasetFrom } from '../../src/engine/userData';
+import { userDatasetFrom, userProbeRefusal } from '../../src/engine/userData';
 
 const settings: Settings = { ...defaultSettings('user'), batchSize: 64, embeddingDim: 8, seed: 3 };
 
@@ -79,6 +79,17 @@ describe('the worker\'s user dataset', () => {
     const d = userDatasetFrom({ type: 'userData', pixels: ok.pixels, labels: ok.labels, classNames: ok.classNames });
     expect(d.count).toBe(10);
     expect(d.id).toBe('user');
+  });
+
+  it('refuses a probe with more labels per class than a class has training images, naming the class', () => {
+    const d = buildUserDataset(images({ cats: 20, dogs: 6 })).dataset;
+    const split = userSplit(d.labels, d.classNames, 1);
+    expect(userProbeRefusal(d, split, 1)).toBeNull();
+    expect(userProbeRefusal(d, split, 'all')).toBeNull();
+    expect(userProbeRefusal(d, split, 10)).toBe('10 labels per class needs 10 training images in every class (now: dogs 5).');
+    const one = buildUserDataset(images({ cats: 20 })).dataset;
+    expect(userProbeRefusal(one, userSplit(one.labels, one.classNames, 1), 1)).toMatch(/two classes with at least 5 images/);
+    expect(userProbeRefusal({ ...d, id: 'mnist' }, split, 100)).toBeNull();
   });
 });
 
