@@ -36,6 +36,9 @@ import { useUserData } from './useUserData';
 import { usePageDrop } from './usePageDrop';
 import { setPlayground } from './playgroundStore';
 
+/** Least time between two re-askings of a shown query as training moves on. */
+const REQUERY_MS = 2000;
+
 const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
 
 // The first screen does not need it.
@@ -164,16 +167,32 @@ export function App() {
   const [query, setQuery] = useState<{ source: QuerySource; label: string } | null>(null);
   const [asAnchor, setAsAnchor] = useState(false);
   const queryId = useRef(0);
+  const lastQueryAt = useRef(0);
+  const sendQuery = useCallback((source: QuerySource, anchor: boolean) => {
+    lastQueryAt.current = performance.now();
+    send({ type: 'query', id: ++queryId.current, source, anchor });
+  }, [send]);
   const runQuery = useCallback((source: QuerySource, label: string) => {
     setQuery({ source, label });
-    send({ type: 'query', id: ++queryId.current, source, anchor: asAnchor });
-  }, [send, asAnchor]);
+    sendQuery(source, asAnchor);
+  }, [sendQuery, asAnchor]);
+  // Each answer re-embeds the held-out set, so while training it is asked at most every
+  // REQUERY_MS (the last display set of a pause is still answered, after the wait).
   const displayStep = engine.snapshot?.display?.step;
+  const shownQuery = useRef(query);
+  shownQuery.current = query;
   useEffect(() => {
-    if (query && displayStep !== undefined) send({ type: 'query', id: ++queryId.current, source: query.source, anchor: asAnchor });
-  }, [displayStep, asAnchor]);
+    const q = shownQuery.current;
+    if (!q || displayStep === undefined) return;
+    const t = setTimeout(() => sendQuery(q.source, asAnchor), Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)));
+    return () => clearTimeout(t);
+  }, [displayStep, asAnchor, sendQuery]);
   useEffect(() => { setQuery(null); setAsAnchor(false); }, [engine.ready]);
-  const chooseAnchor = useCallback((on: boolean) => { setAsAnchor(on); if (on) setPlayground({ anchor: 0 }); }, []);
+  const chooseAnchor = useCallback((on: boolean) => {
+    setAsAnchor(on);
+    if (on) setPlayground({ anchor: 0 });
+    if (shownQuery.current) sendQuery(shownQuery.current.source, on);
+  }, [sendQuery]);
   const queryAnchor = asAnchor ? engine.query?.anchor ?? null : null;
 
   const snap = engine.snapshot;
