@@ -163,6 +163,23 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   expect(errors).toEqual([]);
 });
 
+test('files dropped anywhere on the page join the class named for loose images', async ({ page }) => {
+  await openApp(page, '#batchSize=16');
+  await clearMyImages(page);
+  await page.getByLabel('Class for loose images').fill('dropped');
+  const pngs = [noisyPng(24, 24, [250, 200, 0], 11), noisyPng(24, 24, [250, 200, 0], 12)].map((b) => Array.from(b));
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    files.forEach((bytes, i) => dt.items.add(new File([new Uint8Array(bytes)], `drop${i}.png`, { type: 'image/png' })));
+    return dt;
+  }, pngs);
+  const target = page.getByTestId('embedding-canvas');
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+  await expect.poll(() => galleryCounts(page)).toEqual({ dropped: 2 });
+  await clearMyImages(page);
+});
+
 test('My images with too few images says what is needed instead of failing', async ({ page }) => {
   await openApp(page, '#batchSize=16');
   await clearMyImages(page);
