@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
 
 // "Your own images" in the app itself: a drawn query and its neighbours, the query as the
@@ -151,6 +152,16 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   await expect(page.getByTestId('neighbour')).toHaveCount(4);
   await expect(page.getByTestId('neighbour').first()).toHaveAttribute('alt', /^(red|blue) things$/);
   await page.screenshot({ path: `${SHOTS}/my-images-1280.png`, fullPage: true });
+
+  // Export works on My images too: the 4 held-out points, labelled with the user's classes.
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByRole('button', { name: 'Export embeddings' }).click();
+  await expect.poll(() => downloads.length).toBe(2);
+  const meta = downloads.find((d) => d.suggestedFilename() === 'metadata.tsv')!;
+  const lines = readFileSync((await meta.path())!, 'utf8').split('\n').filter((l) => l.length > 0);
+  expect(lines.length).toBe(1 + 4);
+  expect(lines.slice(1).every((l) => /\t(red|blue) things$/.test(l))).toBe(true);
 
   await page.reload();
   await expect(page.getByRole('img', { name: /Embedding space of 4 held-out images/ })).toBeVisible();
