@@ -174,6 +174,32 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   expect(errors).toEqual([]);
 });
 
+test('on Shapes, a drawing in a palette colour finds shapes named by colour and shape', async ({ page }) => {
+  await openApp(page, '#dataset=shapes&batchSize=16');
+  await page.getByRole('combobox', { name: 'Pen colour' }).selectOption('blue');
+  await draw(page, [[[0.3, 0.3], [0.7, 0.3], [0.7, 0.7], [0.3, 0.7], [0.3, 0.3]]]);
+  const neighbours = page.getByTestId('neighbour');
+  await expect(neighbours).toHaveCount(12);
+  for (const alt of await neighbours.evaluateAll((els) => els.map((e) => e.getAttribute('alt')))) {
+    expect(alt).toMatch(/^(red|orange|yellow|green|cyan|blue|purple|pink) (circle|square|triangle|star|cross|ring|moon|heart)$/);
+  }
+  // The query as the encoder saw it: the pen's blue on Shapes' dark background.
+  const [r, g, b] = await page.locator('.qp-query img').evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let best = [0, 0, 0], most = -1;
+    for (let p = 0; p < d.length; p += 4) if (d[p] + d[p + 1] + d[p + 2] > most) { most = d[p] + d[p + 1] + d[p + 2]; best = [d[p], d[p + 1], d[p + 2]]; }
+    return best;
+  });
+  expect(b).toBeGreaterThan(r);
+  expect(b).toBeGreaterThan(g);
+});
+
 test('files dropped anywhere on the page join the class named for loose images', async ({ page }) => {
   await openApp(page, '#batchSize=16');
   await clearMyImages(page);
