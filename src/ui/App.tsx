@@ -248,7 +248,7 @@ export function App() {
       {/* Below the fold on a projector: the anchor in detail, the batch, and what was learned. */}
       <section className="contrast-row" aria-label="Anchor panels">
         <ContrastPanels snapshot={anchorSnap} temperature={settings.temperature} classNames={classNames} />
-        <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
+        <SimilarityMatrix batch={anchorSnap?.batch ?? null} temperature={settings.temperature} />
       </section>
       <section className="measure-row" aria-label="Measurements">
         <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
