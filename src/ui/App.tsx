@@ -182,9 +182,10 @@ export function App() {
   const shownQuery = useRef(query);
   shownQuery.current = query;
   useEffect(() => {
-    const q = shownQuery.current;
-    if (!q || displayStep === undefined) return;
-    const t = setTimeout(() => sendQuery(q.source, asAnchor), Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)));
+    if (!shownQuery.current || displayStep === undefined) return;
+    // The query shown when the timer fires: a drawing made meanwhile must not be replaced by an older one.
+    const t = setTimeout(() => { if (shownQuery.current) sendQuery(shownQuery.current.source, asAnchor); },
+      Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)));
     return () => clearTimeout(t);
   }, [displayStep, asAnchor, sendQuery]);
   useEffect(() => { setQuery(null); setAsAnchor(false); }, [engine.ready]);

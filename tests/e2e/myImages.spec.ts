@@ -94,9 +94,14 @@ test('a drawn digit shows its 12 nearest held-out digits, marked in the view; it
   await page.getByRole('checkbox', { name: 'Use as anchor' }).check();
   await expect(page.getByTestId('triple-anchor')).toContainText('your query');
   await expect(page.getByTestId('triple-negative').first()).toBeVisible();
+  const sevenQuery = await page.locator('.qp-query img').getAttribute('src');
+  const sevenAnchor = await page.getByTestId('triple-anchor').locator('canvas, img').first().screenshot();
   await page.getByRole('button', { name: 'Clear drawing' }).click();
   await draw(page, ONE);
+  // The new drawing replaces the old one as the query and as the anchor.
+  await expect(page.locator('.qp-query img')).not.toHaveAttribute('src', sevenQuery!);
   await expect(page.getByTestId('triple-anchor')).toContainText('your query');
+  await expect.poll(async () => Buffer.compare(await page.getByTestId('triple-anchor').locator('canvas, img').first().screenshot(), sevenAnchor)).not.toBe(0);
   await page.locator('.embedding-view').screenshot({ path: `${SHOTS}/query-embedding-1280.png` });
   await page.locator('.contrast-row').screenshot({ path: `${SHOTS}/query-anchor-1280.png` });
   await page.getByRole('checkbox', { name: 'Use as anchor' }).uncheck();
