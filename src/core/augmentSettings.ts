@@ -93,5 +93,6 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
 };
 
 export function defaultAugments(dataset: string): AugmentSettings {
-  return structuredClone(dataset === 'shapes' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
+  // A user's images are colour photos and drawings at Shapes' size: Shapes' augmentations fit them.
+  return structuredClone(dataset === 'shapes' || dataset === 'user' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
 }

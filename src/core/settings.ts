@@ -6,7 +6,8 @@
 import { type AugmentSettings, defaultAugments } from './augmentSettings';
 import { PRESET_IDS, type PresetId } from './presetIds';
 
-export const DATASETS = ['mnist', 'shapes'] as const;
+// 'user': the images a user added on the page (core/userDataset.ts), sent to the worker.
+export const DATASETS = ['mnist', 'shapes', 'user'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
 // 'align' pulls positive pairs together with no negatives at all: the collapse lesson.
 export const LOSSES = ['ntxent', 'supcon', 'align'] as const;

@@ -8,6 +8,7 @@ import { augmentParams, type AugmentSettings } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { balancedSubset, balancedSplit } from '../core/split';
+import { capBatchSize, upToPerClass, USER_DATASET_ID, userSplit } from '../core/userDataset';
 import { l2Normalize } from './ops/losses';
 import { shapeMismatch, type ModelState, type SavedTensor } from '../core/modelFile';
 import { FlatAdam } from './adam';
@@ -85,16 +86,27 @@ export class Trainer {
    */
   readEvery = 1;
   private pending: { step: number; value: tf.Scalar }[] = [];
+  /** The last step's images (a query made the anchor joins them). */
+  lastIndices: Int32Array | null = null;
   private checkpoint: Checkpoint | null = null;
 
   constructor(readonly data: Dataset, settings: Settings) {
     this.settings = settings;
     const numClasses = data.classNames.length;
-    const testPerClass = Math.round((data.count / numClasses) * TEST_PER_CLASS_SHARE);
-    const split = balancedSplit(data.labels, numClasses, testPerClass, settings.seed);
-    this.train = split.train;
-    this.test = split.test;
-    this.displayIndices = balancedSubset(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
+    if (data.id === USER_DATASET_ID) {
+      // A user's classes differ in size: each holds out its own share, and the display set takes
+      // what each class has, up to the built-in datasets' count.
+      const split = userSplit(data.labels, data.classNames, settings.seed);
+      this.train = split.train;
+      this.test = split.test;
+      this.displayIndices = upToPerClass(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
+    } else {
+      const testPerClass = Math.round((data.count / numClasses) * TEST_PER_CLASS_SHARE);
+      const split = balancedSplit(data.labels, numClasses, testPerClass, settings.seed);
+      this.train = split.train;
+      this.test = split.test;
+      this.displayIndices = balancedSubset(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
+    }
     this.encoder = this.freshEncoder();
     this.optimizer = new FlatAdam(this.encoder.variables, settings.learningRate);
   }
@@ -125,6 +137,11 @@ export class Trainer {
     this.settings = settings;
   }
 
+  /** The batch a step uses: the setting, or every training image when there are fewer. */
+  get batchSize(): number {
+    return capBatchSize(this.settings.batchSize, this.train.length).batchSize;
+  }
+
   /** Next batch of training indices: a seeded permutation per epoch, walked in order. */
   private nextBatch(n: number): Int32Array {
     const out = new Int32Array(n);
@@ -152,9 +169,10 @@ export class Trainer {
    */
   async trainStep(explain = false, readBatch = true): Promise<StepResult> {
     const s = this.settings;
-    const n = s.batchSize;
+    const n = this.batchSize;
     if (this.readEvery > 1 && this.pending.length === 0) this.takeCheckpoint();
     const indices = this.nextBatch(n);
+    this.lastIndices = indices;
     const labels = new Int32Array(2 * n);
     for (let i = 0; i < n; i++) labels[i] = labels[i + n] = this.data.labels[indices[i]];
     const params = augmentParams(s.augments);
@@ -286,7 +304,7 @@ export class Trainer {
   }
 
   /** The first indices.length images of both views as bytes, interleaved [a0, b0, a1, b1, ...]. */
-  private async viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
+  async viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
     const d = this.data;
     const k = indices.length;
     const t = tf.tidy(() => {

@@ -7,7 +7,7 @@ import { loadMnist } from '../core/mnist';
 import { makeShapes } from '../core/shapes';
 import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
-import type { BackendInfo, Command, EngineEvent, TransferFailed } from '../protocol';
+import type { BackendInfo, Command, EngineEvent, TransferFailed, UserDataCommand } from '../protocol';
 import { selectBackend } from './backend';
 import { deviceGone, watchDevice } from './deviceLoss';
 import { startHeartbeat } from './heartbeat';
@@ -15,7 +15,9 @@ import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
 import { Scheduler } from './scheduler';
+import { runQuery } from './query';
 import { faultsAllowed, injectFault } from './testFaults';
+import { userDatasetFrom, userProbeRefusal } from './userData';
 import { NonFiniteLossError, Trainer } from './trainer';
 
 const SHAPES_SEED = 20261123;
@@ -92,10 +94,17 @@ self.onmessage = (e: MessageEvent<Command>) => {
       });
       break;
     }
-    case 'evaluate':
+    case 'evaluate': {
+      const refusal = trainer && userProbeRefusal(trainer.data, trainer, cmd.labelsPerClass);
+      if (refusal) {
+        post({ type: 'probe', labelsPerClass: cmd.labelsPerClass, status: 'error', progress: 0, message: refusal, trainCount: 0,
+          step: trainer!.step, epoch: trainer!.epoch, scratchSteps: null, scratchMatchedSteps: null, pretrained: null, raw: null, random: null, scratch: null });
+        break;
+      }
       metrics.requestProbe(cmd.labelsPerClass);
       schedule.pumpIdle();
       break;
+    }
     case 'setMetrics':
       metrics.setK(cmd.knnK);
       schedule.pumpIdle();
@@ -128,6 +137,16 @@ self.onmessage = (e: MessageEvent<Command>) => {
       if (refused) post({ type: 'error', kind: 'backend', message: `Fault not injected: ${refused}.` });
       break;
     }
+    case 'userData':
+      userData = cmd;
+      datasets.delete('user');
+      break;
+    case 'query':
+      schedule.query('query', async () => {
+        const { result, transfer } = await runQuery(trainer!, cmd, settings!);
+        post(result, transfer);
+      });
+      break;
   }
 };
 
@@ -197,10 +216,13 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
   post({ type: 'modelLoaded', ok: true, step: candidate.step, settings: next });
 }
 
+/** The user's images as last sent by the page ("My images"). */
+let userData: UserDataCommand | null = null;
+
 async function loadDataset(id: string): Promise<Dataset> {
   const cached = datasets.get(id);
   if (cached) return cached;
-  const d = id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
+  const d = id === 'user' ? userDatasetFrom(userData) : id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
   datasets.set(id, d);
   return d;
 }

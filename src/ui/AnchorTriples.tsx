@@ -21,7 +21,8 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
   const { batch, analysis: an } = a;
   const n = batch.n;
   const views = snapshot.batchViews ?? null;
-  const name = (row: number) => classNames[batch.labels[row]] ?? String(batch.labels[row]);
+  // Label -1: a query the user made the anchor (a drawing or a clicked image).
+  const name = (row: number) => batch.labels[row] < 0 ? 'your query' : classNames[batch.labels[row]] ?? String(batch.labels[row]);
   const who = (row: number) => `view ${row < n ? 1 : 2} of image ${(row % n) + 1}`;
   const step = (d: number) => setPlayground({ anchor: (an.anchor + d + 2 * n) % (2 * n) });
   const maxP = Math.max(an.pPos, ...an.negatives.map((g) => g.p));

@@ -29,6 +29,15 @@ import { PresetNote } from './PresetPicker';
 import { useClassroomKeys } from './useClassroomKeys';
 import { HIDDEN_TAB_NOTICE, useHiddenTabPause } from './useHiddenTabPause';
 import { chanceLoss } from '../core/chance';
+import type { QuerySource, Snapshot } from '../protocol';
+import { QueryPanel } from './QueryPanel';
+import { UserImagesPanel } from './UserImagesPanel';
+import { useUserData } from './useUserData';
+import { usePageDrop } from './usePageDrop';
+import { setPlayground } from './playgroundStore';
+
+/** Least time between two re-askings of a shown query as training moves on. */
+const REQUERY_MS = 2000;
 
 const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
 
@@ -45,8 +54,13 @@ export function App() {
   const [wantPlay, setWantPlay] = useState(false);
   const settingsRef = useRef(settings);
 
+  const user = useUserData(send, settings);
+  const [looseClass, setLooseClass] = useState('my images');
+  usePageDrop(user.library, looseClass);
+
   useEffect(() => {
-    send({ type: 'configure', settings: initial.settings, assetBase: document.baseURI });
+    // "My images" starts once the stored images are loaded (useUserData sends it).
+    if (initial.settings.dataset !== 'user') send({ type: 'configure', settings: initial.settings, assetBase: document.baseURI });
   }, [send, initial]);
 
   // The URL always says what is on screen, so a copied link reopens it.
@@ -62,8 +76,9 @@ export function App() {
     settingsRef.current = next;
     setSettings(next);
     const needsReset = RESET_KEYS.some((k) => next[k] !== prev[k]);
+    if (needsReset) user.beforeConfigure(next);
     send(needsReset ? { type: 'configure', settings: next, assetBase: document.baseURI } : { type: 'setParams', settings: next });
-  }, [send]);
+  }, [send, user.beforeConfigure]);
 
   const togglePlay = useCallback(() => {
     const next = !(playing || wantPlay);
@@ -95,8 +110,9 @@ export function App() {
   const restartWith = useCallback((next: Settings) => {
     settingsRef.current = next;
     setSettings(next);
+    user.beforeConfigure(next);
     send({ type: 'configure', settings: next, assetBase: document.baseURI });
-  }, [send]);
+  }, [send, user.beforeConfigure]);
   const choosePreset = useCallback((id: PresetId | '') => {
     if (id) restartWith(withPreset(id, settingsRef.current));
     else change({ ...settingsRef.current, preset: '' });
@@ -146,7 +162,43 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [togglePlay, step]);
 
+  // Search by example: the last query is asked again as training moves the display set, so
+  // its neighbours follow the encoder; a newer query replaces an older one in the worker.
+  const [query, setQuery] = useState<{ source: QuerySource; label: string } | null>(null);
+  const [asAnchor, setAsAnchor] = useState(false);
+  const queryId = useRef(0);
+  const lastQueryAt = useRef(0);
+  const sendQuery = useCallback((source: QuerySource, anchor: boolean) => {
+    lastQueryAt.current = performance.now();
+    send({ type: 'query', id: ++queryId.current, source, anchor });
+  }, [send]);
+  const runQuery = useCallback((source: QuerySource, label: string) => {
+    setQuery({ source, label });
+    sendQuery(source, asAnchor);
+  }, [sendQuery, asAnchor]);
+  // Each answer re-embeds the held-out set, so while training it is asked at most every
+  // REQUERY_MS (the last display set of a pause is still answered, after the wait).
+  const displayStep = engine.snapshot?.display?.step;
+  const shownQuery = useRef(query);
+  shownQuery.current = query;
+  useEffect(() => {
+    if (!shownQuery.current || displayStep === undefined) return;
+    // The query shown when the timer fires: a drawing made meanwhile must not be replaced by an older one.
+    const t = setTimeout(() => { if (shownQuery.current) sendQuery(shownQuery.current.source, asAnchor); },
+      Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)));
+    return () => clearTimeout(t);
+  }, [displayStep, asAnchor, sendQuery]);
+  useEffect(() => { setQuery(null); setAsAnchor(false); }, [engine.ready]);
+  const chooseAnchor = useCallback((on: boolean) => {
+    setAsAnchor(on);
+    if (on) setPlayground({ anchor: 0 });
+    if (shownQuery.current) sendQuery(shownQuery.current.source, on);
+  }, [sendQuery]);
+  const queryAnchor = asAnchor ? engine.query?.anchor ?? null : null;
+
   const snap = engine.snapshot;
+  // With "Use as anchor", the anchor panels show the query's batch (row 0 is the query).
+  const anchorSnap: Snapshot | null = snap && queryAnchor ? { ...snap, batch: queryAnchor.batch, batchViews: queryAnchor.views, batchFactors: null } : snap;
   const classNames = engine.ready?.classNames ?? [];
   const errorNotices = engine.errors.map((e) => e.message);
   const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
@@ -161,7 +213,7 @@ export function App() {
       </header>
       <PresetNote id={settings.preset} />
       <Notices
-        items={[...notices, ...backendNotices, ...errorNotices]}
+        items={[...notices, ...backendNotices, ...errorNotices, ...user.notices]}
         onDismiss={(i) => {
           if (i < notices.length) setNotices(notices.filter((_, k) => k !== i));
           else if (i >= notices.length + backendNotices.length) engine.dismissError(i - notices.length - backendNotices.length);
@@ -177,10 +229,15 @@ export function App() {
             <AugmentPanel settings={settings} onChange={change} preview={engine.preview ?? null} send={send} engineKey={engine.ready} />
           </div>
         )}
-        <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors} />
+        <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors}
+          queryZ={query ? engine.query?.z ?? null : null} />
         <div className="side">
+          <QueryPanel dataset={settings.dataset} result={query ? engine.query ?? null : null} queryLabel={query?.label ?? null} onQuery={runQuery}
+            asAnchor={asAnchor} onAsAnchor={chooseAnchor} />
+          <UserImagesPanel library={user.library} looseClass={looseClass} onLooseClass={setLooseClass}
+            onSearch={(img) => runQuery({ kind: 'pixels', height: 32, width: 32, channels: 3, pixels: img.pixels }, img.className)} />
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
-          <AnchorTemperature snapshot={snap} temperature={settings.temperature} />
+          <AnchorTemperature snapshot={anchorSnap} temperature={settings.temperature} />
           <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={chanceLoss(settings.batchSize)} loss={settings.loss} />
           <SpeedChart snapshot={snap} />
         </div>
@@ -191,8 +248,8 @@ export function App() {
       )}
       {/* Below the fold on a projector: the anchor in detail, the batch, and what was learned. */}
       <section className="contrast-row" aria-label="Anchor panels">
-        <ContrastPanels snapshot={snap} temperature={settings.temperature} classNames={classNames} />
-        <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
+        <ContrastPanels snapshot={anchorSnap} temperature={settings.temperature} classNames={classNames} />
+        <SimilarityMatrix batch={anchorSnap?.batch ?? null} temperature={settings.temperature} />
       </section>
       <section className="measure-row" aria-label="Measurements">
         <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />

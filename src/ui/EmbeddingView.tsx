@@ -12,7 +12,7 @@ import { normalizeRows } from '../core/knn';
 import { circleAffine, lerpAffine, pcaAffine, projectPoints, sphereAffine, viewModeFor, type Affine } from '../core/viewProjection';
 import type { Projection } from '../core/pca';
 import type { Ready, Snapshot } from '../protocol';
-import { beginFrame, clampUnit, drawCircle, drawSphere, dot, frameSignature, pointRadius, unitShare } from './embeddingDraw';
+import { beginFrame, clampUnit, drawCircle, drawSphere, dot, frameSignature, pointRadius, ring, unitShare } from './embeddingDraw';
 import { drawBatch } from './embeddingBatchDraw';
 import { anchorAfterKey, anchorAnnouncement } from './embeddingKeys';
 import { describeRow, pickRow } from './embeddingPick';
@@ -32,13 +32,15 @@ interface Props {
   temperature: number;
   classNames: string[];
   factors?: Ready['factors'];
+  /** A search query's z (a drawing, a clicked image), marked among the points. */
+  queryZ?: Float32Array | null;
 }
 
 /** The shown points are unit vectors: a PCA cloud narrower than this is drawn small, so a
  *  collapse (alignment without negatives) is seen shrinking instead of being zoomed back up. */
 const MIN_PCA_RADIUS = 0.15;
 
-export function EmbeddingView({ snapshot, dim, temperature, classNames, factors }: Props) {
+export function EmbeddingView({ snapshot, dim, temperature, classNames, factors, queryZ }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { anchor, colourBy, showAllForces, markers } = usePlayground();
   const [announced, setAnnounced] = useState('');
@@ -120,6 +122,15 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
       L.batchXY = drawBatch(f, aff, batch, dim, bValues, colourOf, analysis, forces, size, mode, hover?.row ?? -1, pushes, markers);
     } else {
       L.batchXY = null;
+    }
+    if (queryZ && queryZ.length === dim) {
+      const q = projectPoints(aff, queryZ, 1, dim);
+      const qx = clampUnit(q[0]), qy = clampUnit(q[1]);
+      dot(f, qx, qy, size * 1.6, '#111', 0.95);
+      ring(f, qx, qy, size * 3, '#e8590c', 2.5);
+      canvas.dataset.queryMarked = 'true';
+    } else {
+      delete canvas.dataset.queryMarked;
     }
     canvas.dataset.frameSum = frameSignature(pts, n, 3);
     canvas.dataset.glide = g.done ? 'still' : 'moving';
@@ -292,6 +303,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
               <span><b className="ev-arrow ev-arrow-push">→</b> push</span>
               <span><b className="ev-arrow ev-arrow-net">→</b> net force</span>
             </> : <span>no push: this loss has no negatives</span>}
+            {queryZ && <span><i className="ev-key-query" /> your query</span>}
           </span>
           </>)}
         </div>

@@ -162,7 +162,7 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
     if (!canvas || !engine.snapshot) { setStatus({ kind: 'error', text: 'The embedding view is not drawn yet.' }); return; }
     const { legend, colourOf } = colouring(engine.ready?.factors, engine.ready?.classNames ?? [], colourBy);
     const step = engine.snapshot.display?.step ?? engine.snapshot.step;
-    const title = `${settings.dataset === 'mnist' ? 'MNIST' : 'Shapes'} · ${LOSS_NAMES[settings.loss]} · z in ${engine.snapshot.dim}-D · step ${step}`;
+    const title = `${settings.dataset === 'mnist' ? 'MNIST' : settings.dataset === 'user' ? 'My images' : 'Shapes'} · ${LOSS_NAMES[settings.loss]} · z in ${engine.snapshot.dim}-D · step ${step}`;
     try {
       const blob = await embeddingPicture(canvas, { title, legend: legend.map((label, k) => ({ label, colour: colourOf(k) })) });
       const name = `embedding-${settings.dataset}-step${step}.png`;

@@ -29,7 +29,7 @@ export function useUserImageLibrary(): UserImageLibrary {
   return ref.current.lib;
 }
 
-function Thumb({ image }: { image: LibraryImage }) {
+function Thumb({ image, onSearch }: { image: LibraryImage; onSearch?: (image: LibraryImage) => void }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current?.getContext('2d');
@@ -41,12 +41,28 @@ function Thumb({ image }: { image: LibraryImage }) {
     }
     c.putImageData(img, 0, 0);
   }, [image]);
-  return <canvas ref={ref} className="ui-thumb" width={USER_IMAGE_SIDE} height={USER_IMAGE_SIDE} role="img" aria-label={`${image.className}: ${image.name}`} />;
+  const canvas = <canvas ref={ref} className="ui-thumb" width={USER_IMAGE_SIDE} height={USER_IMAGE_SIDE} role="img" aria-label={`${image.className}: ${image.name}`} />;
+  if (!onSearch) return canvas;
+  return (
+    <button type="button" className="ui-search" aria-label={`Search with ${image.name} (${image.className})`} title="Show its nearest neighbours"
+      onClick={() => onSearch(image)}>{canvas}</button>
+  );
 }
 
-export function UserImagesPanel({ library }: { library: UserImageLibrary }) {
+interface PanelProps {
+  library: UserImageLibrary;
+  /** Search by example with a gallery image (absent: the thumbnails are not buttons). */
+  onSearch?: (image: LibraryImage) => void;
+  /** The class for loose files, when the page holds it (page-wide drops use it too). */
+  looseClass?: string;
+  onLooseClass?: (name: string) => void;
+}
+
+export function UserImagesPanel({ library, onSearch, looseClass: heldClass, onLooseClass }: PanelProps) {
   const state = useSyncExternalStore(library.subscribe, library.getState);
-  const [looseClass, setLooseClass] = useState('my images');
+  const [ownClass, setOwnClass] = useState('my images');
+  const looseClass = heldClass ?? ownClass;
+  const setLooseClass = onLooseClass ?? setOwnClass;
   const [confirmAll, setConfirmAll] = useState(false);
   const [dragging, setDragging] = useState(false);
   const classes = sortedClassNames(state.images);
@@ -55,6 +71,8 @@ export function UserImagesPanel({ library }: { library: UserImageLibrary }) {
 
   const onDrop = async (e: React.DragEvent) => {
     e.preventDefault();
+    // The page's own drop handler (if any) leaves a drop on the panel to the panel.
+    e.stopPropagation();
     setDragging(false);
     const files = await droppedFiles(e.dataTransfer);
     await library.addFiles(files, looseClass);
@@ -108,7 +126,7 @@ export function UserImagesPanel({ library }: { library: UserImageLibrary }) {
             <div className="ui-thumbs">
               {imgs.slice(0, THUMBS_PER_CLASS).map((img) => (
                 <span key={img.id} className="ui-item">
-                  <Thumb image={img} />
+                  <Thumb image={img} onSearch={onSearch} />
                   <button type="button" aria-label={`Remove ${img.name}`} title={`Remove ${img.name}`} onClick={() => void library.removeImage(img.id)}>×</button>
                 </span>
               ))}

@@ -63,6 +63,8 @@ export class EngineSupervisor {
   private readonly now: () => number;
   private lastBeat: number | null = null;
   private settings: Settings | null = null;
+  /** The user's images, for a replacement worker ("My images" is rebuilt from them). */
+  private userData: Extract<Command, { type: 'userData' }> | null = null;
   private assetBase = '';
   /** The run's latest state, with the step it was taken at. */
   private checkpoint: { state: ModelState; at: number } | null = null;
@@ -89,8 +91,13 @@ export class EngineSupervisor {
     this.ticker = setInterval(() => this.tick(), Math.min(1000, this.timing.checkpointMs));
   }
 
-  send(cmd: Command): void {
+  send(cmd: Command, transfer: Transferable[] = []): void {
     switch (cmd.type) {
+      case 'userData':
+        // Kept for a replacement worker, so sent as a copy rather than transferred.
+        this.userData = cmd;
+        transfer = [];
+        break;
       case 'configure':
         this.settings = cmd.settings;
         this.assetBase = cmd.assetBase;
@@ -116,7 +123,7 @@ export class EngineSupervisor {
         this.playing = false;
         break;
     }
-    this.worker.postMessage(cmd);
+    this.worker.postMessage(cmd, transfer);
   }
 
   dispose(): void {
@@ -256,6 +263,7 @@ export class EngineSupervisor {
     const s = this.settings;
     if (!s) return `${what} A new one was started.`;
     const routed = this.routed(s);
+    if (this.userData) this.worker.postMessage(this.userData);
     this.worker.postMessage({ type: 'configure', settings: routed, assetBase: this.assetBase });
     const where = this.override ? ` on ${this.override.backend}` : '';
     let from: string;

@@ -3,7 +3,7 @@
 // when it fails.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
+import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type QueryResult, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
 import { EngineSupervisor, REAL_TIMING, TEST_TIMING, type WorkerLike } from './engineSupervisor';
 
 /** Read once at load: the page drops its query string when it first writes the hash. ?test=faults
@@ -28,6 +28,8 @@ export interface EngineState {
   saved?: ModelSaved | null;
   loaded?: ModelLoaded | null;
   transferFailed?: TransferFailed | null;
+  /** The latest answer to a search by example (a drawing, a clicked image). */
+  query?: QueryResult | null;
 }
 
 export function useEngine() {
@@ -47,7 +49,8 @@ export function useEngine() {
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
-            return { ...s, ready: ev, snapshot: null, probes: {} };
+            // A run that starts answers the data problem an earlier one had (e.g. too few images).
+            return { ...s, ready: ev, snapshot: null, probes: {}, query: null, errors: s.errors.filter((e) => e.kind !== 'data') };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -66,6 +69,8 @@ export function useEngine() {
             return { ...s, loaded: ev };
           case 'transferFailed':
             return { ...s, transferFailed: ev };
+          case 'queryResult':
+            return { ...s, query: ev };
           default:
             return s;
         }
@@ -84,7 +89,7 @@ export function useEngine() {
     return () => supervisor.dispose();
   }, []);
 
-  const send = useCallback((cmd: Command) => supervisorRef.current?.send(cmd), []);
+  const send = useCallback((cmd: Command, transfer: Transferable[] = []) => supervisorRef.current?.send(cmd, transfer), []);
   const dismissError = useCallback((i: number) => setState((s) => ({ ...s, errors: s.errors.filter((_, k) => k !== i) })), []);
   return { ...state, send, dismissError };
 }
