@@ -9,6 +9,7 @@ import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
 import type { BackendInfo, Command, EngineEvent, TransferFailed } from '../protocol';
 import { deviceLost, selectBackend } from './backend';
+import { LabelRunner } from './labelRunner';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
@@ -32,6 +33,8 @@ let explainNext = false;
 const report = new RunReport(post);
 /** kNN, geometry and probes: background work between steps, or back to back while idle. */
 const metrics = new MetricsRunner((ev) => post(ev));
+/** Probes, fine-tuning and the label curve: on demand, sliced between steps. */
+const studies = new LabelRunner((ev) => post(ev));
 
 const schedule = new Scheduler({
   hasRun: () => trainer !== null,
@@ -53,6 +56,7 @@ const schedule = new Scheduler({
   failed: (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }),
 });
 schedule.addBackground(metrics);
+schedule.addBackground(studies);
 
 self.onmessage = (e: MessageEvent<Command>) => {
   const cmd = e.data;
@@ -89,8 +93,16 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     }
     case 'evaluate':
-      metrics.requestProbe(cmd.labelsPerClass);
+      studies.requestProbe(cmd.labelsPerClass, cmd.budgetScale);
       schedule.pumpIdle();
+      break;
+    case 'labelCurve':
+      studies.requestCurve(cmd.budgetScale);
+      schedule.pumpIdle();
+      break;
+    case 'stopLabelCurve':
+      // A chore, so no slice of the curve is in flight when it is taken out.
+      schedule.chore(() => studies.stopCurve(), (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }));
       break;
     case 'setMetrics':
       metrics.setK(cmd.knnK);
@@ -183,6 +195,7 @@ async function loadDataset(id: string): Promise<Dataset> {
 /** Ends the current run: its evaluation jobs, its trainer and what the page was sent about it. */
 async function retire(): Promise<void> {
   await metrics.stop();
+  await studies.stop();
   trainer?.dispose();
   trainer = null;
   report.reset();
@@ -213,6 +226,7 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   trainer = t;
   trainer.readEvery = stockGradients() ? GPU_READ_EVERY : 1;
   metrics.start(trainer, () => settings!);
+  studies.start(trainer, () => settings!);
   post({
     type: 'ready', dataset: settings!.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
     classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,

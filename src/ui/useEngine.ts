@@ -2,7 +2,7 @@
 // state. The only place in the UI that knows a worker exists.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, Metrics, ModelLoaded, ModelSaved, ProbeReport, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
+import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, LabelCurveReport, Metrics, ModelLoaded, ModelSaved, ProbeReport, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
 
 export interface EngineState {
   snapshot: Snapshot | null;
@@ -17,6 +17,8 @@ export interface EngineState {
   metrics?: Metrics | null;
   /** The latest report of each on-demand probe, by labels per class ('1', '10', '100', 'all'). */
   probes?: Record<string, ProbeReport>;
+  /** The label-efficiency curve, as far as it got. */
+  labelCurve?: LabelCurveReport | null;
   /** The latest answers about export and restore (each a new object, so a view can react once). */
   exported?: EmbeddingsExport | null;
   saved?: ModelSaved | null;
@@ -44,7 +46,7 @@ export function useEngine() {
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
-            return { ...s, ready: ev, snapshot: null, probes: {} };
+            return { ...s, ready: ev, snapshot: null, probes: {}, labelCurve: null };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -53,6 +55,8 @@ export function useEngine() {
             return { ...s, metrics: ev };
           case 'probe':
             return { ...s, probes: { ...s.probes, [String(ev.labelsPerClass)]: ev } };
+          case 'labelCurve':
+            return { ...s, labelCurve: ev };
           case 'error':
             return { ...s, errors: [...s.errors.slice(-4), ev] };
           case 'embeddings':
