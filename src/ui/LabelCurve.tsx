@@ -8,7 +8,7 @@ import { bandPath, chartFrame, linePath, linearY, logX } from './chartFrame';
 import { METHOD_STYLE, pct } from './methodNames';
 import { studyBudgetScale } from './studyBudget';
 
-const FRAME = chartFrame(320, 180, { l: 34, r: 8, t: 8, b: 30 });
+const FRAME = chartFrame(320, 180, { l: 34, r: 8, t: 8, b: 36 });
 const percent = (t: number) => `${Math.round(t * 100)}%`;
 
 /** Where a label count sits on the x axis: 'all' at the training split's images per class. */
@@ -38,6 +38,7 @@ export function LabelCurve({ curve, send }: { curve: LabelCurveReport | null; se
         </div>
       )}
       {points.length > 0 && <CurveChart points={points} step={curve!.step} />}
+      {points.length > 0 && <CurveTable points={points} />}
       {points.some((p) => p.budgetScale < 1) && <p className="muted"><strong>Test budgets: not the recipe's figures.</strong></p>}
     </div>
   );
@@ -68,7 +69,38 @@ function CurveChart({ points, step }: { points: LabelStudy[]; step: number }) {
           </g>
         );
       })}
-      <text x={(f.left + f.right) / 2} y={f.h - 16} textAnchor="middle" className="axis-title">labels per class</text>
+      <text x={(f.left + f.right) / 2} y={f.bottom + 14} textAnchor="middle" className="axis-title">labels per class</text>
     </ChartSvg>
+  );
+}
+
+/** The curve's figures as a table: the chart's text alternative, and what the benchmark reads. */
+function CurveTable({ points }: { points: LabelStudy[] }) {
+  return (
+    <details className="curve-figures">
+      <summary>Figures</summary>
+      <div className="probe-table-wrap">
+        <table className="probe-table" data-testid="curve-table" aria-label="Label-efficiency curve: held-out accuracy (%), mean and range over draws">
+          <thead>
+            <tr><th scope="col">labels</th>{METHOD_STYLE.map((m) => <th key={m.key} scope="col" title={m.title}>{m.short}</th>)}</tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr key={String(p.labelsPerClass)} data-lpc={String(p.labelsPerClass)} data-draws={p.draws}>
+                <th scope="row">{String(p.labelsPerClass)}</th>
+                {METHOD_STYLE.map((m) => {
+                  const s = p.results[m.key];
+                  return (
+                    <td key={m.key} data-method={m.key} data-mean={s?.mean} data-min={s?.min} data-max={s?.max}>
+                      {pct(s?.mean)}{s && s.n > 1 ? ` (${pct(s.min)}–${pct(s.max)})` : ''}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }

@@ -30,7 +30,11 @@ export function ProbeNotes({ reports }: { reports: LabelStudy[] }) {
   const v = MIN_PER_CLASS_FOR_VALIDATION, b = SUPERVISED_BUDGET;
   const scaled = reports.some((r) => r.budgetScale < 1);
   return (
-    <div className="muted probe-note" data-testid="probe-recipe">
+    <div className="muted probe-note">
+      {reports.flatMap(budgetVerdicts).map((t) => <p key={t} data-testid="budget-verdict">{t}</p>)}
+      {scaled && <p><strong>Test budgets: every step budget was shrunk; these figures are not the recipe's.</strong></p>}
+      <details data-testid="probe-recipe">
+      <summary>How each method is trained</summary>
       <p>
         Every recipe is fixed before the held-out images are tested. With {v} or more labels per class, a fifth of
         them (at least one per class) is kept for validation, and each method keeps the weights of its best
@@ -46,8 +50,7 @@ export function ProbeNotes({ reports }: { reports: LabelStudy[] }) {
         From scratch, compute-matched, gets as many images through the network as pre-training and fine-tuning
         used ({n(SCRATCH_BUDGET.minSteps)} to {n(SCRATCH_BUDGET.maxSteps)} steps of {SCRATCH_BUDGET.batch}).
       </p>
-      {reports.flatMap(budgetVerdicts).map((t) => <p key={t} data-testid="budget-verdict">{t}</p>)}
-      {scaled && <p><strong>Test budgets: every step budget was shrunk; these figures are not the recipe's.</strong></p>}
+      </details>
     </div>
   );
 }

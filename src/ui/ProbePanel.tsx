@@ -48,6 +48,7 @@ export function ProbePanel({ probes, curve, send }: Props) {
       )}
       {active.length > 1 && <p className="muted">{active.length - (running ? 1 : 0)} more queued.</p>}
       {rows.length > 0 && (
+        <div className="probe-table-wrap">
         <table className="probe-table" aria-label="Held-out accuracy with few labels (%)">
           <thead>
             <tr>
@@ -81,6 +82,7 @@ export function ProbePanel({ probes, curve, send }: Props) {
             })}
           </tbody>
         </table>
+        </div>
       )}
       {rows.length > 0 && <ProbeNotes reports={rows.map((g) => probes[g])} />}
       <ProbeChart probes={probes} />
