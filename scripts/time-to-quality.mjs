@@ -103,8 +103,11 @@ if (curve) {
   const names = ['pretrained', 'finetune', 'scratch', 'scratchConverged', 'pixels', 'random'];
   const pc = (x) => (x ? (100 * x.mean).toFixed(1).padStart(6) : '     -');
   console.log(`label curve (${Math.round((Date.now() - t) / 1000)} s, held-out accuracy %, mean over draws${budgetScale !== 1 ? `, budgets x${budgetScale}: not the recipe's` : ''}):`);
-  console.log(['labels', 'draws', ...names].map((h) => h.padStart(8)).join(' '));
-  for (const p of curvePoints) console.log([p.labelsPerClass, p.draws, ...names.map((m) => pc(p.methods[m]))].map((v) => String(v).padStart(8)).join(' '));
+  const heads = ['labels', 'draws', ...names];
+  const widths = heads.map((h) => Math.max(7, h.length));
+  const row = (cells) => cells.map((v, i) => String(v).padStart(widths[i])).join(' ');
+  console.log(row(heads));
+  for (const p of curvePoints) console.log(row([p.labelsPerClass, p.draws, ...names.map((m) => pc(p.methods[m]).trim())]));
 }
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
