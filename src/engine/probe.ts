@@ -96,7 +96,21 @@ export async function* linearProbeSteps(
     try { return (await p.data()) as Int32Array; } finally { p.dispose(); }
   };
   const acc = (pred: Int32Array, y: Int32Array) => pred.reduce((s, v, i) => s + (v === y[i] ? 1 : 0), 0) / y.length;
-  let best: { score: number; w: tf.Tensor; b: tf.Tensor } | null = null;
+  // Validation: accuracy, ties broken by the lower cross-entropy (a few validation images tie often).
+  const yVal = valY && xVal ? tf.tidy(() => tf.oneHot(tf.tensor1d(valY, 'int32'), numClasses).toFloat()) : null;
+  const validate = async (x: tf.Tensor2D, y: tf.Tensor, labels: Int32Array) => {
+    const [p, l] = tf.tidy(() => {
+      const logits = tf.add(matMul(x, w), b);
+      return [tf.argMax(logits, 1), tf.losses.softmaxCrossEntropy(y, logits)];
+    });
+    try {
+      const [pred, loss] = (await Promise.all([p.data(), l.data()])) as [Int32Array, Float32Array];
+      return { accuracy: acc(pred, labels), loss: loss[0] };
+    } finally {
+      tf.dispose([p, l]);
+    }
+  };
+  let best: { accuracy: number; loss: number; w: tf.Tensor; b: tf.Tensor } | null = null;
   try {
     for (let it = 0; it < o.iterations; it++) {
       tf.tidy(() => {
@@ -107,11 +121,11 @@ export async function* linearProbeSteps(
         }, false, [w, b]);
       });
       const last = it === o.iterations - 1;
-      if (xVal && valY && (it % YIELD_EVERY === YIELD_EVERY - 1 || last)) {
-        const score = acc(await predict(xVal), valY);
-        if (!best || score > best.score) {
+      if (xVal && yVal && valY && (it % YIELD_EVERY === YIELD_EVERY - 1 || last)) {
+        const v = await validate(xVal, yVal, valY);
+        if (!best || v.accuracy > best.accuracy || (v.accuracy === best.accuracy && v.loss < best.loss)) {
           if (best) tf.dispose([best.w, best.b]);
-          best = { score, w: tf.clone(w), b: tf.clone(b) };
+          best = { ...v, w: tf.clone(w), b: tf.clone(b) };
         }
       }
       if (it % YIELD_EVERY === YIELD_EVERY - 1) yield (it + 1) / o.iterations;
@@ -129,5 +143,6 @@ export async function* linearProbeSteps(
     if (best) tf.dispose([best.w, best.b]);
     tf.dispose([xTrain, yTrain, xTest, w, b]);
     if (xVal) xVal.dispose();
+    if (yVal) yVal.dispose();
   }
 }

@@ -51,18 +51,31 @@ export function encoderFrom(build: () => Encoder, weights: Float32Array[]): Enco
   return e;
 }
 
-/** Accuracy of encoder + head on `indices`, a chunk at a time; nothing stays on the backend. */
-async function accuracy(data: Dataset, encoder: Encoder, w: tf.Tensor2D, b: tf.Tensor1D, indices: Int32Array): Promise<number> {
-  let correct = 0;
+/** Accuracy and mean cross-entropy of encoder + head on `indices`, a chunk at a time; nothing
+ *  stays on the backend. */
+async function evaluate(data: Dataset, encoder: Encoder, w: tf.Tensor2D, b: tf.Tensor1D, indices: Int32Array): Promise<{ accuracy: number; loss: number }> {
+  const numClasses = data.classNames.length;
+  let correct = 0, loss = 0;
   for (let s = 0; s < indices.length; s += EVAL_CHUNK) {
     const part = indices.subarray(s, s + EVAL_CHUNK);
-    const p = tf.tidy(() => tf.argMax(tf.add(matMul(encoder.encode(imagesTensor(data, part)), w), b), 1));
-    const pred = (await p.data()) as Int32Array;
-    p.dispose();
-    for (let i = 0; i < part.length; i++) if (pred[i] === data.labels[part[i]]) correct++;
+    const y = Int32Array.from(part, (i) => data.labels[i]);
+    const [p, l] = tf.tidy(() => {
+      const logits = tf.add(matMul(encoder.encode(imagesTensor(data, part)), w), b);
+      return [tf.argMax(logits, 1), tf.sum(tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(y, 'int32'), numClasses), logits, undefined, undefined, tf.Reduction.NONE))];
+    });
+    const [pred, sum] = (await Promise.all([p.data(), l.data()])) as [Int32Array, Float32Array];
+    tf.dispose([p, l]);
+    for (let i = 0; i < part.length; i++) if (pred[i] === y[i]) correct++;
+    loss += sum[0];
   }
-  return correct / Math.max(1, indices.length);
+  const n = Math.max(1, indices.length);
+  return { accuracy: correct / n, loss: loss / n };
 }
+
+/** Better on validation: more accurate, or as accurate with a lower loss (a few validation
+ *  images tie often; the loss still tells whether the network is getting surer or worse). */
+const better = (a: { accuracy: number; loss: number }, b: { accuracy: number; loss: number }) =>
+  a.accuracy > b.accuracy || (a.accuracy === b.accuracy && a.loss < b.loss);
 
 /**
  * Trains, yielding its progress (0..1) after every step so the worker can interleave other
@@ -85,7 +98,7 @@ export async function* trainSupervised(r: SupervisedRun): AsyncGenerator<number,
   const headOpt = tf.train.adam(r.headLr);
   const encOpt = r.encoderLr === r.headLr ? headOpt : tf.train.adam(r.encoderLr);
   const vars = [...encoder.variables, w, b] as tf.Variable[];
-  let best: { score: number; step: number; weights: tf.Tensor[] } | null = null;
+  let best: { score: { accuracy: number; loss: number }; step: number; weights: tf.Tensor[] } | null = null;
   const params = augmentParams(settings.augments);
   const rng = new Rng(deriveSeed(settings.seed, 5151));
   // A full batch even when fewer images are labelled (8 with one per class on Shapes): each then
@@ -115,8 +128,8 @@ export async function* trainSupervised(r: SupervisedRun): AsyncGenerator<number,
       });
       step++;
       if (validate && (step % evalEvery === 0 || step === r.steps)) {
-        const score = await accuracy(data, encoder, w, b, r.val);
-        if (!best || score > best.score) {
+        const score = await evaluate(data, encoder, w, b, r.val);
+        if (!best || better(score, best.score)) {
           if (best) tf.dispose(best.weights);
           best = { score, step, weights: vars.map((v) => tf.clone(v)) };
           sinceBest = 0;
@@ -132,7 +145,7 @@ export async function* trainSupervised(r: SupervisedRun): AsyncGenerator<number,
       vars.forEach((v, i) => v.assign(kept[i]));
       step = best.step;
     }
-    return { testAccuracy: await accuracy(data, encoder, w, b, r.test), steps: step, ran };
+    return { testAccuracy: (await evaluate(data, encoder, w, b, r.test)).accuracy, steps: step, ran };
   } finally {
     if (best) tf.dispose(best.weights);
     headOpt.dispose();

@@ -38,7 +38,7 @@ export function ProbeNotes({ reports }: { reports: LabelStudy[] }) {
       <p>
         Every recipe is fixed before the held-out images are tested. With {v} or more labels per class, a fifth of
         them (at least one per class) is kept for validation, and each method keeps the weights of its best
-        validation point (every {b.evalEvery} steps, or {PROBE_EVAL_EVERY} probe iterations; a network stops after {b.patience} checks
+        validation point (accuracy, ties broken by the lower loss) (every {b.evalEvery} steps, or {PROBE_EVAL_EVERY} probe iterations; a network stops after {b.patience} checks
         without improvement, at most {n(b.maxSteps)} steps). With fewer, budgets are declared: fine-tuning {b.fineTuneSteps} steps,
         from scratch to convergence {n(b.convergedSteps)} steps, probes {PROBE_ITERATIONS} iterations. At 10 labels per class or fewer
         the figures are means over {FEW_LABEL_DRAWS} labelled draws.
