@@ -72,9 +72,12 @@ for (const g of probeGroups) {
   await page.getByRole('button', { name: 'Run probe' }).click();
   const row = page.getByTestId(`probe-row-${g}`);
   const t = Date.now();
+  // Every draw done: the row's title says "n of n draws" (cells fill in after the first).
   await page.waitForFunction((id) => {
-    const cells = [...(document.querySelector(`[data-testid="${id}"]`)?.querySelectorAll('td') ?? [])];
-    return cells.length === 6 && cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''));
+    const row = document.querySelector(`[data-testid="${id}"]`);
+    const cells = [...(row?.querySelectorAll('td') ?? [])];
+    const [, done, wanted] = /(\d+) of (\d+) draws/.exec(row?.getAttribute('title') ?? '') ?? [];
+    return done !== undefined && done === wanted && cells.length === 6 && cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''));
   }, `probe-row-${g}`, { timeout: 7_200_000, polling: 1000 });
   const cells = (await row.locator('td').allTextContents()).map(Number);
   const step = await num('step-count');

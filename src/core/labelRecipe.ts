@@ -38,9 +38,11 @@ export const SCRATCH_LR = 1e-3;
 export const SUPERVISED_BUDGET = {
   batch: 64,
   /** With a validation split: evaluate it every this many steps, stop after `patience`
-   *  evaluations without improvement, and keep the weights of the best one. */
+   *  evaluations without improvement, and keep the weights of the best one. A few-label CNN
+   *  with augmentations keeps improving slowly and a few validation images are noisy, so the
+   *  patience is long (docs/decisions/0007, 0009). */
   evalEvery: 50,
-  patience: 4,
+  patience: 10,
   /** The most steps fine-tuning or from scratch (to convergence) may take, validation or not. */
   maxSteps: 3000,
   /** Without a validation split (fewer than 5 labels per class), declared up front: */

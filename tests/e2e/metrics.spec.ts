@@ -48,7 +48,8 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   await page.getByRole('button', { name: 'Run probe' }).click();
   const row = page.getByTestId('probe-row-1');
   await expect(row).toBeVisible();
-  await expect.poll(async () => (await row.locator('td').allTextContents()).every((t) => /^\d+\.\d$/.test(t)), { timeout: 180_000 }).toBe(true);
+  await expect(row).toHaveAttribute('title', /3 of 3 draws/, { timeout: 180_000 });
+  await expect.poll(async () => (await row.locator('td').allTextContents()).every((t) => /^\d+\.\d$/.test(t))).toBe(true);
   const cells = (await row.locator('td').allTextContents()).map(Number);
   expect(cells).toHaveLength(6);
   console.log(`1 label per class (test budgets): probe ${cells[0]}, fine-tuned ${cells[1]}, scratch ${cells[2]} / ${cells[3]}, pixels ${cells[4]}, random ${cells[5]}`);
