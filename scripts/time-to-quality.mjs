@@ -81,7 +81,11 @@ for (const g of probeGroups) {
   }, `probe-row-${g}`, { timeout: 7_200_000, polling: 1000 });
   const cells = (await row.locator('td').allTextContents()).map(Number);
   const step = await num('step-count');
-  probes.push({ labelsPerClass: g, step, ...Object.fromEntries(METHODS.map((m, i) => [m, cells[i]])), title: await row.getAttribute('title'), seconds: Math.round((Date.now() - t) / 1000) });
+  // The range over draws, where there were several (the row under it).
+  const spread = await page.getByTestId(`probe-spread-${g}`).count()
+    ? Object.fromEntries((await page.getByTestId(`probe-spread-${g}`).locator('td').allTextContents()).map((v, i) => [METHODS[i], v]))
+    : null;
+  probes.push({ labelsPerClass: g, step, ...Object.fromEntries(METHODS.map((m, i) => [m, cells[i]])), spread, title: await row.getAttribute('title'), seconds: Math.round((Date.now() - t) / 1000) });
   console.error(`  probe, ${g} labels per class (step ${step}, ${probes.at(-1).seconds} s): ${METHODS.map((m, i) => `${m} ${cells[i]}%`).join(', ')}`);
 }
 let curvePoints = null;
