@@ -3,29 +3,40 @@
 // Play and reads the kNN accuracy readout (on h, held-out images) until it reaches the target or
 // the time runs out. Prints every new evaluation point with the seconds since Play and the step.
 // --probes: then pauses and runs the few-label probes (labels per class, in order) as a user
-// would, printing each row: the probe on the pre-trained h, from scratch, pixels, random init.
+// would, printing each row: the probe on the pre-trained h, fine-tuned, from scratch
+// (compute-matched and to convergence), pixels, random init.
+// --curve: then pauses and runs the label-efficiency curve (every method at 1 to all labels
+// per class), prints it as a table and writes it, with the run's settings, to bench-results/.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { cliArgs } from './lib/args.mjs';
 import { startServer } from './serve.mjs';
 
-const { opt, helpOr } = cliArgs();
+const { opt, flag, helpOr } = cliArgs();
 helpOr(`npm run bench:quality [-- options]   (or: node scripts/time-to-quality.mjs [options] after a build)
   --target PCT     stop when kNN on h reaches it (default 95)
   --max S          stop after this many seconds of training (default 600)
   --hash HASH      the app's settings, as in its URL (default dataset=mnist)
   --probes LIST    then run the few-label probes, e.g. 10,1,all
-  --json FILE      also write the points (and probes) as JSON`);
+  --curve          then run the label-efficiency curve; written to bench-results/ (or --curve-json FILE)
+  --curve-json FILE  where to write the curve (default bench-results/label-curve-<dataset>-<date>.json)
+  --budget-scale X shrink every few-label step budget by X (0 < X <= 1; not the recipe's figures)
+  --json FILE      also write the points (and probes, and the curve) as JSON`);
 const target = Number(opt('target', 95));
 const maxSeconds = Number(opt('max', 600));
 const hash = opt('hash', 'dataset=mnist');
 const jsonPath = opt('json', null);
 const probeGroups = opt('probes', '').split(',').filter(Boolean);
+const curve = flag('curve');
+const budgetScale = Number(opt('budget-scale', 1));
+if (!(budgetScale > 0 && budgetScale <= 1)) { console.error('--budget-scale must be in (0, 1]'); process.exit(2); }
+const METHODS = ['pretrained', 'finetune', 'scratch', 'converged', 'pixels', 'random'];
 
 const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+if (budgetScale !== 1) await page.addInitScript((x) => { window.__studyBudgetScale = x; }, budgetScale);
 await page.goto(`http://127.0.0.1:${server.address().port}/#${hash}`);
 await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 120_000 });
 await page.getByRole('img', { name: /Embedding space of/ }).waitFor({ timeout: 120_000 });
@@ -54,28 +65,68 @@ while ((Date.now() - t0) / 1000 < maxSeconds) {
   if (p.knn >= target) { reached = p; break; }
 }
 const probes = [];
-if (probeGroups.length) {
-  await page.getByRole('button', { name: 'Pause' }).click();
-  for (const g of probeGroups) {
-    await page.getByRole('combobox', { name: 'Labels per class' }).selectOption(g);
-    await page.getByRole('button', { name: 'Run probe' }).click();
-    const row = page.getByTestId(`probe-row-${g}`);
-    const t = Date.now();
-    await page.waitForFunction((id) => {
-      const cells = [...(document.querySelector(`[data-testid="${id}"]`)?.querySelectorAll('td') ?? [])];
-      return cells.length === 4 && cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''));
-    }, `probe-row-${g}`, { timeout: 1_800_000, polling: 1000 });
-    const [pretrained, scratch, pixels, random] = (await row.locator('td').allTextContents()).map(Number);
-    const step = await num('step-count');
-    probes.push({ labelsPerClass: g, step, pretrained, scratch, pixels, random, seconds: Math.round((Date.now() - t) / 1000) });
-    console.error(`  probe, ${g} labels per class (step ${step}, ${probes.at(-1).seconds} s): pre-trained ${pretrained}%, from scratch ${scratch}%, pixels ${pixels}%, random init ${random}%`);
+const trainedSeconds = Math.round((Date.now() - t0) / 100) / 10;
+if (probeGroups.length || curve) await page.getByRole('button', { name: 'Pause' }).click();
+for (const g of probeGroups) {
+  await page.getByRole('combobox', { name: 'Labels per class' }).selectOption(g);
+  await page.getByRole('button', { name: 'Run probe' }).click();
+  const row = page.getByTestId(`probe-row-${g}`);
+  const t = Date.now();
+  // Every draw done: the row's title says "n of n draws" (cells fill in after the first).
+  await page.waitForFunction((id) => {
+    const row = document.querySelector(`[data-testid="${id}"]`);
+    const cells = [...(row?.querySelectorAll('td') ?? [])];
+    const [, done, wanted] = /(\d+) of (\d+) draws/.exec(row?.getAttribute('title') ?? '') ?? [];
+    return done !== undefined && done === wanted && cells.length === 6 && cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''));
+  }, `probe-row-${g}`, { timeout: 7_200_000, polling: 1000 });
+  const cells = (await row.locator('td').allTextContents()).map(Number);
+  const step = await num('step-count');
+  // The range over draws, where there were several (the row under it).
+  const spread = await page.getByTestId(`probe-spread-${g}`).count()
+    ? Object.fromEntries((await page.getByTestId(`probe-spread-${g}`).locator('td').allTextContents()).map((v, i) => [METHODS[i], v]))
+    : null;
+  probes.push({ labelsPerClass: g, step, ...Object.fromEntries(METHODS.map((m, i) => [m, cells[i]])), spread, title: await row.getAttribute('title'), seconds: Math.round((Date.now() - t) / 1000) });
+  console.error(`  probe, ${g} labels per class (step ${step}, ${probes.at(-1).seconds} s): ${METHODS.map((m, i) => `${m} ${cells[i]}%`).join(', ')}`);
+}
+let curvePoints = null;
+if (curve) {
+  const t = Date.now();
+  await page.getByRole('button', { name: 'Run label curve' }).click();
+  await page.getByTestId('curve-progress').waitFor({ state: 'visible' });
+  let lastMessage = '';
+  for (;;) {
+    await page.waitForTimeout(5000);
+    if (!(await page.getByTestId('curve-progress').isVisible())) break;
+    const message = (await page.getByTestId('curve-status').textContent()) ?? '';
+    if (/^(stopped|error)/.test(message)) throw new Error(`label curve ${message}`);
+    const head = message.split(':')[0];
+    if (head !== lastMessage) { lastMessage = head; console.error(`  curve: ${message} (${Math.round((Date.now() - t) / 1000)} s)`); }
   }
+  curvePoints = await page.getByTestId('curve-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    labelsPerClass: tr.getAttribute('data-lpc'), draws: Number(tr.getAttribute('data-draws')),
+    methods: Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.getAttribute('data-method'),
+      td.hasAttribute('data-mean') ? { mean: Number(td.getAttribute('data-mean')), min: Number(td.getAttribute('data-min')), max: Number(td.getAttribute('data-max')) } : null])),
+  })));
+  const names = ['pretrained', 'finetune', 'scratch', 'scratchConverged', 'pixels', 'random'];
+  const pc = (x) => (x ? (100 * x.mean).toFixed(1).padStart(6) : '     -');
+  console.log(`label curve (${Math.round((Date.now() - t) / 1000)} s, held-out accuracy %, mean over draws${budgetScale !== 1 ? `, budgets x${budgetScale}: not the recipe's` : ''}):`);
+  const heads = ['labels', 'draws', ...names];
+  const widths = heads.map((h) => Math.max(7, h.length));
+  const row = (cells) => cells.map((v, i) => String(v).padStart(widths[i])).join(' ');
+  console.log(row(heads));
+  for (const p of curvePoints) console.log(row([p.labelsPerClass, p.draws, ...names.map((m) => pc(p.methods[m]).trim())]));
 }
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
 server.close();
-const result = { date: new Date().toISOString(), hash, backend, target, maxSeconds, reached, points, probes };
+const result = { date: new Date().toISOString(), command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`, hash, backend, target, maxSeconds, trainedSeconds, budgetScale, reached, points, probes, curve: curvePoints };
 console.log(reached
   ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
   : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`);
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
+if (curvePoints) {
+  const dataset = /dataset=(\w+)/.exec(hash)?.[1] ?? 'mnist';
+  const file = opt('curve-json', `bench-results/label-curve-${dataset}-${result.date.slice(0, 10)}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`curve written to ${file}`);
+}

@@ -1,6 +1,7 @@
 // The one contract between the page and the training worker. Commands go in, events come
 // out; typed arrays in events are transferred, not copied. Neither side imports the other.
 
+import type { CurveLabels, MethodId, MethodStat } from './core/labelRecipe';
 import type { ModelState } from './core/modelFile';
 import type { LossId, Settings } from './core/settings';
 
@@ -22,8 +23,13 @@ export type Command =
   | { type: 'poisonNextStep' }
   /** Measurement: neighbours used by the periodic kNN evaluation (a new evaluation follows). */
   | { type: 'setMetrics'; knnK: number }
-  /** Linear probe and its baselines with this many labels per class; runs between steps. */
-  | { type: 'evaluate'; labelsPerClass: LabelsPerClass }
+  /** Linear probe, fine-tuning and their baselines with this many labels per class; runs
+   *  between steps. budgetScale (tests only, default 1) shrinks every step budget. */
+  | { type: 'evaluate'; labelsPerClass: LabelsPerClass; budgetScale?: number }
+  /** The label-efficiency curve: every method at every CURVE_LABELS count; runs between steps. */
+  | { type: 'labelCurve'; budgetScale?: number }
+  /** Stops a label curve under way (what it measured so far stays on the page). */
+  | { type: 'stopLabelCurve' }
   /** Embeds the display set with the current weights (between steps): answered by 'embeddings'. */
   | { type: 'exportEmbeddings' }
   /** Reads weights, Adam's state and the training position (between steps): answered by 'modelSaved'. */
@@ -152,7 +158,7 @@ export interface Explain {
   lossAfter: number;
 }
 
-export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport
+export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport | LabelCurveReport
   | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed | Heartbeat | Checkpoint | DeviceLost | QueryResult;
 
 // ---- Faults: what the page needs to replace a failed worker or backend ----
@@ -280,31 +286,50 @@ export interface Metrics {
 /** The from-scratch baseline's budget, in steps of `batch` images (engine/scratch.ts says why). */
 export const SCRATCH_BUDGET = { batch: 64, minSteps: 300, maxSteps: 3000 } as const;
 
-export interface ProbeReport {
+/** What one label count measured: each method's held-out accuracy over the labelled draws. */
+export interface LabelStudy {
+  labelsPerClass: CurveLabels;
+  /** Labelled images per draw, those fitted and those kept for validation (0 below 5 per class). */
+  trainCount: number;
+  fitCount: number;
+  valCount: number;
+  /** Labelled draws measured so far, of how many. */
+  draws: number;
+  drawsWanted: number;
+  /** Held-out accuracy (0..1) per method: mean and range over the draws; absent until measured. */
+  results: Partial<Record<MethodId, MethodStat>>;
+  /** Steps of SUPERVISED_BUDGET.batch images (means over the draws): fine-tuning ran; from
+   *  scratch, compute-matched, trained (within SCRATCH_BUDGET) and would have needed to match
+   *  pre-training plus fine-tuning (more when the cap binds: that favours pre-training); from
+   *  scratch to convergence, ran. */
+  fineTuneSteps: number | null;
+  scratchSteps: number | null;
+  scratchMatchedSteps: number | null;
+  convergedSteps: number | null;
+  /** The budgets were shrunk for a quick test (budgetScale < 1): the figures are not the recipe's. */
+  budgetScale: number;
+}
+
+export interface ProbeReport extends LabelStudy {
   type: 'probe';
-  labelsPerClass: LabelsPerClass;
   status: 'queued' | 'running' | 'done' | 'error';
   /** 0..1 while running. */
   progress: number;
   /** What it is doing now, or the error. */
   message: string;
-  /** Labelled training images used (labelsPerClass x classes, or the whole training set). */
-  trainCount: number;
-  /** The contrastive encoder's step and epoch when its features were taken. */
+  /** The contrastive encoder's step and epoch when its weights were taken. */
   step: number;
   epoch: number;
-  /** Steps (of SCRATCH_BUDGET.batch images) the from-scratch CNN trains, and the steps that
-   *  would match the images pre-training had used (more than scratchSteps when the budget's
-   *  cap binds: the comparison then favours pre-training). Null while queued. */
-  scratchSteps: number | null;
-  scratchMatchedSteps: number | null;
-  /** Held-out accuracies in 0..1 (null until measured): linear probe on the pre-trained h,
-   *  on raw pixels, on h of the encoder at random init; and the same CNN trained supervised
-   *  from scratch on the same labels. */
-  pretrained: number | null;
-  raw: number | null;
-  random: number | null;
-  scratch: number | null;
+}
+
+export interface LabelCurveReport {
+  type: 'labelCurve';
+  status: 'running' | 'done' | 'stopped' | 'error';
+  progress: number;
+  message: string;
+  step: number;
+  /** One entry per label count measured so far, in CURVE_LABELS order. */
+  points: LabelStudy[];
 }
 
 // ---- Your own images and search by example ----

@@ -102,12 +102,17 @@ export type EncoderLoan = () => { encoder: Encoder; done: () => void };
  * points from different models. No tensor outlives a chunk.
  */
 export async function frozenEncoder(live: Encoder, build: () => Encoder): Promise<EncoderLoan> {
-  const weights = await Promise.all(live.variables.map((v) => v.data() as Promise<Float32Array>));
+  const weights = await readWeights(live);
   return builtPerChunk(() => {
     const encoder = build();
     tf.tidy(() => encoder.variables.forEach((v, i) => v.assign(tf.tensor(weights[i], v.shape))));
     return encoder;
   });
+}
+
+/** A copy of an encoder's weights as plain arrays, one per variable. */
+export function readWeights(encoder: Encoder): Promise<Float32Array[]> {
+  return Promise.all(encoder.variables.map((v) => v.data() as Promise<Float32Array>));
 }
 
 /** An encoder built anew for each chunk and disposed after it (nothing stays alive between chunks). */

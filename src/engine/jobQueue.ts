@@ -1,5 +1,5 @@
-// Long jobs that run a slice at a time between training steps (probes today; later the likes
-// of fine-tuning and label-efficiency curves): first in, first served, one slice per call.
+// Long jobs that run a slice at a time between training steps (probes with fine-tuning, the
+// label-efficiency curve): first in, first served, one slice per call.
 // A job is an async generator whose every next() is one slice; its finally block frees what
 // it holds, whether it ends, fails or is cancelled.
 
@@ -30,6 +30,12 @@ export class JobQueue<K> {
       this.jobs.shift();
       failed(j.key, e);
     }
+  }
+
+  /** Takes one job out (the caller ends it); call it between slices, never during one. */
+  remove(key: K): SlicedJob | null {
+    const i = this.jobs.findIndex((j) => j.key === key);
+    return i < 0 ? null : this.jobs.splice(i, 1)[0].job;
   }
 
   /** Empties the queue and hands its jobs over: the caller ends them (job.return()), which frees what they hold. */

@@ -1,13 +1,13 @@
 // Measures what the encoder has learned while it trains, without getting in its way:
 //  - every so often a kNN evaluation (held-out against training images, on h and on z, for
 //    every labelled factor) plus the display set's alignment and uniformity;
-//  - once per dataset/seed/k, the same kNN on raw pixels and on the encoder at random init;
-//  - on demand, linear probes with few labels and their baselines (probeJob.ts).
+//  - once per dataset/seed/k, the same kNN on raw pixels and on the encoder at random init.
+// (The on-demand studies with few labels, probes and the label curve, are labelRunner.ts's.)
 // All of it is written as async generators that do one chunk of work (~0.1-0.3 s) per
 // next(): the worker runs a chunk between two training steps, or back to back while paused,
 // so commands are handled at once and no evaluation ever blocks training for long. A chunk
 // leaves no tensor behind (everything between chunks lives in plain typed arrays), so the
-// tensor count the page shows stays flat; only an on-demand probe holds tensors across chunks.
+// tensor count the page shows stays flat.
 
 import { deriveSeed } from '../core/rng';
 import { alignment, falseNegativeShare, uniformity, uniformityOptimum } from '../core/geometry';
@@ -16,14 +16,13 @@ import { gatherImages } from '../core/dataset';
 import * as tf from '@tensorflow/tfjs';
 import { l2Normalize } from './ops/losses';
 import type { Settings } from '../core/settings';
-import type { EngineEvent, FactorKnn, KnnBaselines, LabelsPerClass, Metrics, MetricsPoint, ProbeReport } from '../protocol';
+import type { EngineEvent, FactorKnn, KnnBaselines, Metrics, MetricsPoint } from '../protocol';
 import { makeViews } from './augmentBatch';
 import { builtPerChunk, embed, frozenEncoder, imagesTensor, knnChunk, prepareReference, type EncoderLoan } from './eval';
 import type { Encoder } from './model';
-import { probeJob } from './probeJob';
 import type { Trainer } from './trainer';
 import { EvalBudget } from './evalBudget';
-import { JobQueue, type SlicedJob as Job } from './jobQueue';
+import type { SlicedJob as Job } from './jobQueue';
 import type { BackgroundSource } from './scheduler';
 
 export const DEFAULT_K = 20;
@@ -127,7 +126,6 @@ export class MetricsRunner implements BackgroundSource {
    *  however few steps ran since the last. */
   private next = { wanted: false, free: true, pointOnPause: false };
   private lastPointStep = -1;
-  private readonly probes = new JobQueue<LabelsPerClass>();
   private budget = new EvalBudget();
   /** False-negative share of the batches since the last point. */
   private fn = { sum: 0, count: 0 };
@@ -136,9 +134,7 @@ export class MetricsRunner implements BackgroundSource {
 
   /** Abandons every job (their finally blocks free what they hold); nothing runs until start(). */
   async stop(): Promise<void> {
-    const probes = this.probes.clear();
-    const jobs = [this.baselineJob, this.cycle?.job, ...probes.map((p) => p.job)];
-    for (const p of probes) this.postProbe(p.key, { status: 'error', message: 'Cancelled: training was reset.' });
+    const jobs = [this.baselineJob, this.cycle?.job];
     this.baselineJob = this.cycle = null;
     this.ctx = null;
     for (const j of jobs) if (j) await j.return(undefined);
@@ -171,20 +167,6 @@ export class MetricsRunner implements BackgroundSource {
     this.sendMetrics();
   }
 
-  requestProbe(lpc: LabelsPerClass): void {
-    if (!this.ctx || this.probes.has(lpc)) return;
-    this.probes.push(lpc, probeJob(this.ctx, lpc, (r) => this.postProbe(lpc, r)));
-    this.postProbe(lpc, { status: 'queued', message: 'Waiting for its turn…' });
-  }
-
-  private postProbe(lpc: LabelsPerClass, r: Partial<ProbeReport>): void {
-    const t = this.ctx?.trainer;
-    this.post({
-      type: 'probe', labelsPerClass: lpc, status: 'running', progress: 0, message: '', trainCount: 0,
-      step: t?.step ?? 0, epoch: t?.epoch ?? 0, scratchSteps: null, scratchMatchedSteps: null, pretrained: null, raw: null, random: null, scratch: null, ...r,
-    });
-  }
-
   /** Books a training step: its time and its batch's false-negative share (labels of the 2N views). */
   noteStep(stepMs: number, batchLabels: Int32Array | null, n: number): void {
     if (!this.ctx) return;
@@ -195,33 +177,26 @@ export class MetricsRunner implements BackgroundSource {
     }
   }
 
-  /**
-   * Called by the training loop after each step: runs at most one chunk, a requested probe
-   * first (it then shares time about equally with training), else the periodic evaluation
-   * when its budget allows.
-   */
+  /** Called by the training loop after each step: runs at most one chunk of the periodic
+   *  evaluation, when its budget allows. */
   async afterStep(): Promise<void> {
     if (!this.ctx) return;
     const t0 = performance.now();
-    if (this.probes.length) {
-      await this.probeSlice();
-    } else {
-      if (!this.cycle && !this.baselineJob && this.budget.due()) this.next.wanted = true;
-      if (this.cycle || this.baselineJob || this.next.wanted) {
-        const charged = !this.baselineJob && !(this.cycle ? this.cycle.free : this.next.free);
-        await this.budgetedChunk();
-        this.budget.spend(performance.now() - t0, charged);
-      }
+    if (!this.cycle && !this.baselineJob && this.budget.due()) this.next.wanted = true;
+    if (this.cycle || this.baselineJob || this.next.wanted) {
+      const charged = !this.baselineJob && !(this.cycle ? this.cycle.free : this.next.free);
+      await this.budgetedChunk();
+      this.budget.spend(performance.now() - t0, charged);
     }
     this.budget.wallMs += performance.now() - t0;
   }
 
-  /** Work left for a paused engine: probes, baselines, an unfinished or stale evaluation. */
+  /** Work left for a paused engine: baselines, an unfinished or stale evaluation. */
   hasIdleWork(): boolean {
     if (!this.ctx) return false;
     const behind = this.ctx.trainer.step - this.lastPointStep;
     const stale = this.lastPointStep >= 0 && (behind >= IDLE_REEVAL_STEPS || (this.next.pointOnPause && behind > 0));
-    return this.probes.length > 0 || !!this.baselineJob || !!this.cycle || this.next.wanted || stale;
+    return !!this.baselineJob || !!this.cycle || this.next.wanted || stale;
   }
 
   /** Training paused: the next idle slice evaluates the weights as they are now. */
@@ -229,15 +204,10 @@ export class MetricsRunner implements BackgroundSource {
     this.next.pointOnPause = true;
   }
 
-  /** One chunk while idle: a probe first, else baselines or an evaluation (started if none runs). */
+  /** One chunk while idle: baselines or an evaluation (started if none runs). */
   async idleSlice(): Promise<void> {
-    if (this.probes.length) return this.probeSlice();
     if (!this.cycle && !this.baselineJob) this.next.wanted = true;
     await this.budgetedChunk();
-  }
-
-  private probeSlice(): Promise<void> {
-    return this.probes.slice((lpc, e) => this.postProbe(lpc, { status: 'error', message: e instanceof Error ? e.message : String(e) }));
   }
 
   /** One chunk of the baselines, else of the periodic evaluation (started if wanted). The run's

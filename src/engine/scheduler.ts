@@ -16,9 +16,10 @@
 //     embedding a drawing): keyed, only the latest request per key counts, and they run
 //     beside the loop, between its awaits, not queued behind it. While a rebuild is pending
 //     they wait, and its end answers them.
-//  5. Background sources (evaluation: periodic kNN, baselines, probes; later, other long
-//     jobs between steps): one slice after each training step, by their own budget; while
-//     training is idle, slice after slice until something above wants the thread.
+//  5. Background sources (evaluation: periodic kNN and baselines; the few-label studies:
+//     probes, fine-tuning, the label curve): one slice after each training step, by their
+//     own budget; while training is idle, slice after slice until something above wants the
+//     thread.
 // The command chain serialises rebuilds, the training loop, idle chores and idle background
 // work; queries stay off it, since a playing loop holds it.
 

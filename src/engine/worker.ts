@@ -11,6 +11,7 @@ import type { BackendInfo, Command, EngineEvent, TransferFailed, UserDataCommand
 import { selectBackend } from './backend';
 import { deviceGone, watchDevice } from './deviceLoss';
 import { startHeartbeat } from './heartbeat';
+import { LabelRunner } from './labelRunner';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
@@ -37,6 +38,8 @@ let explainNext = false;
 const report = new RunReport(post);
 /** kNN, geometry and probes: background work between steps, or back to back while idle. */
 const metrics = new MetricsRunner((ev) => post(ev));
+/** Probes, fine-tuning and the label curve: on demand, sliced between steps. */
+const studies = new LabelRunner((ev) => post(ev));
 
 const schedule = new Scheduler({
   hasRun: () => trainer !== null,
@@ -58,6 +61,7 @@ const schedule = new Scheduler({
   failed: (e) => reportFatal(e),
 });
 schedule.addBackground(metrics);
+schedule.addBackground(studies);
 startHeartbeat(post);
 
 self.onmessage = (e: MessageEvent<Command>) => {
@@ -97,14 +101,21 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'evaluate': {
       const refusal = trainer && userProbeRefusal(trainer.data, trainer, cmd.labelsPerClass);
       if (refusal) {
-        post({ type: 'probe', labelsPerClass: cmd.labelsPerClass, status: 'error', progress: 0, message: refusal, trainCount: 0,
-          step: trainer!.step, epoch: trainer!.epoch, scratchSteps: null, scratchMatchedSteps: null, pretrained: null, raw: null, random: null, scratch: null });
+        studies.refuseProbe(cmd.labelsPerClass, refusal);
         break;
       }
-      metrics.requestProbe(cmd.labelsPerClass);
+      studies.requestProbe(cmd.labelsPerClass, cmd.budgetScale);
       schedule.pumpIdle();
       break;
     }
+    case 'labelCurve':
+      studies.requestCurve(cmd.budgetScale);
+      schedule.pumpIdle();
+      break;
+    case 'stopLabelCurve':
+      // A chore, so no slice of the curve is in flight when it is taken out.
+      schedule.chore(() => studies.stopCurve(), (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }));
+      break;
     case 'setMetrics':
       metrics.setK(cmd.knnK);
       schedule.pumpIdle();
@@ -230,6 +241,7 @@ async function loadDataset(id: string): Promise<Dataset> {
 /** Ends the current run: its evaluation jobs, its trainer and what the page was sent about it. */
 async function retire(): Promise<void> {
   await metrics.stop();
+  await studies.stop();
   trainer?.dispose();
   trainer = null;
   report.reset();
@@ -260,6 +272,7 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   trainer = t;
   trainer.readEvery = stockGradients() ? GPU_READ_EVERY : 1;
   metrics.start(trainer, () => settings!);
+  studies.start(trainer, () => settings!);
   post({
     type: 'ready', dataset: settings!.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
     classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,

@@ -252,7 +252,7 @@ export function App() {
         <SimilarityMatrix batch={anchorSnap?.batch ?? null} temperature={settings.temperature} />
       </section>
       <section className="measure-row" aria-label="Measurements">
-        <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
+        <Measurements metrics={engine.metrics} probes={engine.probes} labelCurve={engine.labelCurve} send={send} />
         <ViewPairs views={snap?.batchViews ?? null} />
       </section>
       {lessonOpen && <LessonPanel index={lessonIndex} onIndex={goLesson} onEnter={enterLessonStep} onClose={() => setLessonOpen(false)} />}

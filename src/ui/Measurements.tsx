@@ -1,7 +1,7 @@
 // The measurement column: numbers, progress over training, and few-label probes. One
 // element for App to mount; the worker does every computation (this only draws).
 
-import type { Command, Metrics, ProbeReport } from '../protocol';
+import type { Command, LabelCurveReport, Metrics, ProbeReport } from '../protocol';
 import { MetricsPanel } from './MetricsPanel';
 import { ProbePanel } from './ProbePanel';
 import { ProgressChart } from './ProgressChart';
@@ -10,15 +10,16 @@ import './metrics.css';
 interface Props {
   metrics: Metrics | null | undefined;
   probes: Record<string, ProbeReport> | undefined;
+  labelCurve: LabelCurveReport | null | undefined;
   send: (c: Command) => void;
 }
 
-export function Measurements({ metrics, probes, send }: Props) {
+export function Measurements({ metrics, probes, labelCurve, send }: Props) {
   return (
     <>
       <MetricsPanel metrics={metrics ?? null} send={send} />
       <ProgressChart metrics={metrics ?? null} />
-      <ProbePanel probes={probes ?? {}} send={send} />
+      <ProbePanel probes={probes ?? {}} curve={labelCurve ?? null} send={send} />
     </>
   );
 }

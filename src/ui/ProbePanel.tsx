@@ -1,40 +1,44 @@
-// Linear probes on demand: how good is the frozen representation h with 1, 10 or 100 labels
-// per class (or all), next to the same measurement on raw pixels, on the untrained encoder,
-// and the same CNN trained supervised from scratch on the same labels.
+// Few labels on demand: per labels-per-class row, a linear probe on the frozen pre-trained h,
+// fine-tuning, the same CNN from scratch at two budgets, and probes on raw pixels and on the
+// untrained encoder; below it, the label-efficiency curve.
 
 import { useState } from 'react';
-import { LABELS_PER_CLASS, SCRATCH_BUDGET, type Command, type LabelsPerClass, type ProbeReport } from '../protocol';
-import { ProbeChart, SERIES } from './ProbeChart';
+import { LABELS_PER_CLASS, type Command, type LabelCurveReport, type LabelsPerClass, type ProbeReport } from '../protocol';
+import { LabelCurve } from './LabelCurve';
+import { METHOD_STYLE, pct } from './methodNames';
+import { ProbeChart } from './ProbeChart';
+import { ProbeNotes } from './ProbeNotes';
+import { studyBudgetScale } from './studyBudget';
 
 interface Props {
   probes: Record<string, ProbeReport>;
+  curve: LabelCurveReport | null;
   send: (c: Command) => void;
 }
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (100 * x).toFixed(1));
 const parse = (v: string): LabelsPerClass => (v === 'all' ? 'all' : (Number(v) as LabelsPerClass));
+const TESTID: Record<string, string> = { pretrained: 'pretrained', finetune: 'finetune', scratch: 'scratch', scratchConverged: 'converged', pixels: 'pixels', random: 'random' };
 
-export function ProbePanel({ probes, send }: Props) {
+export function ProbePanel({ probes, curve, send }: Props) {
   const [lpc, setLpc] = useState<LabelsPerClass>(10);
   const active = Object.values(probes).filter((p) => p.status === 'running' || p.status === 'queued');
   const running = active.find((p) => p.status === 'running');
   const rows = LABELS_PER_CLASS.map(String).filter((g) => probes[g]);
-  // The most compute pre-training had over a probe whose from-scratch budget hit its cap (0: none did).
-  const cappedAt = Math.max(0, ...rows.map((g) => probes[g]).filter((r) => (r.scratchMatchedSteps ?? 0) > (r.scratchSteps ?? Infinity)).map((r) => r.scratchMatchedSteps!));
+  const evaluate = (v: LabelsPerClass) => send({ type: 'evaluate', labelsPerClass: v, budgetScale: studyBudgetScale() });
   return (
-    <section className="panel probes" aria-label="Linear probes with few labels">
-      <h2>Few labels: probe vs from scratch</h2>
+    <section className="panel probes" aria-label="Few labels: probes, fine-tuning and from scratch">
+      <h2>Few labels: what pre-training buys</h2>
       <div className="probe-controls">
-        <label title="How many labelled training images per class the probe and the from-scratch baseline may use.">
+        <label title="How many labelled training images per class every method may use.">
           <span>Labels per class</span>
           <select aria-label="Labels per class" value={String(lpc)} onChange={(e) => setLpc(parse(e.target.value))}>
             {LABELS_PER_CLASS.map((v) => <option key={String(v)} value={String(v)}>{v === 'all' ? 'all' : v}</option>)}
           </select>
         </label>
-        <button onClick={() => send({ type: 'evaluate', labelsPerClass: lpc })} aria-label="Run probe"
-          title="Train a linear classifier on the frozen h with these labels, and the baselines beside it (runs between training steps).">Run probe</button>
-        <button onClick={() => { for (const v of [1, 10, 100] as LabelsPerClass[]) send({ type: 'evaluate', labelsPerClass: v }); }}
-          aria-label="Run 1, 10 and 100" title="Queue the probe at 1, 10 and 100 labels per class, to fill the chart.">1 / 10 / 100</button>
+        <button onClick={() => evaluate(lpc)} aria-label="Run probe"
+          title="Probe the frozen h, fine-tune, and train from scratch with these labels (runs between training steps).">Run probe</button>
+        <button onClick={() => { for (const v of [1, 10, 100] as LabelsPerClass[]) evaluate(v); }}
+          aria-label="Run 1, 10 and 100" title="Queue 1, 10 and 100 labels per class, to fill the chart.">1 / 10 / 100</button>
       </div>
       {running && (
         <div className="probe-progress" data-testid="probe-progress">
@@ -44,46 +48,48 @@ export function ProbePanel({ probes, send }: Props) {
       )}
       {active.length > 1 && <p className="muted">{active.length - (running ? 1 : 0)} more queued.</p>}
       {rows.length > 0 && (
-        <table className="probe-table" aria-label="Held-out accuracy of the probes (%)">
+        <div className="probe-table-wrap">
+        <table className="probe-table" aria-label="Held-out accuracy with few labels (%)">
           <thead>
             <tr>
               <th scope="col" title="Labels per class">labels</th>
-              <th scope="col" title="Linear probe on the frozen pre-trained h.">pre-trained</th>
-              <th scope="col" title="The same CNN trained supervised from scratch on the same labels.">scratch</th>
-              <th scope="col" title="Linear probe on raw pixels.">pixels</th>
-              <th scope="col" title="Linear probe on h of the encoder at random initialisation.">random</th>
+              {METHOD_STYLE.map((m) => <th key={m.key} scope="col" title={m.title}>{m.short}</th>)}
             </tr>
           </thead>
           <tbody>
-            {rows.map((g) => {
+            {rows.flatMap((g) => {
               const r = probes[g];
-              return (
-                <tr key={g} data-testid={`probe-row-${g}`} title={r.status === 'error' ? r.message : `${r.trainCount} labelled images; encoder at step ${r.step} (epoch ${r.epoch.toFixed(1)}); from scratch: ${r.scratchSteps ?? '–'} steps of ${SCRATCH_BUDGET.batch} images.`}>
+              const title = r.status === 'error' ? r.message
+                : `${r.trainCount} labelled images (${r.fitCount} fitted, ${r.valCount} for validation), ${r.draws} of ${r.drawsWanted} draws; encoder at step ${r.step} (epoch ${r.epoch.toFixed(1)}); fine-tuning: ${r.fineTuneSteps ?? '–'} steps; from scratch: ${r.scratchSteps ?? '–'} steps of 64 images (compute-matched), ${r.convergedSteps ?? '–'} to convergence.`;
+              const out = [
+                <tr key={g} data-testid={`probe-row-${g}`} title={title}>
                   <th scope="row">{g}</th>
-                  <td data-testid={`probe-pretrained-${g}`}>{pct(r.pretrained)}</td>
-                  <td>{pct(r.scratch)}</td>
-                  <td>{pct(r.raw)}</td>
-                  <td>{pct(r.random)}</td>
-                </tr>
-              );
+                  {METHOD_STYLE.map((m) => <td key={m.key} data-testid={`probe-${TESTID[m.key]}-${g}`}>{pct(r.results[m.key]?.mean)}</td>)}
+                </tr>,
+              ];
+              if (r.drawsWanted > 1 && r.draws > 0) {
+                out.push(
+                  <tr key={`${g}-spread`} className="spread" data-testid={`probe-spread-${g}`}>
+                    <th scope="row" title="Lowest and highest over the labelled draws">{r.draws} draws</th>
+                    {METHOD_STYLE.map((m) => {
+                      const s = r.results[m.key];
+                      return <td key={m.key}>{s && s.n > 1 ? `${pct(s.min)}–${pct(s.max)}` : ''}</td>;
+                    })}
+                  </tr>,
+                );
+              }
+              return out;
             })}
           </tbody>
         </table>
+        </div>
       )}
-      {rows.length > 0 && (
-        <p className="muted probe-note">
-          From scratch trains on as many images as pre-training has used (both views), so the two
-          get the same compute: {SCRATCH_BUDGET.minSteps.toLocaleString('en-US')} to {SCRATCH_BUDGET.maxSteps.toLocaleString('en-US')} steps of {SCRATCH_BUDGET.batch}.
-          {cappedAt > 0 && (
-            <strong data-testid="scratch-capped"> Capped: pre-training had used {cappedAt.toLocaleString('en-US')} steps' worth,
-              so from scratch had less compute, which favours pre-training.</strong>
-          )}
-        </p>
-      )}
+      {rows.length > 0 && <ProbeNotes reports={rows.map((g) => probes[g])} />}
       <ProbeChart probes={probes} />
       <div className="legend">
-        {SERIES.map((s) => <span key={s.key} className="legend-item"><i className={`sw ${s.cls}`} />{s.label}</span>)}
+        {METHOD_STYLE.map((s) => <span key={s.key} className="legend-item"><i className={`sw ${s.cls}`} />{s.label}</span>)}
       </div>
+      <LabelCurve curve={curve} send={send} />
     </section>
   );
 }

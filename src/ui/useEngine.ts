@@ -3,7 +3,7 @@
 // when it fails.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type QueryResult, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
+import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type LabelCurveReport, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type QueryResult, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
 import { EngineSupervisor, REAL_TIMING, TEST_TIMING, type WorkerLike } from './engineSupervisor';
 
 /** Read once at load: the page drops its query string when it first writes the hash. ?test=faults
@@ -23,6 +23,8 @@ export interface EngineState {
   metrics?: Metrics | null;
   /** The latest report of each on-demand probe, by labels per class ('1', '10', '100', 'all'). */
   probes?: Record<string, ProbeReport>;
+  /** The label-efficiency curve, as far as it got. */
+  labelCurve?: LabelCurveReport | null;
   /** The latest answers about export and restore (each a new object, so a view can react once). */
   exported?: EmbeddingsExport | null;
   saved?: ModelSaved | null;
@@ -50,7 +52,7 @@ export function useEngine() {
             return { ...s, backend: ev };
           case 'ready':
             // A run that starts answers the data problem an earlier one had (e.g. too few images).
-            return { ...s, ready: ev, snapshot: null, probes: {}, query: null, errors: s.errors.filter((e) => e.kind !== 'data') };
+            return { ...s, ready: ev, snapshot: null, probes: {}, labelCurve: null, query: null, errors: s.errors.filter((e) => e.kind !== 'data') };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -59,6 +61,8 @@ export function useEngine() {
             return { ...s, metrics: ev };
           case 'probe':
             return { ...s, probes: { ...s.probes, [String(ev.labelsPerClass)]: ev } };
+          case 'labelCurve':
+            return { ...s, labelCurve: ev };
           case 'error':
             return { ...s, errors: [...s.errors.slice(-4), ev] };
           case 'embeddings':

@@ -42,6 +42,15 @@ describe('linear probe', () => {
     expect(r.trainAccuracy).toBeGreaterThan(0.97);
     expect(r.testAccuracy).toBeGreaterThan(0.95);
   });
+  it('with a validation set, keeps its best iteration there and frees every tensor', async () => {
+    const rng = new Rng(14);
+    const w = Array.from({ length: classes }, () => Array.from({ length: dim }, () => gaussian(rng)));
+    const tr = separable(300, dim, classes, rng, w), va = separable(60, dim, classes, rng, w), te = separable(300, dim, classes, rng, w);
+    const before = tf.memory().numTensors;
+    const r = await linearProbe(tr.x, tr.y, te.x, te.y, dim, classes, { val: { x: va.x, y: va.y } });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.testAccuracy).toBeGreaterThan(0.9);
+  });
   it('is near chance on random labels (it cannot generalise noise)', async () => {
     const rng = new Rng(12);
     const rand = (n: number) => ({
