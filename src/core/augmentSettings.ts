@@ -93,5 +93,5 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
 };
 
 export function defaultAugments(dataset: string): AugmentSettings {
-  return structuredClone(dataset === 'shapes' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
+  return structuredClone(dataset === 'shapes' || dataset === 'twoShapes' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
 }

@@ -41,6 +41,8 @@ export interface StepResult {
   batchViews?: ViewPairs;
   /** Each dataset factor's value for each of the 2N rows. */
   batchFactors?: Int32Array[];
+  /** CLIP: the N captions of the batch (rows N..2N-1 are their embeddings). */
+  captions?: string[];
 }
 
 export class NonFiniteLossError extends Error {
@@ -66,8 +68,8 @@ export class Trainer {
   readonly train: Int32Array;
   readonly test: Int32Array;
   readonly displayIndices: Int32Array;
-  private optimizer: FlatAdam;
-  private settings: Settings;
+  protected optimizer: FlatAdam;
+  protected settings: Settings;
   private order: Int32Array = new Int32Array(0);
   private cursor = 0;
   /** The epoch number the current order was drawn for (saved, so a restored run draws the same). */
@@ -87,12 +89,13 @@ export class Trainer {
   private pending: { step: number; value: tf.Scalar }[] = [];
   private checkpoint: Checkpoint | null = null;
 
-  constructor(readonly data: Dataset, settings: Settings) {
+  /** trainFilter: which training images a run may use (CLIP leaves out its held-out compositions). */
+  constructor(readonly data: Dataset, settings: Settings, trainFilter?: (train: Int32Array) => Int32Array) {
     this.settings = settings;
     const numClasses = data.classNames.length;
     const testPerClass = Math.round((data.count / numClasses) * TEST_PER_CLASS_SHARE);
     const split = balancedSplit(data.labels, numClasses, testPerClass, settings.seed);
-    this.train = split.train;
+    this.train = trainFilter ? trainFilter(split.train) : split.train;
     this.test = split.test;
     this.displayIndices = balancedSubset(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
     this.encoder = this.freshEncoder();
@@ -126,7 +129,7 @@ export class Trainer {
   }
 
   /** Next batch of training indices: a seeded permutation per epoch, walked in order. */
-  private nextBatch(n: number): Int32Array {
+  protected nextBatch(n: number): Int32Array {
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       if (this.cursor >= this.order.length) {
@@ -286,7 +289,7 @@ export class Trainer {
   }
 
   /** The first indices.length images of both views as bytes, interleaved [a0, b0, a1, b1, ...]. */
-  private async viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
+  protected async viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
     const d = this.data;
     const k = indices.length;
     const t = tf.tidy(() => {

@@ -14,6 +14,8 @@ import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
 import { Scheduler } from './scheduler';
 import { NonFiniteLossError, Trainer } from './trainer';
+import type { ClipTrainer } from './clip/clipTrainer';
+import { makeTwoShapes } from '../core/twoShapes';
 
 const SHAPES_SEED = 20261123;
 const SHAPES_COUNT = 10_000;
@@ -26,6 +28,8 @@ let settings: Settings | null = null;
 let assetBase = '';
 let backend: BackendInfo | null = null;
 let trainer: Trainer | null = null;
+/** The same run when it is a CLIP run (its code is loaded only then). */
+let clip: ClipTrainer | null = null;
 const datasets = new Map<string, Dataset>();
 /** Slow motion: the next step also sends its batch before and after the update. */
 let explainNext = false;
@@ -37,7 +41,8 @@ const schedule = new Scheduler({
   hasRun: () => trainer !== null,
   step: trainStep,
   afterStep: async (t0) => {
-    if (trainer) await report.stepDone(trainer, settings!, schedule, t0);
+    if (trainer) await report.stepDone(trainer, shownSettings(), schedule, t0);
+    postClipState();
   },
   loopEnded: async () => {
     // Deferred losses of the last steps: read now, so a pause shows the true last loss (and a
@@ -48,6 +53,7 @@ const schedule = new Scheduler({
     if (!trainer) return;
     await report.refreshDisplay(trainer);
     sendSnapshot(true);
+    postClipState();
   },
   speed: () => settings?.speed ?? 0,
   failed: (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }),
@@ -97,6 +103,12 @@ self.onmessage = (e: MessageEvent<Command>) => {
       schedule.pumpIdle();
       break;
     case 'setParams': {
+      // CLIP has a text encoder beside the image encoder: going in or out of it rebuilds the run.
+      if (settings && (settings.loss === 'clip') !== (cmd.settings.loss === 'clip')) {
+        const next = cmd.settings;
+        schedule.rebuild(() => configure(next), true);
+        break;
+      }
       const lossChanged = settings?.loss !== cmd.settings.loss;
       settings = cmd.settings;
       trainer?.update(cmd.settings);
@@ -113,6 +125,26 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'loadModel':
       schedule.rebuild(() => loadModel(cmd.state, cmd.settings), true);
       break;
+    case 'clipEvaluate': {
+      const { templates } = cmd;
+      schedule.query('clipEvaluate', async () => {
+        if (!clip) return;
+        const { clipEvaluate } = await import('./clip/clipQueries');
+        const r = await clipEvaluate(clip, templates);
+        post(r, r.factors.map((f) => f.confusion.buffer));
+      });
+      break;
+    }
+    case 'clipSearch': {
+      const { text } = cmd;
+      schedule.query('clipSearch', async () => {
+        if (!clip) return;
+        const { clipSearch } = await import('./clip/clipQueries');
+        const r = await clipSearch(clip, text);
+        post(r, [r.images.pixels.buffer]);
+      });
+      break;
+    }
   }
 };
 
@@ -154,7 +186,7 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
   }
   let candidate: Trainer | null = null;
   try {
-    candidate = new Trainer(data, next);
+    candidate = await buildTrainer(data, next);
     const problem = await candidate.restore(state);
     if (problem) {
       candidate.dispose();
@@ -175,7 +207,9 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
 async function loadDataset(id: string): Promise<Dataset> {
   const cached = datasets.get(id);
   if (cached) return cached;
-  const d = id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
+  const d = id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED)
+    : id === 'twoShapes' ? makeTwoShapes(SHAPES_COUNT, SHAPES_SEED)
+      : await loadMnist(new URL('data/mnist.bin', assetBase).href);
   datasets.set(id, d);
   return d;
 }
@@ -185,6 +219,7 @@ async function retire(): Promise<void> {
   await metrics.stop();
   trainer?.dispose();
   trainer = null;
+  clip = null;
   report.reset();
 }
 
@@ -205,12 +240,32 @@ async function configure(next: Settings): Promise<void> {
     post({ type: 'error', kind: 'data', message: `Could not load the ${next.dataset} dataset: ${errorText(e)}` });
     return;
   }
-  await adopt(new Trainer(data, next), data);
+  await adopt(await buildTrainer(data, next), data);
+}
+
+/** A run for these settings; CLIP's code (and its text encoder) is fetched only when chosen. */
+async function buildTrainer(data: Dataset, s: Settings): Promise<Trainer> {
+  if (s.loss !== 'clip') return new Trainer(data, s);
+  const { ClipTrainer } = await import('./clip/clipTrainer');
+  return new ClipTrainer(data, s);
+}
+
+/** The settings a snapshot reports: with a learned temperature, the value it has reached. */
+function shownSettings(): Settings {
+  return clip ? { ...settings!, temperature: clip.temperatureNow() } : settings!;
+}
+
+function postClipState(): void {
+  if (clip?.fresh) {
+    const st = clip.state();
+    post(st, st.captions ? [st.captions.embeddings.buffer] : []);
+  }
 }
 
 /** Makes `t` the running trainer and tells the page: ready, the display set, a snapshot. */
 async function adopt(t: Trainer, data: Dataset): Promise<void> {
   trainer = t;
+  clip = settings!.loss === 'clip' ? (t as ClipTrainer) : null;
   trainer.readEvery = stockGradients() ? GPU_READ_EVERY : 1;
   metrics.start(trainer, () => settings!);
   post({
@@ -220,6 +275,7 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   });
   await report.refreshDisplay(t);
   sendSnapshot(true);
+  postClipState();
   schedule.pumpIdle();
 }
 
@@ -261,7 +317,7 @@ async function trainStep(isLast: () => boolean): Promise<boolean> {
 }
 
 function sendSnapshot(final: boolean): void {
-  if (trainer && settings) report.send(trainer, settings, schedule, final);
+  if (trainer && settings) report.send(trainer, shownSettings(), schedule, final);
 }
 
 /** Reads the trainer's deferred losses into the history; a bad one (already rolled back) stops training. */

@@ -34,6 +34,9 @@ const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
 
 // The first screen does not need it.
 const AboutMath = lazy(() => import('./AboutMath'));
+// CLIP mode's panels load only when it is chosen (the worker loads its text encoder likewise).
+const ClipSection = lazy(() => import('./clip/ClipSection'));
+const ClipControls = lazy(() => import('./clip/ClipSection').then((m) => ({ default: m.ClipControls })));
 
 export function App() {
   const initial = useMemo(() => parseSettings(location.search, location.hash), []);
@@ -147,6 +150,9 @@ export function App() {
   }, [togglePlay, step]);
 
   const snap = engine.snapshot;
+  const clipMode = settings.loss === 'clip';
+  // A learned temperature is the engine's: the slider follows it.
+  const shownSettings = clipMode && settings.learnTemperature === 'on' && snap ? { ...settings, temperature: snap.temperature } : settings;
   const classNames = engine.ready?.classNames ?? [];
   const errorNotices = engine.errors.map((e) => e.message);
   const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
@@ -171,17 +177,19 @@ export function App() {
       <main className={settings.controls === 'hidden' ? 'no-controls' : undefined}>
         {settings.controls !== 'hidden' && (
           <div className="col-controls">
-            <Controls settings={settings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
+            <Controls settings={shownSettings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
+            {clipMode && <Suspense fallback={null}><ClipControls settings={settings} state={engine.clipState ?? null} onChange={change} /></Suspense>}
             <RunControls settings={settings} onChange={change} onExplain={explainStep} />
             <ExportPanel settings={settings} engine={engine} send={send} onLoaded={adoptLoaded} />
             <AugmentPanel settings={settings} onChange={change} preview={engine.preview ?? null} send={send} engineKey={engine.ready} />
           </div>
         )}
-        <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors} />
+        <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors}
+          captionPoints={clipMode ? engine.clipState?.captions?.embeddings ?? null : null} />
         <div className="side">
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
           <AnchorTemperature snapshot={snap} temperature={settings.temperature} />
-          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={chanceLoss(settings.batchSize)} loss={settings.loss} />
+          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={clipMode ? Math.log(settings.batchSize) : chanceLoss(settings.batchSize)} loss={settings.loss} />
           <SpeedChart snapshot={snap} />
         </div>
       </main>
@@ -190,10 +198,17 @@ export function App() {
           learningRate={settings.learningRate} onAgain={explainStep} onClose={() => setExplainShown(undefined)} />
       )}
       {/* Below the fold on a projector: the anchor in detail, the batch, and what was learned. */}
-      <section className="contrast-row" aria-label="Anchor panels">
-        <ContrastPanels snapshot={snap} temperature={settings.temperature} classNames={classNames} />
-        <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
-      </section>
+      {clipMode ? (
+        <Suspense fallback={null}>
+          <ClipSection settings={settings} snapshot={snap} state={engine.clipState ?? null} evaluation={engine.clipEval ?? null}
+            search={engine.clipSearch ?? null} probes={engine.probes} send={send} />
+        </Suspense>
+      ) : (
+        <section className="contrast-row" aria-label="Anchor panels">
+          <ContrastPanels snapshot={snap} temperature={settings.temperature} classNames={classNames} />
+          <SimilarityMatrix batch={snap?.batch ?? null} temperature={settings.temperature} />
+        </section>
+      )}
       <section className="measure-row" aria-label="Measurements">
         <Measurements metrics={engine.metrics} probes={engine.probes} send={send} />
         <ViewPairs views={snap?.batchViews ?? null} />

@@ -22,6 +22,7 @@ import { setPlayground, usePlayground } from './playgroundStore';
 import { allForces, anchorAnalysis } from './anchorAnalysis';
 import { useGlide } from './useGlide';
 import { useUmap } from './useUmap';
+import { drawCaptionPoints } from './clip/captionMarks';
 import './playground.css';
 
 interface Props {
@@ -30,13 +31,15 @@ interface Props {
   temperature: number;
   classNames: string[];
   factors?: Ready['factors'];
+  /** CLIP: one caption embedding per display point (same order), drawn as hollow squares. */
+  captionPoints?: Float32Array | null;
 }
 
 /** The shown points are unit vectors: a PCA cloud narrower than this is drawn small, so a
  *  collapse (alignment without negatives) is seen shrinking instead of being zoomed back up. */
 const MIN_PCA_RADIUS = 0.15;
 
-export function EmbeddingView({ snapshot, dim, temperature, classNames, factors }: Props) {
+export function EmbeddingView({ snapshot, dim, temperature, classNames, factors, captionPoints }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { anchor, colourBy, showAllForces } = usePlayground();
   const [hover, setHover] = useState<{ row: number; x: number; y: number } | null>(null);
@@ -110,6 +113,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
         dot(f, clampUnit(pts[3 * i]), clampUnit(pts[3 * i + 1]), front ? size : size * 0.8, colourOf(values[i]), a);
       }
     }
+    const captions = captionPoints && captionPoints.length === n * dim ? captionPoints : null;
+    if (captions) drawCaptionPoints(f, aff, captions, n, dim, size, colourOf, values, mode === 'sphere');
     if (batch && batch.embeddings.length === 2 * batch.n * dim) {
       const bf = snapshot?.batchFactors;
       const bValues = factor && bf && bf[Math.min(colourBy, bf.length - 1)]?.length === 2 * batch.n ? bf[Math.min(colourBy, bf.length - 1)] : batch.labels;
@@ -273,6 +278,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors 
           </>)}
         </div>
         <span className="legend">
+          {captionPoints && <span className="legend-item" data-testid="modality-legend">● image · □ caption</span>}
           {legend.map((c, k) => (
             <span key={c + k} className="legend-item"><i style={{ background: colourOf(k) }} />{c}</span>
           ))}

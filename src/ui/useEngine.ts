@@ -2,6 +2,7 @@
 // state. The only place in the UI that knows a worker exists.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ClipEval, ClipSearch, ClipState } from '../protocol';
 import type { BackendInfo, Command, EmbeddingsExport, EngineError, EngineEvent, Explain, Metrics, ModelLoaded, ModelSaved, ProbeReport, Ready, Snapshot, TransferFailed, ViewPairs } from '../protocol';
 
 export interface EngineState {
@@ -22,6 +23,10 @@ export interface EngineState {
   saved?: ModelSaved | null;
   loaded?: ModelLoaded | null;
   transferFailed?: TransferFailed | null;
+  /** CLIP mode: the run's temperature and gap paths, caption points; the latest evaluation and search. */
+  clipState?: ClipState | null;
+  clipEval?: ClipEval | null;
+  clipSearch?: ClipSearch | null;
 }
 
 export function useEngine() {
@@ -40,11 +45,12 @@ export function useEngine() {
             return { ...s, snapshot: { ...ev, display: ev.display ?? s.snapshot?.display ?? null, batch: ev.batch ?? s.snapshot?.batch ?? null,
               // The batch's views and factors belong to the batch: kept with it, replaced with it.
               batchViews: ev.batch ? ev.batchViews ?? null : s.snapshot?.batchViews ?? null,
-              batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null } };
+              batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null,
+              batchCaptions: ev.batch ? ev.batchCaptions ?? null : s.snapshot?.batchCaptions ?? null } };
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
-            return { ...s, ready: ev, snapshot: null, probes: {} };
+            return { ...s, ready: ev, snapshot: null, probes: {}, clipState: null, clipEval: null, clipSearch: null };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -63,6 +69,12 @@ export function useEngine() {
             return { ...s, loaded: ev };
           case 'transferFailed':
             return { ...s, transferFailed: ev };
+          case 'clipState':
+            return { ...s, clipState: ev };
+          case 'clipEval':
+            return { ...s, clipEval: ev };
+          case 'clipSearch':
+            return { ...s, clipSearch: ev };
         }
       });
     };

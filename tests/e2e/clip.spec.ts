@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+
+// CLIP on Shapes with a small batch: software backends are slow, so the run is short and the
+// assertions are what a short run can honestly show (below each one says how strong it is).
+test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds red stars, unknown words are named', async ({ page }) => {
+  test.setTimeout(600_000);
+  const errors = watchErrors(page);
+  await openApp(page, '#dataset=shapes&loss=clip&batchSize=32');
+  await expect(page.getByRole('combobox', { name: 'Loss' })).toHaveValue('clip');
+  await expect(page.getByTestId('clip-controls')).toBeVisible();
+  // The page says which augmentations are off, and why.
+  await expect(page.getByTestId('clip-blocked')).toContainText('Colour jitter');
+  await expect(page.getByTestId('clip-blocked')).toContainText('Captions name the colour');
+
+  await page.getByRole('button', { name: 'Play' }).click();
+  await waitForStep(page, 20, 240_000);
+  const earlyLoss = await readNumber(page, 'loss-value');
+  const tensorsEarly = await readNumber(page, 'tensor-count');
+  await waitForStep(page, 300, 480_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  // The loss read is one batch's: a falling trend, not a point, is what is claimed.
+  await expect.poll(() => readNumber(page, 'loss-value')).toBeLessThan(earlyLoss);
+  expect(await readNumber(page, 'tensor-count')).toBe(tensorsEarly);
+
+  // The caption points and the gap.
+  await expect(page.getByTestId('modality-legend')).toBeVisible();
+  await expect(page.getByTestId('gap-path')).toBeVisible();
+  await expect(page.getByTestId('clip-matrix')).toBeVisible();
+
+  // Zero-shot shape accuracy (8 shapes, chance 12.5%) measured at the paused step.
+  const acc = page.getByTestId('zero-shot-accuracy');
+  await expect.poll(async () => Number(await acc.textContent()), { timeout: 120_000 }).toBeGreaterThan(0);
+  const chance = Number(await page.getByTestId('zero-shot-chance').textContent());
+  await expect.poll(async () => Number(await acc.textContent()), { timeout: 60_000 }).toBeGreaterThan(chance + 10);
+  await page.getByRole('combobox', { name: 'Zero-shot factor' }).selectOption('colour');
+  await expect.poll(async () => Number(await acc.textContent()), { timeout: 60_000 }).toBeGreaterThan(50);
+
+  const box = page.getByRole('searchbox', { name: 'Search images' });
+  await box.fill('a red star');
+  await box.press('Enter');
+  const results = page.getByTestId('search-result');
+  await expect(results).toHaveCount(12, { timeout: 60_000 });
+  const alts = await results.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt') ?? ''));
+  // Colour is learned first; after a few hundred steps most of the 12 are red, and some red stars.
+  expect(alts.filter((a) => a.startsWith('red ')).length).toBeGreaterThanOrEqual(7);
+  expect(alts.filter((a) => a.startsWith('red star')).length).toBeGreaterThanOrEqual(2);
+  await results.first().click();
+  await expect(page.getByTestId('best-captions')).toBeVisible();
+
+  await box.fill('a red zebra');
+  await box.press('Enter');
+  await expect(page.getByTestId('search-unknown')).toContainText('"zebra"');
+
+  expect(await readNumber(page, 'tensor-count')).toBe(tensorsEarly);
+  for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(300);
+    for (const id of ['zero-shot', 'clip-search', 'clip-anchor', 'clip-matrix', 'clip-controls']) {
+      const panel = page.getByTestId(id);
+      const b = await panel.boundingBox();
+      expect(b, id).not.toBeNull();
+      expect(b!.x, `${id} at ${w}`).toBeGreaterThanOrEqual(0);
+      expect(b!.x + b!.width, `${id} at ${w}`).toBeLessThanOrEqual(w + 1);
+    }
+    await page.screenshot({ path: `${SHOTS}/clip-${w}x${h}.png`, fullPage: true });
+  }
+  expect(errors).toEqual([]);
+});
