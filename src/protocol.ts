@@ -220,6 +220,8 @@ export interface EmbeddingsExport {
   hDim: number;
   /** Every labelled factor's value per point (factors[0] is the class). */
   factors: { name: string; classes: string[]; values: Int32Array }[];
+  /** CLIP: one caption per point and its embedding in z's space (count * zDim), same weights. */
+  captions?: { texts: string[]; z: Float32Array };
 }
 
 export interface ModelSaved {

@@ -85,6 +85,30 @@ export const PRESETS: readonly Preset[] = [
     settings: { dataset: 'shapes', augments: { cutout: { on: true } } },
     focus: 'augment',
   },
+  {
+    id: 'clip',
+    title: 'CLIP: words and pictures',
+    explanation: 'Each Shapes image comes with a caption such as "a small red star on a dark background". An image encoder and a text encoder learn one shared space in which each image lands next to its own caption and away from the batch\'s other captions. No class labels: the words are the supervision.',
+    tryThis: 'Press Play and wait for the zero-shot accuracy to climb, then type "a blue moon" in the search box. Some colour and shape pairs were never shown in training: look at the held-out compositions figure.',
+    settings: { dataset: 'shapes', loss: 'clip' },
+    focus: 'zeroShot',
+  },
+  {
+    id: 'clip-temperature',
+    title: 'CLIP: learned temperature',
+    explanation: 'CLIP does not fix its temperature: it learns it, starting at 0.07, with the logit scale capped at 100. The slider follows the learned value and the small chart shows its path. A lower temperature sharpens each image\'s choice among the captions as the pairs become easy to tell apart.',
+    tryThis: 'Watch the temperature chart while the loss falls. Then switch Learned temperature off, set the slider to 0.5 and compare how fast zero-shot accuracy rises.',
+    settings: { dataset: 'shapes', loss: 'clip', learnTemperature: 'on' },
+    focus: 'clipControls',
+  },
+  {
+    id: 'clip-binding',
+    title: 'CLIP: bag of words vs word order',
+    explanation: 'Two shapes per image: "a red star and a blue ring". A bag-of-words text encoder gets the same words from "a blue star and a red ring", so it cannot say which colour goes with which shape. The binding test asks each image to prefer its caption over the colour-swapped one.',
+    tryThis: 'Train a while with the bag of words and read the binding figure. Then switch the text encoder to word order (self-attention) and train again: does binding leave chance?',
+    settings: { dataset: 'twoShapes', loss: 'clip', textEncoder: 'bow' },
+    focus: 'zeroShot',
+  },
 ];
 
 export function findPreset(id: string | null | undefined): Preset | undefined {

@@ -158,8 +158,9 @@ async function exportEmbeddings(): Promise<void> {
   const { h, z } = await t.embedDisplayBoth();
   const idx = t.displayIndices.slice();
   const factors = t.data.factors.map((f) => ({ name: f.name, classes: f.classes, values: Int32Array.from(idx, (i) => f.values[i]) }));
-  post({ type: 'embeddings', step: t.step, count: idx.length, indices: idx, z, zDim: t.encoder.zDim, h, hDim: t.encoder.hDim, factors },
-    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer)]);
+  const captions = clip === t ? await clip.displayCaptionPoints() : undefined;
+  post({ type: 'embeddings', step: t.step, count: idx.length, indices: idx, z, zDim: t.encoder.zDim, h, hDim: t.encoder.hDim, factors, captions },
+    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer), ...(captions ? [captions.z.buffer] : [])]);
 }
 
 async function saveModel(): Promise<void> {

@@ -110,3 +110,23 @@ describe('the CLIP batch on the page', () => {
     expect(ti[1].similarity).toBeCloseTo(sim[1], 9);
   });
 });
+
+describe('the CLIP Projector export', () => {
+  it('appends one caption point per image, with a modality and a caption column', async () => {
+    const { clipProjectorRows } = await import('../../src/core/clipTsv');
+    const { metadataTsv } = await import('../../src/core/embeddingTsv');
+    const r = clipProjectorRows({
+      indices: [7, 9], dim: 2, z: Float32Array.from([1, 0, 0, 1]),
+      factors: [{ name: 'shape', classes: ['circle', 'star'], values: [1, 0] }],
+      captions: { texts: ['a star', 'circle'], z: Float32Array.from([0.6, 0.8, -1, 0]) },
+    });
+    expect(r.count).toBe(4);
+    expect(Array.from(r.vectors)).toEqual(Array.from(Float32Array.from([1, 0, 0, 1, 0.6, 0.8, -1, 0])));
+    const lines = metadataTsv(r.indices, r.columns).trim().split('\n');
+    expect(lines).toEqual([
+      'index\tshape\tmodality\tcaption',
+      '7\tstar\timage\ta star', '9\tcircle\timage\tcircle',
+      '7\tstar\tcaption\ta star', '9\tcircle\tcaption\tcircle',
+    ]);
+  });
+});

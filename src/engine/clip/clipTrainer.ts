@@ -183,6 +183,14 @@ export class ClipTrainer extends Trainer {
     return img;
   }
 
+  /** The display set's captions embedded with the current weights (for the Projector export). */
+  async displayCaptionPoints(): Promise<{ texts: string[]; z: Float32Array }> {
+    const z = embedTexts(this.model, this.encode(this.displayCaptions));
+    const out = (await z.data()) as Float32Array;
+    z.dispose();
+    return { texts: this.displayCaptions.slice(), z: out };
+  }
+
   state(): ClipState {
     this.fresh = false;
     const dup = this.dupShares.length ? this.dupShares.reduce((a, b) => a + b, 0) / this.dupShares.length : 0;
