@@ -28,6 +28,9 @@ export function ClipControls({ settings, state, onChange }: { settings: Settings
           onChange={(e) => onChange({ ...settings, learnTemperature: e.target.checked ? 'on' : 'off' })} />
         <span>Learned temperature</span>
       </label>
+      {settings.learnTemperature === 'on' && state && state.temperaturePath.values.length > 0 && (
+        <p className="muted">Learned temperature now: <b data-testid="clip-temperature-now">{state.temperaturePath.values[state.temperaturePath.values.length - 1].toFixed(4)}</b></p>
+      )}
       {settings.learnTemperature === 'on' && state && (
         <ClipPathChart path={state.temperaturePath} label="Learned temperature over steps" testId="temperature-path" format={(v) => v.toFixed(3)} />
       )}

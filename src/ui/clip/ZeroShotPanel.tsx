@@ -68,20 +68,20 @@ export function ZeroShotPanel({ dataset, result, probes, step, playing, send }: 
       {r && r.unknown.length > 0 && <p className="notice" role="status">Not in the vocabulary: {r.unknown.map((w) => `"${w}"`).join(', ')} (read as an unknown word).</p>}
       <dl className="clip-figures">
         <div><dt>Accuracy ({factor.label})</dt><dd><strong data-testid="zero-shot-accuracy">{pct(r?.accuracy)}</strong>%</dd></div>
-        <div><dt>Chance</dt><dd data-testid="zero-shot-chance">{pct(r?.chance)}%</dd></div>
+        <div><dt>Chance</dt><dd><span data-testid="zero-shot-chance">{pct(r?.chance)}</span>%</dd></div>
         {result?.compositions !== null && result?.compositions !== undefined && (
           <div title="Colour x shape, on held-out images of the pairs that never appeared in training (neither image nor caption).">
-            <dt>Held-out compositions ({result.compositionCount} images, 1 of 64)</dt><dd data-testid="zero-shot-compositions">{pct(result.compositions)}%</dd>
+            <dt>Held-out compositions ({result.compositionCount} images, 1 of 64)</dt><dd><span data-testid="zero-shot-compositions">{pct(result.compositions)}</span>%</dd>
           </div>
         )}
         {result?.precisionAt12 !== null && result?.precisionAt12 !== undefined && (
           <div title="Text search: the share of the 12 best images that match, averaged over all 64 'a {colour} {shape}' queries.">
-            <dt>Search precision at 12</dt><dd data-testid="search-precision">{pct(result.precisionAt12)}%</dd>
+            <dt>Search precision at 12</dt><dd><span data-testid="search-precision">{pct(result.precisionAt12)}</span>%</dd>
           </div>
         )}
         {result?.binding !== null && result?.binding !== undefined && (
           <div title="Does each image prefer its caption over the same caption with the two colours swapped? A bag of words cannot tell: about 50%.">
-            <dt>Binding (true vs colours swapped)</dt><dd data-testid="binding-accuracy">{pct(result.binding)}%</dd>
+            <dt>Binding (true vs colours swapped)</dt><dd><span data-testid="binding-accuracy">{pct(result.binding)}</span>%</dd>
           </div>
         )}
         <div title="A linear classifier on the same image encoder's features, trained with labels (the Measurements panel's probe): a supervised reference.">
@@ -89,7 +89,12 @@ export function ZeroShotPanel({ dataset, result, probes, step, playing, send }: 
           <dd>{probe ? `${pct(probe.pretrained)}%` : <button onClick={() => send({ type: 'evaluate', labelsPerClass: 100 })} aria-label="Run the linear probe">Run</button>}</dd>
         </div>
       </dl>
-      <p className="muted">Measured at step {result?.step ?? '–'} on {result?.imageCount ?? '–'} held-out images.</p>
+      {result && (
+        <p className="clip-all-factors" aria-label="Zero-shot accuracy of every factor">
+          {result.factors.map((f) => <span key={f.id}>{f.label} <b data-testid={`zero-shot-factor-${f.id}`}>{pct(f.accuracy)}</b>% </span>)}
+        </p>
+      )}
+      <p className="muted">Measured at step <span data-testid="zero-shot-step">{result?.step ?? '–'}</span> on {result?.imageCount ?? '–'} held-out images.</p>
       {r && r.classNames.length <= 10 && <Confusion names={r.classNames} counts={r.confusion} />}
     </section>
   );
