@@ -8,8 +8,9 @@ import { useEffect, useRef, useState } from 'react';
 import { zeroShotFactors } from '../../core/clipData';
 import type { ClipEval, Command, ProbeReport } from '../../protocol';
 
-/** Seconds between two evaluations while training. */
+/** Least time between two evaluations while training; and at most this share of the time. */
 const EVERY_MS = 8000;
+const EVAL_SHARE = 0.15;
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (100 * x).toFixed(1));
 
@@ -28,16 +29,21 @@ export function ZeroShotPanel({ dataset, result, probes, step, playing, send }: 
   const factor = factors.find((f) => f.id === factorId) ?? factors[0];
   const [templates, setTemplates] = useState<Record<string, string[]>>({});
   const shownTemplates = templates[factor.id] ?? factor.defaultTemplates;
-  const last = useRef({ at: 0, step: -1 });
+  const last = useRef({ at: 0, step: -1, tookMs: 0 });
   const templatesRef = useRef(templates);
   templatesRef.current = templates;
 
   const evaluate = () => {
-    last.current = { at: performance.now(), step };
+    last.current = { ...last.current, at: performance.now(), step };
     send({ type: 'clipEvaluate', templates: templatesRef.current });
   };
+  // How long the last evaluation took (it shares the CPU with training): the next waits longer.
   useEffect(() => {
-    const due = playing ? performance.now() - last.current.at > EVERY_MS : last.current.step !== step;
+    if (result) last.current.tookMs = performance.now() - last.current.at;
+  }, [result]);
+  useEffect(() => {
+    const wait = Math.max(EVERY_MS, last.current.tookMs / EVAL_SHARE);
+    const due = playing ? performance.now() - last.current.at > wait : last.current.step !== step;
     if (due) evaluate();
     // evaluate reads the latest templates through the ref
     // eslint-disable-next-line react-hooks/exhaustive-deps
