@@ -152,7 +152,7 @@ export function App() {
   const snap = engine.snapshot;
   const clipMode = settings.loss === 'clip';
   // A learned temperature is the engine's: the slider follows it.
-  const shownSettings = clipMode && settings.learnTemperature === 'on' && snap ? { ...settings, temperature: snap.temperature } : settings;
+  const shownSettings = clipMode && settings.learnTemperature === 'on' && snap ? { ...settings, temperature: Number(snap.temperature.toFixed(4)) } : settings;
   const classNames = engine.ready?.classNames ?? [];
   const errorNotices = engine.errors.map((e) => e.message);
   const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
@@ -188,7 +188,8 @@ export function App() {
           captionPoints={clipMode ? engine.clipState?.captions?.embeddings ?? null : null} />
         <div className="side">
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
-          <AnchorTemperature snapshot={snap} temperature={settings.temperature} />
+          {/* CLIP's anchor panel below shows its own softmax over the captions. */}
+          {!clipMode && <AnchorTemperature snapshot={snap} temperature={settings.temperature} />}
           <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={clipMode ? Math.log(settings.batchSize) : chanceLoss(settings.batchSize)} loss={settings.loss} />
           <SpeedChart snapshot={snap} />
         </div>

@@ -69,6 +69,9 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
       expect(b!.x + b!.width, `${id} at ${w}`).toBeLessThanOrEqual(w + 1);
     }
     await page.screenshot({ path: `${SHOTS}/clip-${w}x${h}.png`, fullPage: true });
+    await page.locator('.clip-eval-row').screenshot({ path: `${SHOTS}/clip-eval-${w}.png` });
+    await page.locator('.clip-row-panels').screenshot({ path: `${SHOTS}/clip-batch-${w}.png` });
+    await page.getByTestId('clip-controls').screenshot({ path: `${SHOTS}/clip-controls-${w}.png` });
   }
   expect(errors).toEqual([]);
 });
