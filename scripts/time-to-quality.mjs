@@ -36,7 +36,7 @@ const num = async (id) => Number((await page.getByTestId(id).textContent())?.rep
 await page.getByRole('button', { name: 'Play' }).click();
 const t0 = Date.now();
 if (/(^|&)loss=clip(&|$)/.test(hash)) {
-  const r = await clipQuality(page, maxSeconds, t0);
+  const r = await clipQuality(page, maxSeconds, t0, new URLSearchParams(hash).get('dataset') ?? 'mnist');
   const backend = (await page.getByTestId('backend-name').textContent())?.trim();
   await browser.close();
   server.close();

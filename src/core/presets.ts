@@ -78,14 +78,6 @@ export const PRESETS: readonly Preset[] = [
     focus: 'triples',
   },
   {
-    id: 'explorer',
-    title: 'What does the encoder see?',
-    explanation: 'The augmentation explorer: the preview shows pairs of views made from one image with the current augmentations, exactly as training makes them. Everything that differs within a pair is what the encoder is told to ignore.',
-    tryThis: 'Switch the augmentations on and off one at a time and drag their strength: which pairs would you still call the same shape?',
-    settings: { dataset: 'shapes', augments: { cutout: { on: true } } },
-    focus: 'augment',
-  },
-  {
     id: 'clip',
     title: 'CLIP: words and pictures',
     explanation: 'Each Shapes image comes with a caption such as "a small red star on a dark background". An image encoder and a text encoder learn one shared space in which each image lands next to its own caption and away from the batch\'s other captions. No class labels: the words are the supervision.',
@@ -108,6 +100,14 @@ export const PRESETS: readonly Preset[] = [
     tryThis: 'Train a while with the bag of words and read the binding figure. Then switch the text encoder to word order (self-attention) and train again: does binding leave chance?',
     settings: { dataset: 'twoShapes', loss: 'clip', textEncoder: 'bow' },
     focus: 'zeroShot',
+  },
+  {
+    id: 'explorer',
+    title: 'What does the encoder see?',
+    explanation: 'The augmentation explorer: the preview shows pairs of views made from one image with the current augmentations, exactly as training makes them. Everything that differs within a pair is what the encoder is told to ignore.',
+    tryThis: 'Switch the augmentations on and off one at a time and drag their strength: which pairs would you still call the same shape?',
+    settings: { dataset: 'shapes', augments: { cutout: { on: true } } },
+    focus: 'augment',
   },
 ];
 

@@ -75,3 +75,22 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   }
   expect(errors).toEqual([]);
 });
+
+test('the first load fetches no CLIP code; choosing CLIP loads it and the page says so', async ({ page, context }) => {
+  const errors = watchErrors(page);
+  const fetched: string[] = [];
+  context.on('request', (r) => fetched.push(r.url()));
+  await openApp(page);
+  await page.waitForTimeout(1000);
+  const clipCode = (u: string) => /\/(clipTrainer|clipStep|clipQueries|ClipSection)-[\w-]+\.js$/.test(u);
+  expect(fetched.filter(clipCode)).toEqual([]);
+  await page.getByRole('combobox', { name: 'Loss' }).selectOption('clip');
+  await expect(page.getByTestId('clip-controls')).toBeVisible();
+  await expect(page).toHaveURL(/loss=clip/);
+  await expect(page.getByTestId('zero-shot-step')).toHaveText('0', { timeout: 120_000 });
+  expect(fetched.some((u) => /\/clipTrainer-[\w-]+\.js$/.test(u))).toBe(true);
+  // MNIST: the zero-shot factor is the digit, and the colour augmentations are not in question.
+  await expect(page.getByRole('combobox', { name: 'Zero-shot factor' })).toHaveValue('digit');
+  await expect(page.getByTestId('clip-blocked')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
