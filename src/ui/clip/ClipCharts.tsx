@@ -4,7 +4,7 @@
 import { ChartSvg, XTicks, YGrid } from '../ChartAxes';
 import { chartFrame, linearX, linearY, linePath } from '../chartFrame';
 
-const FRAME = chartFrame(300, 90, { l: 40, r: 8, t: 8, b: 18 });
+const FRAME = chartFrame(300, 96, { l: 44, r: 10, t: 8, b: 22 });
 
 export function ClipPathChart({ path, label, testId, format = String, yMin }: {
   path: { steps: Int32Array; values: Float32Array }; label: string; testId: string; format?: (v: number) => string; yMin?: number;
