@@ -44,9 +44,8 @@ export function ZeroShotPanel({ dataset, result, probes, step, playing, send }: 
   useEffect(() => {
     const wait = Math.max(EVERY_MS, last.current.tookMs / EVAL_SHARE);
     const due = playing ? performance.now() - last.current.at > wait : last.current.step !== step;
+    // evaluate reads the latest templates through the ref, so only the step and play state matter.
     if (due) evaluate();
-    // evaluate reads the latest templates through the ref
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [step, playing]);
   useEffect(() => { setFactorId(zeroShotFactors(dataset)[0].id); }, [dataset]);
 
