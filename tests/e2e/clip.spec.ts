@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Download } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
 
 // CLIP on Shapes with a small batch: software backends are slow, so the run is short and the
@@ -76,7 +77,7 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   expect(errors).toEqual([]);
 });
 
-test('the first load fetches no CLIP code; choosing CLIP loads it and the page says so', async ({ page, context }) => {
+test('the first load fetches no CLIP code; choosing CLIP loads it, and its Projector export holds the caption points', async ({ page, context }) => {
   const errors = watchErrors(page);
   const fetched: string[] = [];
   context.on('request', (r) => fetched.push(r.url()));
@@ -92,5 +93,21 @@ test('the first load fetches no CLIP code; choosing CLIP loads it and the page s
   // MNIST: the zero-shot factor is the digit, and the colour augmentations are not in question.
   await expect(page.getByRole('combobox', { name: 'Zero-shot factor' })).toHaveValue('digit');
   await expect(page.getByTestId('clip-blocked')).toHaveCount(0);
+
+  // The Projector export holds the 500 digits and, after them, their 500 captions.
+  const got: Download[] = [];
+  page.on('download', (d) => got.push(d));
+  await page.getByRole('button', { name: 'Export embeddings' }).click();
+  await expect.poll(() => got.length, { timeout: 60_000 }).toBe(2);
+  const file = async (name: string) => readFileSync((await got.find((d) => d.suggestedFilename() === name)!.path())!, 'utf8').trim().split('\n');
+  const meta = await file('metadata.tsv');
+  const vectors = await file('vectors.tsv');
+  expect(meta[0].split('\t')).toEqual(['index', 'digit', 'modality', 'caption']);
+  expect(vectors).toHaveLength(1000);
+  expect(meta.slice(1).filter((l) => l.split('\t')[2] === 'caption')).toHaveLength(500);
+  // Caption k + 500 is image k's: the same dataset index, and it names the image's digit.
+  const [idx, digit, , caption] = meta[501].split('\t');
+  expect(meta[1].split('\t')[0]).toBe(idx);
+  expect(caption).toMatch(new RegExp(`(${digit}|${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][Number(digit)]})`));
   expect(errors).toEqual([]);
 });
