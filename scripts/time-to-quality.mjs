@@ -11,13 +11,15 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { cliArgs } from './lib/args.mjs';
+import { clipQuality } from './lib/clipQuality.mjs';
 import { startServer } from './serve.mjs';
 
 const { opt, flag, helpOr } = cliArgs();
 helpOr(`npm run bench:quality [-- options]   (or: node scripts/time-to-quality.mjs [options] after a build)
   --target PCT     stop when kNN on h reaches it (default 95)
   --max S          stop after this many seconds of training (default 600)
-  --hash HASH      the app's settings, as in its URL (default dataset=mnist)
+  --hash HASH      the app's settings, as in its URL (default dataset=mnist); with loss=clip, logs
+                   zero-shot accuracy per factor, held-out compositions, precision at 12 and binding
   --probes LIST    then run the few-label probes, e.g. 10,1,all
   --curve          then run the label-efficiency curve; written to bench-results/ (or --curve-json FILE)
   --curve-json FILE  where to write the curve (default bench-results/label-curve-<dataset>-<date>.json)
@@ -44,6 +46,16 @@ const num = async (id) => Number((await page.getByTestId(id).textContent())?.rep
 
 await page.getByRole('button', { name: 'Play' }).click();
 const t0 = Date.now();
+if (/(^|&)loss=clip(&|$)/.test(hash)) {
+  const r = await clipQuality(page, maxSeconds, t0, new URLSearchParams(hash).get('dataset') ?? 'mnist');
+  const backend = (await page.getByTestId('backend-name').textContent())?.trim();
+  await browser.close();
+  server.close();
+  console.log(`CLIP on ${backend}: ${Object.entries(r.targets).map(([k, v]) => `${k} best ${v.best}% (target ${v.target}%: ${v.met ? 'met' : 'not met'})`).join('; ')}` +
+    (r.reached ? `; shape and colour >= 95% at ${r.reached.seconds} s (step ${r.reached.step})` : ''));
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), hash, backend, maxSeconds, ...r }, null, 2) + '\n');
+  process.exit(0);
+}
 const points = [];
 let last = '';
 let reached = null;

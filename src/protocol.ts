@@ -48,7 +48,12 @@ export type Command =
   | UserDataCommand
   /** Search by example: embed one image with the current weights; answered by 'queryResult'.
    *  A newer query replaces one not yet started (latest wins). */
-  | QueryCommand;
+  | QueryCommand
+  /** CLIP: zero-shot accuracy per factor (prompts from these templates, per factor id), held-out
+   *  compositions, precision at 12 and the binding test; answered by 'clipEval' (a query: never blocks training). */
+  | { type: 'clipEvaluate'; templates: Record<string, string[]> }
+  /** CLIP: the 12 held-out images most similar to a text; answered by 'clipSearch'. */
+  | { type: 'clipSearch'; text: string };
 
 /** loseDevice: destroy the WebGPU device or lose the WebGL context; throw: an uncaught error in
  *  the worker; hang: a busy loop that never yields. */
@@ -111,6 +116,8 @@ export interface Snapshot {
   batchViews?: ViewPairs | null;
   /** The batch's dataset factor values (Shapes: shape, colour, ...), factorValues[f][row], 2N rows. */
   batchFactors?: Int32Array[] | null;
+  /** CLIP: the batch's captions (rows N..2N-1 of batch are their embeddings, row i + N captions image i). */
+  batchCaptions?: string[] | null;
 }
 
 export interface EngineError {
@@ -159,7 +166,8 @@ export interface Explain {
 }
 
 export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport | LabelCurveReport
-  | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed | Heartbeat | Checkpoint | DeviceLost | QueryResult;
+  | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed | Heartbeat | Checkpoint | DeviceLost | QueryResult
+  | ClipState | ClipEval | ClipSearch;
 
 // ---- Faults: what the page needs to replace a failed worker or backend ----
 
@@ -182,6 +190,72 @@ export interface DeviceLost {
   message: string;
 }
 
+// ---- CLIP mode (images and captions in one space) ----
+
+/** Sent with each display refresh while a CLIP run trains. */
+export interface ClipState {
+  type: 'clipState';
+  step: number;
+  learnedTemperature: boolean;
+  /** The temperature's path (the learned one, or the setting), at most CLIP_PATH_MAX points. */
+  temperaturePath: { steps: Int32Array; values: Float32Array };
+  /** The modality gap (distance between the image and caption centroids on the sphere) over time. */
+  gapPath: { steps: Int32Array; values: Float32Array };
+  /** Mean share of a batch's captions that another row of the batch also has (false negatives), recent batches. */
+  duplicateShare: number;
+  /** One caption per display image (same order as Snapshot.display), its embedding (count * dim, normalised). */
+  captions: { texts: string[]; embeddings: Float32Array; step: number } | null;
+}
+
+export const CLIP_PATH_MAX = 400;
+
+export interface ClipFactorResult {
+  id: string;
+  label: string;
+  classNames: string[];
+  accuracy: number;
+  chance: number;
+  /** classes x classes counts, row = true class. */
+  confusion: Int32Array;
+  /** Words of this factor's templates outside the vocabulary. */
+  unknown: string[];
+}
+
+export interface ClipEval {
+  type: 'clipEval';
+  step: number;
+  /** Held-out images the figures are measured on. */
+  imageCount: number;
+  factors: ClipFactorResult[];
+  /** Colour x shape zero-shot on held-out images of pairs never trained on (null: no such pairs). */
+  compositions: number | null;
+  compositionCount: number;
+  /** Text search precision at 12 averaged over every colour x shape query (null on MNIST). */
+  precisionAt12: number | null;
+  /** Two shapes: the share of images preferring their caption over the colour-swapped one. */
+  binding: number | null;
+}
+
+export interface ClipSearchHit {
+  index: number;
+  score: number;
+  /** What the image shows, e.g. "red star, small, top left, dark background". */
+  alt: string;
+  /** The captions of a fixed caption bank that fit this image best, best first. */
+  captions: { text: string; score: number }[];
+}
+
+export interface ClipSearch {
+  type: 'clipSearch';
+  query: string;
+  step: number;
+  /** Query words outside the vocabulary (named on the page, never silently dropped). */
+  unknown: string[];
+  hits: ClipSearchHit[];
+  /** The hits' images, uint8 NHWC, in hit order. */
+  images: { height: number; width: number; channels: number; pixels: Uint8Array };
+}
+
 // ---- Export and restore ----
 
 /** The display set (the points the embedding view shows) embedded with the weights of `step`. */
@@ -199,6 +273,8 @@ export interface EmbeddingsExport {
   hDim: number;
   /** Every labelled factor's value per point (factors[0] is the class). */
   factors: { name: string; classes: string[]; values: Int32Array }[];
+  /** CLIP: one caption per point and its embedding in z's space (count * zDim), same weights. */
+  captions?: { texts: string[]; z: Float32Array };
 }
 
 export interface ModelSaved {

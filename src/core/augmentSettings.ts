@@ -94,5 +94,5 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
 
 export function defaultAugments(dataset: string): AugmentSettings {
   // A user's images are colour photos and drawings at Shapes' size: Shapes' augmentations fit them.
-  return structuredClone(dataset === 'shapes' || dataset === 'user' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
+  return structuredClone(dataset === 'shapes' || dataset === 'twoShapes' || dataset === 'user' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
 }

@@ -189,4 +189,34 @@ export const LESSON: readonly LessonStep[] = [
       answer: 'Not useless, but its gains must be measured against honest baselines: run the probes and compare. MNIST pixels are already good features, and the same network trained from scratch on the same few labels comes close to the pre-trained encoder: in a recorded run, 88.8% against 90.0% with 10 labels per class, even with less compute than pre-training had (bench-results/time-to-quality-mnist-probes.json). Pre-training pays where pixels mislead and labels are scarcest: on Shapes with 1 label per class, 48.9% against 38.6% from scratch at equal compute (bench-results/time-to-quality-shapes-equal-compute.json).',
     },
   },
+  {
+    id: 'clip',
+    title: 'Words and pictures (CLIP)',
+    body: [
+      'Now the positive of an image is not a second view but its caption, read by a text encoder trained beside the image encoder.',
+      'Squares are captions, dots are images. Zero-shot: say each class in words and give every image the nearest one.',
+    ],
+    preset: 'clip',
+    run: 'play',
+    target: 'zeroShot',
+    question: {
+      prompt: 'Some colour and shape pairs never appeared in training. Can the model still name them?',
+      answer: 'Often, yes: it learned "red" and "star" from other images, and their embeddings combine. The held-out compositions figure measures exactly this. Colour is learned before shape, so watch which factor rises first.',
+    },
+  },
+  {
+    id: 'clip-binding',
+    title: 'Which colour goes with which shape?',
+    body: [
+      'Two shapes per image. A bag of words reads "a red star and a blue ring" and "a blue star and a red ring" as the same words.',
+      'The binding test asks each image to prefer its own caption over the one with the colours swapped.',
+    ],
+    preset: 'clip-binding',
+    run: 'play',
+    target: 'zeroShot',
+    question: {
+      prompt: 'What binding accuracy do you expect from the bag of words, however long it trains?',
+      answer: 'About 50%, a coin toss: the two captions have the same words, so their embeddings are identical and nothing can break the tie. An encoder that reads word order (self-attention with positions) can learn it, given captions that differ only in order as hard negatives.',
+    },
+  },
 ];

@@ -4,7 +4,7 @@
 
 export const PANEL_IDS = [
   'embedding', 'triples', 'formula', 'temperature', 'effectiveNegatives', 'lossChart',
-  'matrix', 'metrics', 'factors', 'probes', 'augment',
+  'matrix', 'metrics', 'factors', 'probes', 'augment', 'clipControls', 'clipAnchor', 'zeroShot', 'search',
 ] as const;
 
 export type PanelId = (typeof PANEL_IDS)[number];

@@ -7,10 +7,14 @@ import { type AugmentSettings, defaultAugments } from './augmentSettings';
 import { PRESET_IDS, type PresetId } from './presetIds';
 
 // 'user': the images a user added on the page (core/userDataset.ts), sent to the worker.
-export const DATASETS = ['mnist', 'shapes', 'user'] as const;
+export const DATASETS = ['mnist', 'shapes', 'twoShapes', 'user'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
 // 'align' pulls positive pairs together with no negatives at all: the collapse lesson.
-export const LOSSES = ['ntxent', 'supcon', 'align'] as const;
+// 'clip' pairs each image with a caption instead of a second view (engine/clip/).
+export const LOSSES = ['ntxent', 'supcon', 'align', 'clip'] as const;
+export const TEXT_ENCODERS = ['bow', 'attention'] as const;
+export type TextEncoderChoice = (typeof TEXT_ENCODERS)[number];
+export const LEARN_TEMPERATURE = ['off', 'on'] as const;
 export const MODELS = ['default', 'reference'] as const;
 export const EMBEDDING_DIMS = [2, 3, 8, 16, 32, 64, 128] as const;
 
@@ -42,6 +46,12 @@ export interface Settings {
   presentation: PresentationMode;
   /** The classroom preset these settings started from ('' = none); see presets.ts. */
   preset: PresetId | '';
+  /** CLIP: bag of words, or order-aware self-attention. */
+  textEncoder: TextEncoderChoice;
+  /** CLIP: 'on' trains the temperature as CLIP does (the slider then follows it). */
+  learnTemperature: (typeof LEARN_TEMPERATURE)[number];
+  /** CLIP: the chance that a caption states each optional attribute (1 = every caption complete). */
+  captionDetail: number;
 }
 
 export type PropSpec =
@@ -49,8 +59,9 @@ export type PropSpec =
   | { key: keyof Settings; kind: 'number'; min: number; max: number; integer?: boolean };
 
 /** How each setting may change: live (next step uses it) or only by rebuilding the engine. */
-export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss', 'speed', 'controls', 'presentation', 'preset'];
-export const RESET_KEYS: (keyof Settings)[] = ['dataset', 'model', 'embeddingDim', 'seed', 'backend'];
+export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss', 'speed', 'controls', 'presentation', 'preset', 'captionDetail'];
+// The text encoder and a learned temperature are parts of the CLIP model: changing one rebuilds it.
+export const RESET_KEYS: (keyof Settings)[] = ['dataset', 'model', 'embeddingDim', 'seed', 'backend', 'textEncoder', 'learnTemperature'];
 
 export const PROPS: PropSpec[] = [
   { key: 'dataset', kind: 'enum', values: DATASETS },
@@ -66,6 +77,9 @@ export const PROPS: PropSpec[] = [
   { key: 'controls', kind: 'enum', values: CONTROLS_MODES },
   { key: 'presentation', kind: 'enum', values: PRESENTATION_MODES },
   { key: 'preset', kind: 'enum', values: ['', ...PRESET_IDS] },
+  { key: 'textEncoder', kind: 'enum', values: TEXT_ENCODERS },
+  { key: 'learnTemperature', kind: 'enum', values: LEARN_TEMPERATURE },
+  { key: 'captionDetail', kind: 'number', min: 0, max: 1 },
 ];
 
 /** Settings of the room and the machine, kept when a preset is chosen. */
@@ -95,6 +109,9 @@ export function defaultSettings(dataset: DatasetId = 'mnist'): Settings {
     controls: 'shown',
     presentation: 'off',
     preset: '',
+    textEncoder: 'bow',
+    learnTemperature: 'on',
+    captionDetail: 0.7,
   };
 }
 

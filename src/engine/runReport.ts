@@ -128,6 +128,7 @@ export class RunReport {
       batch: last?.batch ?? null,
       batchViews: last?.batchViews ?? null,
       batchFactors: last?.batchFactors ?? null,
+      batchCaptions: last?.captions ?? null,
     };
     // The display copy and the history are transferred; the batch is sent once, then dropped.
     const transfer: Transferable[] = [snap.lossHistory.buffer, snap.lossSteps.buffer];

@@ -42,6 +42,8 @@ export interface StepResult {
   batchViews?: ViewPairs;
   /** Each dataset factor's value for each of the 2N rows. */
   batchFactors?: Int32Array[];
+  /** CLIP: the N captions of the batch (rows N..2N-1 are their embeddings). */
+  captions?: string[];
 }
 
 export class NonFiniteLossError extends Error {
@@ -67,8 +69,8 @@ export class Trainer {
   readonly train: Int32Array;
   readonly test: Int32Array;
   readonly displayIndices: Int32Array;
-  private optimizer: FlatAdam;
-  private settings: Settings;
+  protected optimizer: FlatAdam;
+  protected settings: Settings;
   private order: Int32Array = new Int32Array(0);
   private cursor = 0;
   /** The epoch number the current order was drawn for (saved, so a restored run draws the same). */
@@ -90,7 +92,8 @@ export class Trainer {
   lastIndices: Int32Array | null = null;
   private checkpoint: Checkpoint | null = null;
 
-  constructor(readonly data: Dataset, settings: Settings) {
+  /** trainFilter: which training images a run may use (CLIP leaves out its held-out compositions). */
+  constructor(readonly data: Dataset, settings: Settings, trainFilter?: (train: Int32Array) => Int32Array) {
     this.settings = settings;
     const numClasses = data.classNames.length;
     if (data.id === USER_DATASET_ID) {
@@ -103,7 +106,7 @@ export class Trainer {
     } else {
       const testPerClass = Math.round((data.count / numClasses) * TEST_PER_CLASS_SHARE);
       const split = balancedSplit(data.labels, numClasses, testPerClass, settings.seed);
-      this.train = split.train;
+      this.train = trainFilter ? trainFilter(split.train) : split.train;
       this.test = split.test;
       this.displayIndices = balancedSubset(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
     }
@@ -143,7 +146,7 @@ export class Trainer {
   }
 
   /** Next batch of training indices: a seeded permutation per epoch, walked in order. */
-  private nextBatch(n: number): Int32Array {
+  protected nextBatch(n: number): Int32Array {
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       if (this.cursor >= this.order.length) {

@@ -20,6 +20,8 @@ import { runQuery } from './query';
 import { faultsAllowed, injectFault } from './testFaults';
 import { userDatasetFrom, userProbeRefusal } from './userData';
 import { NonFiniteLossError, Trainer } from './trainer';
+import type { ClipTrainer } from './clip/clipTrainer';
+import { makeTwoShapes } from '../core/twoShapes';
 
 const SHAPES_SEED = 20261123;
 const SHAPES_COUNT = 10_000;
@@ -32,6 +34,8 @@ let settings: Settings | null = null;
 let assetBase = '';
 let backend: BackendInfo | null = null;
 let trainer: Trainer | null = null;
+/** The same run when it is a CLIP run (its code is loaded only then). */
+let clip: ClipTrainer | null = null;
 const datasets = new Map<string, Dataset>();
 /** Slow motion: the next step also sends its batch before and after the update. */
 let explainNext = false;
@@ -45,7 +49,8 @@ const schedule = new Scheduler({
   hasRun: () => trainer !== null,
   step: trainStep,
   afterStep: async (t0) => {
-    if (trainer) await report.stepDone(trainer, settings!, schedule, t0);
+    if (trainer) await report.stepDone(trainer, shownSettings(), schedule, t0);
+    postClipState();
   },
   loopEnded: async () => {
     // Deferred losses of the last steps: read now, so a pause shows the true last loss (and a
@@ -56,6 +61,7 @@ const schedule = new Scheduler({
     if (!trainer) return;
     await report.refreshDisplay(trainer);
     sendSnapshot(true);
+    postClipState();
   },
   speed: () => settings?.speed ?? 0,
   failed: (e) => reportFatal(e),
@@ -121,6 +127,12 @@ self.onmessage = (e: MessageEvent<Command>) => {
       schedule.pumpIdle();
       break;
     case 'setParams': {
+      // CLIP has a text encoder beside the image encoder: going in or out of it rebuilds the run.
+      if (settings && (settings.loss === 'clip') !== (cmd.settings.loss === 'clip')) {
+        const next = cmd.settings;
+        schedule.rebuild(() => configure(next));
+        break;
+      }
       const lossChanged = settings?.loss !== cmd.settings.loss;
       settings = cmd.settings;
       trainer?.update(cmd.settings);
@@ -158,6 +170,26 @@ self.onmessage = (e: MessageEvent<Command>) => {
         post(result, transfer);
       });
       break;
+    case 'clipEvaluate': {
+      const { templates } = cmd;
+      schedule.query('clipEvaluate', async () => {
+        if (!clip) return;
+        const { clipEvaluate } = await import('./clip/clipQueries');
+        const r = await clipEvaluate(clip, templates);
+        post(r, r.factors.map((f) => f.confusion.buffer));
+      });
+      break;
+    }
+    case 'clipSearch': {
+      const { text } = cmd;
+      schedule.query('clipSearch', async () => {
+        if (!clip) return;
+        const { clipSearch } = await import('./clip/clipQueries');
+        const r = await clipSearch(clip, text);
+        post(r, [r.images.pixels.buffer]);
+      });
+      break;
+    }
   }
 };
 
@@ -171,8 +203,9 @@ async function exportEmbeddings(): Promise<void> {
   const { h, z } = await t.embedDisplayBoth();
   const idx = t.displayIndices.slice();
   const factors = t.data.factors.map((f) => ({ name: f.name, classes: f.classes, values: Int32Array.from(idx, (i) => f.values[i]) }));
-  post({ type: 'embeddings', step: t.step, count: idx.length, indices: idx, z, zDim: t.encoder.zDim, h, hDim: t.encoder.hDim, factors },
-    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer)]);
+  const captions = clip === t ? await clip.displayCaptionPoints() : undefined;
+  post({ type: 'embeddings', step: t.step, count: idx.length, indices: idx, z, zDim: t.encoder.zDim, h, hDim: t.encoder.hDim, factors, captions },
+    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer), ...(captions ? [captions.z.buffer] : [])]);
 }
 
 async function saveModel(): Promise<void> {
@@ -209,7 +242,7 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
   }
   let candidate: Trainer | null = null;
   try {
-    candidate = new Trainer(data, next);
+    candidate = await buildTrainer(data, next);
     const problem = await candidate.restore(state);
     if (problem) {
       candidate.dispose();
@@ -233,7 +266,10 @@ let userData: UserDataCommand | null = null;
 async function loadDataset(id: string): Promise<Dataset> {
   const cached = datasets.get(id);
   if (cached) return cached;
-  const d = id === 'user' ? userDatasetFrom(userData) : id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED) : await loadMnist(new URL('data/mnist.bin', assetBase).href);
+  const d = id === 'user' ? userDatasetFrom(userData)
+    : id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED)
+      : id === 'twoShapes' ? makeTwoShapes(SHAPES_COUNT, SHAPES_SEED)
+        : await loadMnist(new URL('data/mnist.bin', assetBase).href);
   datasets.set(id, d);
   return d;
 }
@@ -244,6 +280,7 @@ async function retire(): Promise<void> {
   await studies.stop();
   trainer?.dispose();
   trainer = null;
+  clip = null;
   report.reset();
 }
 
@@ -264,12 +301,32 @@ async function configure(next: Settings): Promise<void> {
     post({ type: 'error', kind: 'data', message: `Could not load the ${next.dataset} dataset: ${errorText(e)}` });
     return;
   }
-  await adopt(new Trainer(data, next), data);
+  await adopt(await buildTrainer(data, next), data);
+}
+
+/** A run for these settings; CLIP's code (and its text encoder) is fetched only when chosen. */
+async function buildTrainer(data: Dataset, s: Settings): Promise<Trainer> {
+  if (s.loss !== 'clip') return new Trainer(data, s);
+  const { ClipTrainer } = await import('./clip/clipTrainer');
+  return new ClipTrainer(data, s);
+}
+
+/** The settings a snapshot reports: with a learned temperature, the value it has reached. */
+function shownSettings(): Settings {
+  return clip ? { ...settings!, temperature: clip.temperatureNow() } : settings!;
+}
+
+function postClipState(): void {
+  if (clip?.fresh) {
+    const st = clip.state();
+    post(st, st.captions ? [st.captions.embeddings.buffer] : []);
+  }
 }
 
 /** Makes `t` the running trainer and tells the page: ready, the display set, a snapshot. */
 async function adopt(t: Trainer, data: Dataset): Promise<void> {
   trainer = t;
+  clip = settings!.loss === 'clip' ? (t as ClipTrainer) : null;
   trainer.readEvery = stockGradients() ? GPU_READ_EVERY : 1;
   metrics.start(trainer, () => settings!);
   studies.start(trainer, () => settings!);
@@ -280,6 +337,7 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   });
   await report.refreshDisplay(t);
   sendSnapshot(true);
+  postClipState();
   schedule.pumpIdle();
 }
 
@@ -317,7 +375,7 @@ async function trainStep(isLast: () => boolean): Promise<boolean> {
 }
 
 function sendSnapshot(final: boolean): void {
-  if (trainer && settings) report.send(trainer, settings, schedule, final);
+  if (trainer && settings) report.send(trainer, shownSettings(), schedule, final);
 }
 
 /** Reads the trainer's deferred losses into the history; a bad one (already rolled back) stops training. */

@@ -28,7 +28,7 @@ import { LessonPanel } from './LessonPanel';
 import { PresetNote } from './PresetPicker';
 import { useClassroomKeys } from './useClassroomKeys';
 import { HIDDEN_TAB_NOTICE, useHiddenTabPause } from './useHiddenTabPause';
-import { chanceLoss } from '../core/chance';
+import { chanceFor } from '../core/chance';
 import type { QuerySource, Snapshot } from '../protocol';
 import { QueryPanel } from './QueryPanel';
 import { UserImagesPanel } from './UserImagesPanel';
@@ -43,6 +43,9 @@ const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
 
 // The first screen does not need it.
 const AboutMath = lazy(() => import('./AboutMath'));
+// CLIP mode's panels load only when it is chosen (the worker loads its text encoder likewise).
+const ClipSection = lazy(() => import('./clip/ClipSection'));
+const ClipControls = lazy(() => import('./clip/ClipSection').then((m) => ({ default: m.ClipControls })));
 
 export function App() {
   const initial = useMemo(() => parseSettings(location.search, location.hash), []);
@@ -199,6 +202,9 @@ export function App() {
   const snap = engine.snapshot;
   // With "Use as anchor", the anchor panels show the query's batch (row 0 is the query).
   const anchorSnap: Snapshot | null = snap && queryAnchor ? { ...snap, batch: queryAnchor.batch, batchViews: queryAnchor.views, batchFactors: null } : snap;
+  const clipMode = settings.loss === 'clip';
+  // A learned temperature is the engine's: the slider follows it.
+  const shownSettings = clipMode && settings.learnTemperature === 'on' && snap ? { ...settings, temperature: Number(snap.temperature.toFixed(4)) } : settings;
   const classNames = engine.ready?.classNames ?? [];
   const errorNotices = engine.errors.map((e) => e.message);
   const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
@@ -223,22 +229,25 @@ export function App() {
       <main className={settings.controls === 'hidden' ? 'no-controls' : undefined}>
         {settings.controls !== 'hidden' && (
           <div className="col-controls">
-            <Controls settings={settings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
+            <Controls settings={shownSettings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
+            {clipMode && <Suspense fallback={null}><ClipControls settings={settings} state={engine.clipState ?? null} onChange={change} /></Suspense>}
             <RunControls settings={settings} onChange={change} onExplain={explainStep} />
             <ExportPanel settings={settings} engine={engine} send={send} onLoaded={adoptLoaded} />
             <AugmentPanel settings={settings} onChange={change} preview={engine.preview ?? null} send={send} engineKey={engine.ready} />
           </div>
         )}
         <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors}
-          queryZ={query ? engine.query?.z ?? null : null} />
+          queryZ={query ? engine.query?.z ?? null : null}
+          captionPoints={clipMode ? engine.clipState?.captions?.embeddings ?? null : null} />
         <div className="side">
           <QueryPanel dataset={settings.dataset} result={query ? engine.query ?? null : null} queryLabel={query?.label ?? null} onQuery={runQuery}
             asAnchor={asAnchor} onAsAnchor={chooseAnchor} />
           <UserImagesPanel library={user.library} looseClass={looseClass} onLooseClass={setLooseClass}
             onSearch={(img) => runQuery({ kind: 'pixels', height: 32, width: 32, channels: 3, pixels: img.pixels }, img.className)} />
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
-          <AnchorTemperature snapshot={anchorSnap} temperature={settings.temperature} />
-          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={chanceLoss(settings.batchSize)} loss={settings.loss} />
+          {/* CLIP's anchor panel below shows its own softmax over the captions. */}
+          {!clipMode && <AnchorTemperature snapshot={anchorSnap} temperature={settings.temperature} />}
+          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={chanceFor(settings.loss, settings.batchSize)} loss={settings.loss} />
           <SpeedChart snapshot={snap} />
         </div>
       </main>
@@ -247,10 +256,17 @@ export function App() {
           learningRate={settings.learningRate} onAgain={explainStep} onClose={() => setExplainShown(undefined)} />
       )}
       {/* Below the fold on a projector: the anchor in detail, the batch, and what was learned. */}
-      <section className="contrast-row" aria-label="Anchor panels">
-        <ContrastPanels snapshot={anchorSnap} temperature={settings.temperature} classNames={classNames} />
-        <SimilarityMatrix batch={anchorSnap?.batch ?? null} temperature={settings.temperature} />
-      </section>
+      {clipMode ? (
+        <Suspense fallback={null}>
+          <ClipSection settings={settings} snapshot={snap} state={engine.clipState ?? null} evaluation={engine.clipEval ?? null}
+            search={engine.clipSearch ?? null} probes={engine.probes} send={send} />
+        </Suspense>
+      ) : (
+        <section className="contrast-row" aria-label="Anchor panels">
+          <ContrastPanels snapshot={anchorSnap} temperature={settings.temperature} classNames={classNames} />
+          <SimilarityMatrix batch={anchorSnap?.batch ?? null} temperature={settings.temperature} />
+        </section>
+      )}
       <section className="measure-row" aria-label="Measurements">
         <Measurements metrics={engine.metrics} probes={engine.probes} labelCurve={engine.labelCurve} send={send} />
         <ViewPairs views={snap?.batchViews ?? null} />

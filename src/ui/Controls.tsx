@@ -15,7 +15,7 @@ interface Props {
   onReset: () => void;
 }
 
-const DATASET_NAMES: Record<string, string> = { mnist: 'MNIST digits', shapes: 'Shapes (colour)', user: 'My images' };
+const DATASET_NAMES: Record<string, string> = { mnist: 'MNIST digits', shapes: 'Shapes (colour)', twoShapes: 'Two shapes', user: 'My images' };
 const BACKEND_NAMES: Record<string, string> = { auto: 'Auto (fastest)', webgpu: 'WebGPU', wasm: 'WebAssembly', webgl: 'WebGL', cpu: 'CPU (slow)' };
 
 export function Controls({ settings, playing, onChange, onPlay, onStep, onReset }: Props) {

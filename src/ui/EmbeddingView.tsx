@@ -24,6 +24,7 @@ import { setPlayground, usePlayground } from './playgroundStore';
 import { allForces, anchorAnalysis } from './anchorAnalysis';
 import { useGlide } from './useGlide';
 import { useUmap } from './useUmap';
+import { drawCaptionPoints } from './clip/captionMarks';
 import './playground.css';
 
 interface Props {
@@ -34,13 +35,15 @@ interface Props {
   factors?: Ready['factors'];
   /** A search query's z (a drawing, a clicked image), marked among the points. */
   queryZ?: Float32Array | null;
+  /** CLIP: one caption embedding per display point (same order), drawn as hollow squares. */
+  captionPoints?: Float32Array | null;
 }
 
 /** The shown points are unit vectors: a PCA cloud narrower than this is drawn small, so a
  *  collapse (alignment without negatives) is seen shrinking instead of being zoomed back up. */
 const MIN_PCA_RADIUS = 0.15;
 
-export function EmbeddingView({ snapshot, dim, temperature, classNames, factors, queryZ }: Props) {
+export function EmbeddingView({ snapshot, dim, temperature, classNames, factors, queryZ, captionPoints }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { anchor, colourBy, showAllForces, markers } = usePlayground();
   const [announced, setAnnounced] = useState('');
@@ -115,6 +118,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
         dot(f, clampUnit(pts[3 * i]), clampUnit(pts[3 * i + 1]), front ? size : size * 0.8, colourOf(values[i]), a, markers ? values[i] : -1);
       }
     }
+    const captions = captionPoints && captionPoints.length === n * dim ? captionPoints : null;
+    if (captions) drawCaptionPoints(f, aff, captions, n, dim, size, colourOf, values, mode === 'sphere');
     if (batch && batch.embeddings.length === 2 * batch.n * dim) {
       const bf = snapshot?.batchFactors;
       const bValues = factor && bf && bf[Math.min(colourBy, bf.length - 1)]?.length === 2 * batch.n ? bf[Math.min(colourBy, bf.length - 1)] : batch.labels;
@@ -308,6 +313,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
           </>)}
         </div>
         <span className="legend">
+          {captionPoints && <span className="legend-item" data-testid="modality-legend">● image · □ caption</span>}
           {legend.map((c, k) => (
             <span key={c + k} className="legend-item">
               {markers

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { defaultAugments } from '../core/augmentSettings';
 import { metadataTsv, vectorsTsv } from '../core/embeddingTsv';
+import { clipProjectorRows } from '../core/clipTsv';
 import { MODEL_FILE_MAX_BYTES, modelFileName, type ModelState } from '../core/modelFile';
 import { decodeOffPage, encodeOffPage } from './modelFileCodec';
 import type { Settings } from '../core/settings';
@@ -229,6 +230,12 @@ export function ExportPanel({ settings, engine, send, onLoaded }: Props) {
 /** vectors.tsv and metadata.tsv of an export as object URLs. */
 function projectorFiles(ev: EmbeddingsExport, which: Which): Exported {
   const dim = which === 'z' ? ev.zDim : ev.hDim;
+  // CLIP: captions live in z's space only, so they join a z export as points of their own.
+  if (ev.captions && which === 'z') {
+    const c = clipProjectorRows({ indices: ev.indices, z: ev.z, dim, factors: ev.factors, captions: ev.captions });
+    const u = (text: string) => URL.createObjectURL(new Blob([text], { type: 'text/tab-separated-values' }));
+    return { vectors: u(vectorsTsv(c.vectors, c.count, dim)), metadata: u(metadataTsv(c.indices, c.columns)), step: ev.step, which, dim, count: c.count };
+  }
   const vectors = vectorsTsv(which === 'z' ? ev.z : ev.h, ev.count, dim);
   const metadata = metadataTsv(ev.indices, ev.factors);
   const url = (text: string) => URL.createObjectURL(new Blob([text], { type: 'text/tab-separated-values' }));

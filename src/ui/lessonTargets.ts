@@ -21,4 +21,8 @@ export const LESSON_TARGETS: Record<PanelId, LessonTarget> = {
   factors: { selector: '.factor-table', name: 'the kNN per factor' },
   probes: { selector: '.probes', name: 'the few-label probes' },
   augment: { selector: '.augment-panel', name: 'the augmentations and their preview' },
+  clipControls: { selector: '[data-testid="clip-controls"]', name: 'the CLIP settings and the learned temperature' },
+  clipAnchor: { selector: '[data-testid="clip-anchor"]', name: 'an image and the batch\'s captions' },
+  zeroShot: { selector: '[data-testid="zero-shot"]', name: 'zero-shot classification' },
+  search: { selector: '[data-testid="clip-search"]', name: 'search by text' },
 };

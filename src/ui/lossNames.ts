@@ -8,6 +8,7 @@ export const LOSS_NAMES: Record<LossId, string> = {
   ntxent: 'NT-Xent (SimCLR)',
   supcon: 'SupCon (labels)',
   align: 'Alignment (no negatives)',
+  clip: 'CLIP (image-text)',
 };
 
 export const hasNegatives = (loss: LossId) => loss !== 'align';

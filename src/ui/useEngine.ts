@@ -3,7 +3,7 @@
 // when it fails.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type LabelCurveReport, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type QueryResult, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
+import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type ClipEval, type ClipSearch, type ClipState, type LabelCurveReport, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type QueryResult, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
 import { EngineSupervisor, REAL_TIMING, TEST_TIMING, type WorkerLike } from './engineSupervisor';
 
 /** Read once at load: the page drops its query string when it first writes the hash. ?test=faults
@@ -32,6 +32,10 @@ export interface EngineState {
   transferFailed?: TransferFailed | null;
   /** The latest answer to a search by example (a drawing, a clicked image). */
   query?: QueryResult | null;
+  /** CLIP mode: the run's temperature and gap paths, caption points; the latest evaluation and search. */
+  clipState?: ClipState | null;
+  clipEval?: ClipEval | null;
+  clipSearch?: ClipSearch | null;
 }
 
 export function useEngine() {
@@ -47,12 +51,13 @@ export function useEngine() {
             return { ...s, snapshot: { ...ev, display: ev.display ?? s.snapshot?.display ?? null, batch: ev.batch ?? s.snapshot?.batch ?? null,
               // The batch's views and factors belong to the batch: kept with it, replaced with it.
               batchViews: ev.batch ? ev.batchViews ?? null : s.snapshot?.batchViews ?? null,
-              batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null } };
+              batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null,
+              batchCaptions: ev.batch ? ev.batchCaptions ?? null : s.snapshot?.batchCaptions ?? null } };
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
             // A run that starts answers the data problem an earlier one had (e.g. too few images).
-            return { ...s, ready: ev, snapshot: null, probes: {}, labelCurve: null, query: null, errors: s.errors.filter((e) => e.kind !== 'data') };
+            return { ...s, ready: ev, snapshot: null, probes: {}, labelCurve: null, query: null, clipState: null, clipEval: null, clipSearch: null, errors: s.errors.filter((e) => e.kind !== 'data') };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -73,6 +78,12 @@ export function useEngine() {
             return { ...s, loaded: ev };
           case 'transferFailed':
             return { ...s, transferFailed: ev };
+          case 'clipState':
+            return { ...s, clipState: ev };
+          case 'clipEval':
+            return { ...s, clipEval: ev };
+          case 'clipSearch':
+            return { ...s, clipSearch: ev };
           case 'queryResult':
             return { ...s, query: ev };
           default:
