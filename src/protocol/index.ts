@@ -1,9 +1,15 @@
 // The one contract between the page and the training worker. Commands go in, events come
 // out; typed arrays in events are transferred, not copied. Neither side imports the other.
 
-import type { CurveLabels, MethodId, MethodStat } from './core/labelRecipe';
-import type { ModelState } from './core/modelFile';
-import type { LossId, Settings } from './core/settings';
+import type { ModelState } from '../core/modelFile';
+import type { LossId, Settings } from '../core/settings';
+import type { ClipEval, ClipSearch, ClipState } from './clip';
+import type { LabelCurveReport, LabelsPerClass, Metrics, ProbeReport } from './measurement';
+import type { QueryCommand, QueryResult, UserDataCommand } from './query';
+
+export * from './clip';
+export * from './measurement';
+export * from './query';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
@@ -190,72 +196,6 @@ export interface DeviceLost {
   message: string;
 }
 
-// ---- CLIP mode (images and captions in one space) ----
-
-/** Sent with each display refresh while a CLIP run trains. */
-export interface ClipState {
-  type: 'clipState';
-  step: number;
-  learnedTemperature: boolean;
-  /** The temperature's path (the learned one, or the setting), at most CLIP_PATH_MAX points. */
-  temperaturePath: { steps: Int32Array; values: Float32Array };
-  /** The modality gap (distance between the image and caption centroids on the sphere) over time. */
-  gapPath: { steps: Int32Array; values: Float32Array };
-  /** Mean share of a batch's captions that another row of the batch also has (false negatives), recent batches. */
-  duplicateShare: number;
-  /** One caption per display image (same order as Snapshot.display), its embedding (count * dim, normalised). */
-  captions: { texts: string[]; embeddings: Float32Array; step: number } | null;
-}
-
-export const CLIP_PATH_MAX = 400;
-
-export interface ClipFactorResult {
-  id: string;
-  label: string;
-  classNames: string[];
-  accuracy: number;
-  chance: number;
-  /** classes x classes counts, row = true class. */
-  confusion: Int32Array;
-  /** Words of this factor's templates outside the vocabulary. */
-  unknown: string[];
-}
-
-export interface ClipEval {
-  type: 'clipEval';
-  step: number;
-  /** Held-out images the figures are measured on. */
-  imageCount: number;
-  factors: ClipFactorResult[];
-  /** Colour x shape zero-shot on held-out images of pairs never trained on (null: no such pairs). */
-  compositions: number | null;
-  compositionCount: number;
-  /** Text search precision at 12 averaged over every colour x shape query (null on MNIST). */
-  precisionAt12: number | null;
-  /** Two shapes: the share of images preferring their caption over the colour-swapped one. */
-  binding: number | null;
-}
-
-export interface ClipSearchHit {
-  index: number;
-  score: number;
-  /** What the image shows, e.g. "red star, small, top left, dark background". */
-  alt: string;
-  /** The captions of a fixed caption bank that fit this image best, best first. */
-  captions: { text: string; score: number }[];
-}
-
-export interface ClipSearch {
-  type: 'clipSearch';
-  query: string;
-  step: number;
-  /** Query words outside the vocabulary (named on the page, never silently dropped). */
-  unknown: string[];
-  hits: ClipSearchHit[];
-  /** The hits' images, uint8 NHWC, in hit order. */
-  images: { height: number; width: number; channels: number; pixels: Uint8Array };
-}
-
 // ---- Export and restore ----
 
 /** The display set (the points the embedding view shows) embedded with the weights of `step`. */
@@ -296,165 +236,3 @@ export interface TransferFailed {
 export const HISTORY_MAX = 2000;
 /** Most images whose both views travel with a snapshot (128 pairs of 32x32x3 = 790 KB, once per step). */
 export const BATCH_VIEW_MAX = 128;
-
-// ---- Measurement: what the encoder has learned (kNN, geometry, linear probes, baselines) ----
-
-export type LabelsPerClass = 1 | 10 | 100 | 'all';
-export const LABELS_PER_CLASS: LabelsPerClass[] = [1, 10, 100, 'all'];
-
-/** kNN accuracy (0..1) of held-out images against the training set, for one labelled factor. */
-export interface FactorKnn {
-  /** e.g. "digit", "shape", "colour". factors[0] is the primary label. */
-  name: string;
-  /** Accuracy of always guessing the held-out set's most common value. */
-  chance: number;
-  h: number;
-  z: number;
-}
-
-export interface MetricsPoint {
-  step: number;
-  epoch: number;
-  /** Wall-clock seconds spent training (evaluation included) since the last reset. */
-  seconds: number;
-  /** Neighbours used for this point's kNN. */
-  k: number;
-  /** Primary label, on h and on z (= knnByFactor[0]). */
-  knnH: number;
-  knnZ: number;
-  knnByFactor: FactorKnn[];
-  /** Display set: Wang & Isola's alignment (two augmented views) and uniformity (clean views). */
-  alignment: number;
-  uniformity: number;
-  /** Mean share of same-class negatives per batch since the previous point. */
-  falseNegativeShare: number;
-}
-
-/** The same kNN on representations that had no training: what learning must beat. */
-export interface KnnBaselines {
-  /** Raw pixels (one figure per factor; there is no h or z). */
-  raw: number[];
-  /** The same encoder at its seeded random initialisation. */
-  randomH: number[];
-  randomZ: number[];
-}
-
-export interface Metrics {
-  type: 'metrics';
-  k: number;
-  /** z's dimension and the best uniformity reachable in it. */
-  dim: number;
-  uniformityOptimum: number;
-  factors: string[];
-  history: MetricsPoint[];
-  baselines: KnnBaselines | null;
-  /** Share of wall time spent on periodic evaluation while training, since the last reset
-   *  (budget ~10%); the one-off baselines and the step-0 point are not part of it. */
-  evalShare: number;
-  /** Time the one-off evaluations (baselines, step-0 point) took while training (ms). */
-  oneOffEvalMs: number;
-  /** How long the last periodic evaluation took, all its chunks together (ms). */
-  lastEvalMs: number;
-  /** An evaluation is under way (it runs in chunks between training steps). */
-  busy: boolean;
-}
-
-/** The from-scratch baseline's budget, in steps of `batch` images (engine/scratch.ts says why). */
-export const SCRATCH_BUDGET = { batch: 64, minSteps: 300, maxSteps: 3000 } as const;
-
-/** What one label count measured: each method's held-out accuracy over the labelled draws. */
-export interface LabelStudy {
-  labelsPerClass: CurveLabels;
-  /** Labelled images per draw, those fitted and those kept for validation (0 below 5 per class). */
-  trainCount: number;
-  fitCount: number;
-  valCount: number;
-  /** Labelled draws measured so far, of how many. */
-  draws: number;
-  drawsWanted: number;
-  /** Held-out accuracy (0..1) per method: mean and range over the draws; absent until measured. */
-  results: Partial<Record<MethodId, MethodStat>>;
-  /** Steps of SUPERVISED_BUDGET.batch images (means over the draws): fine-tuning ran; from
-   *  scratch, compute-matched, trained (within SCRATCH_BUDGET) and would have needed to match
-   *  pre-training plus fine-tuning (more when the cap binds: that favours pre-training); from
-   *  scratch to convergence, ran. */
-  fineTuneSteps: number | null;
-  scratchSteps: number | null;
-  scratchMatchedSteps: number | null;
-  convergedSteps: number | null;
-  /** The budgets were shrunk for a quick test (budgetScale < 1): the figures are not the recipe's. */
-  budgetScale: number;
-}
-
-export interface ProbeReport extends LabelStudy {
-  type: 'probe';
-  status: 'queued' | 'running' | 'done' | 'error';
-  /** 0..1 while running. */
-  progress: number;
-  /** What it is doing now, or the error. */
-  message: string;
-  /** The contrastive encoder's step and epoch when its weights were taken. */
-  step: number;
-  epoch: number;
-}
-
-export interface LabelCurveReport {
-  type: 'labelCurve';
-  status: 'running' | 'done' | 'stopped' | 'error';
-  progress: number;
-  message: string;
-  step: number;
-  /** One entry per label count measured so far, in CURVE_LABELS order. */
-  points: LabelStudy[];
-}
-
-// ---- Your own images and search by example ----
-
-export interface UserDataCommand {
-  type: 'userData';
-  /** count * 32 * 32 * 3 bytes (core/imagePixels), in the order of `labels`. */
-  pixels: Uint8Array;
-  labels: Int32Array;
-  classNames: string[];
-}
-
-/** What to search with: a dataset image (by index), or bytes in any size (converted to the dataset's format). */
-export type QuerySource =
-  | { kind: 'index'; index: number }
-  | { kind: 'pixels'; height: number; width: number; channels: 1 | 3; pixels: Uint8Array };
-
-export interface QueryCommand {
-  type: 'query';
-  /** Echoed in the answer, so the page knows which request it answers. */
-  id: number;
-  source: QuerySource;
-  /** Also build a batch with the query as its first image (anchor row 0, positive row n). */
-  anchor?: boolean;
-}
-
-/** The nearest held-out images in one space (h or z), most similar first. */
-export interface QueryNeighbours {
-  indices: Int32Array;
-  similarities: Float32Array;
-  /** Each neighbour's name for alt text ("digit 1", "red star", a user's class). */
-  labels: string[];
-  /** The neighbours' images, in the dataset's format, one after another. */
-  pixels: Uint8Array;
-}
-
-export interface QueryResult {
-  type: 'queryResult';
-  id: number;
-  step: number;
-  height: number;
-  width: number;
-  channels: number;
-  /** The query as the encoder saw it (the dataset's format). */
-  query: Uint8Array;
-  /** The query's projection z, L2-normalised, to mark it in the embedding view. */
-  z: Float32Array;
-  h: QueryNeighbours;
-  zNeighbours: QueryNeighbours;
-  /** With `anchor`: a batch whose first image is the query (label -1), as a snapshot carries one. */
-  anchor: { batch: NonNullable<Snapshot['batch']>; views: ViewPairs } | null;
-}
