@@ -3,11 +3,9 @@
 // runs here so the page never waits on tfjs.
 
 import type { Dataset } from '../core/dataset';
-import { loadMnist } from '../core/mnist';
-import { makeShapes } from '../core/shapes';
 import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
-import type { BackendInfo, Command, EngineEvent, TransferFailed, UserDataCommand } from '../protocol';
+import type { BackendInfo, Command, EngineEvent, TransferFailed } from '../protocol';
 import { selectBackend } from './backend';
 import { deviceGone, watchDevice } from './deviceLoss';
 import { startHeartbeat } from './heartbeat';
@@ -18,13 +16,11 @@ import { RunReport } from './runReport';
 import { Scheduler } from './scheduler';
 import { runQuery } from './query';
 import { faultsAllowed, injectFault } from './testFaults';
-import { userDatasetFrom, userProbeRefusal } from './userData';
+import { userProbeRefusal } from './userData';
+import { DatasetStore } from './datasetStore';
 import { NonFiniteLossError, Trainer } from './trainer';
 import type { ClipTrainer } from './clip/clipTrainer';
-import { makeTwoShapes } from '../core/twoShapes';
 
-const SHAPES_SEED = 20261123;
-const SHAPES_COUNT = 10_000;
 /** Steps per loss read on GPU backends, where each read waits for the queue to drain (Trainer.readEvery). */
 const GPU_READ_EVERY = 8;
 
@@ -36,7 +32,7 @@ let backend: BackendInfo | null = null;
 let trainer: Trainer | null = null;
 /** The same run when it is a CLIP run (its code is loaded only then). */
 let clip: ClipTrainer | null = null;
-const datasets = new Map<string, Dataset>();
+const datasets = new DatasetStore();
 /** Slow motion: the next step also sends its batch before and after the update. */
 let explainNext = false;
 const report = new RunReport(post);
@@ -161,8 +157,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     }
     case 'userData':
-      userData = cmd;
-      datasets.delete('user');
+      datasets.setUserData(cmd);
       break;
     case 'query':
       schedule.query('query', async () => {
@@ -235,7 +230,7 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
   const refuse = (message: string) => post({ type: 'modelLoaded', ok: false, message });
   let data: Dataset;
   try {
-    data = await loadDataset(next.dataset);
+    data = await datasets.load(next.dataset, assetBase);
   } catch (e) {
     refuse(`Not loaded (training is unchanged): the ${next.dataset} dataset could not be loaded (${errorText(e)}).`);
     return;
@@ -260,20 +255,6 @@ async function loadModel(state: ModelState, next: Settings): Promise<void> {
   post({ type: 'modelLoaded', ok: true, step: candidate.step, settings: next });
 }
 
-/** The user's images as last sent by the page ("My images"). */
-let userData: UserDataCommand | null = null;
-
-async function loadDataset(id: string): Promise<Dataset> {
-  const cached = datasets.get(id);
-  if (cached) return cached;
-  const d = id === 'user' ? userDatasetFrom(userData)
-    : id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED)
-      : id === 'twoShapes' ? makeTwoShapes(SHAPES_COUNT, SHAPES_SEED)
-        : await loadMnist(new URL('data/mnist.bin', assetBase).href);
-  datasets.set(id, d);
-  return d;
-}
-
 /** Ends the current run: its evaluation jobs, its trainer and what the page was sent about it. */
 async function retire(): Promise<void> {
   await metrics.stop();
@@ -295,7 +276,7 @@ async function configure(next: Settings): Promise<void> {
   }
   let data: Dataset;
   try {
-    data = await loadDataset(next.dataset);
+    data = await datasets.load(next.dataset, assetBase);
   } catch (e) {
     schedule.stopPlaying();
     post({ type: 'error', kind: 'data', message: `Could not load the ${next.dataset} dataset: ${errorText(e)}` });
