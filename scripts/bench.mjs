@@ -14,7 +14,8 @@ const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options
   --backend LIST   backends to time, comma-separated (default wasm,webgl,webgpu,cpu)
   --model NAME     reference (the PyTorch peer's model) or default (default reference)
   --n LIST         batch sizes N (default 64,256)
-  --budget MS      time to spend on timed steps per run: 3 to 20 steps (default 20000)
+  --budget MS      time to spend on timed steps per run: 3 to 24 steps (default 20000);
+                   0 times none (first step, kernel and dispatch counts only)
   --threads T      threads for the PyTorch peer (default 1)
   --dist DIR       the build to serve (default dist)
   --json FILE      also write the results as JSON
@@ -42,13 +43,19 @@ for (const backend of backends) {
     await page.goto(`${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}`);
     const r = await page.waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 }).then((h) => h.jsonValue());
     await page.close();
-    results.push({ backend, N, model, firstStepMs: round(r.firstStepMs), medianStepMs: round(r.medianStepMs),
-      minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, kernelsPerStep: r.kernelsPerStep,
-      firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), adapter: r.adapter, error: r.error });
+    results.push({ backend, N, model, adapter: r.adapter, gpu: r.gpu, threads: r.threads,
+      backendInitMs: round(r.backendInitMs), firstStepMs: round(r.firstStepMs), medianStepMs: round(r.medianStepMs),
+      stepsPerSecond: r.medianStepMs ? round(1000 / r.medianStepMs, 2) : undefined,
+      minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, readEvery: r.readEvery,
+      kernelsPerStep: r.kernelsPerStep, dispatchesPerStep: r.dispatchesPerStep, augmentDispatches: r.augmentDispatches,
+      firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), tensorsLeft: r.tensorsLeft, error: r.error,
+      topKernels: r.topKernels, topPrograms: r.topPrograms });
     const last = results[results.length - 1];
-    last.topKernels = r.topKernels;
-    if (profile && r.topKernels) console.error('    ' + r.topKernels.map((k) => `${k.name} ${k.ms}`).join(', '));
-    console.error(`  ${backend} N=${N}: ${last.error ? 'error: ' + last.error : `${last.medianStepMs} ms/step`}`);
+    if (profile && r.topKernels) {
+      console.error('    ' + r.topKernels.map((k) => `${k.name} ${k.ms} ms x${k.count}`).join(', '));
+      if (r.topPrograms?.length) console.error('    programs: ' + r.topPrograms.map((k) => `${k.name} x${k.count}`).join(', '));
+    }
+    console.error(`  ${backend} N=${N}: ${last.error ? "error: " + last.error : `${last.medianStepMs ?? "-"} ms/step, ${last.kernelsPerStep} kernels, ${last.dispatchesPerStep ?? "-"} dispatches`}`);
   }
 }
 await browser.close();
@@ -74,9 +81,10 @@ const rows = results.map((r) => {
     'first step ms': r.firstStepMs ?? '-', 'median ms/step': r.medianStepMs ?? '-',
     'steps/s': r.medianStepMs ? round(1000 / r.medianStepMs, 2) : '-',
     'kernels/step': r.kernelsPerStep ?? '-',
+    'dispatches/step': r.dispatchesPerStep ?? '-',
     'augment ms': r.augmentMs ?? '-',
     'x peer': p && r.medianStepMs ? round(r.medianStepMs / p.medianStepMs, 2) : '-',
-    note: r.error ?? `${r.timedSteps} steps timed; ${r.adapter}`,
+    note: r.error ?? `${r.timedSteps} steps timed, loss read every ${r.readEvery}; ${r.adapter}${r.gpu?.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
   };
 });
 console.table(rows);

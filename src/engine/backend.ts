@@ -29,6 +29,17 @@ export interface GpuProbe {
   available: boolean;
   software: boolean;
   description: string;
+  /** What the adapter says of itself (GPUAdapterInfo), for the benchmark's record. */
+  info?: GpuAdapterRecord;
+}
+
+export interface GpuAdapterRecord {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** The browser's own flag for a software or otherwise degraded adapter; null where it has none. */
+  isFallbackAdapter: boolean | null;
 }
 
 /** Asks for a WebGPU adapter without creating a device, to tell real hardware from SwiftShader. */
@@ -46,10 +57,14 @@ export async function probeWebGpu(): Promise<GpuProbe> {
   const fallbackFlag =
     (info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter ??
     (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
-    false;
+    null;
   const text = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
-  const software = fallbackFlag || /swiftshader|llvmpipe|software|microsoft basic/i.test(text);
-  return { available: true, software, description: (text || 'unnamed adapter') + (software ? ' (software)' : '') };
+  const software = fallbackFlag === true || /swiftshader|llvmpipe|software|microsoft basic/i.test(text);
+  const record: GpuAdapterRecord = {
+    vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
+    description: info?.description ?? '', isFallbackAdapter: fallbackFlag,
+  };
+  return { available: true, software, description: (text || 'unnamed adapter') + (software ? ' (software)' : ''), info: record };
 }
 
 function orderFor(choice: BackendChoice, gpu: GpuProbe): { order: BackendName[]; reason: string } {
@@ -83,7 +98,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       probe.dispose();
       const adapter = name === 'webgpu' ? gpu.description : name === 'wasm' ? wasmDescription() : name === 'webgl' ? webglDescription() : 'JavaScript';
       const why = failures.length === 0 ? reason : `${failures.length === 1 ? 'the preferred backend' : 'preferred backends'} failed (${failures.join('; ')}); fell back to ${name}`;
-      return { type: 'backend', name, adapter, reason: why, failures };
+      return { type: 'backend', name, adapter, reason: why, failures, ...(name === 'wasm' ? { threads: 1 } : {}) };
     } catch (e) {
       failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -14,14 +14,13 @@ import { startHeartbeat } from './heartbeat';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
+import { GPU_READ_EVERY } from './readPolicy';
 import { Scheduler } from './scheduler';
 import { faultsAllowed, injectFault } from './testFaults';
 import { NonFiniteLossError, Trainer } from './trainer';
 
 const SHAPES_SEED = 20261123;
 const SHAPES_COUNT = 10_000;
-/** Steps per loss read on GPU backends, where each read waits for the queue to drain (Trainer.readEvery). */
-const GPU_READ_EVERY = 8;
 
 const post = (ev: EngineEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(ev, transfer);
 
