@@ -12,6 +12,7 @@ import { probeWebGpu, selectBackend } from '../engine/backend';
 import { makeViews } from '../engine/augmentBatch';
 import { countDispatches } from '../engine/dispatchCount';
 import { buildEncoder } from '../engine/model';
+import { disposeGpuLossConstants } from '../engine/ops/gpuLoss';
 import { GPU_READ_EVERY } from '../engine/readPolicy';
 import { stockGradients } from '../engine/ops/stockGradients';
 import { lossAndGrads } from '../engine/step';
@@ -111,6 +112,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     tf.dispose([x, v1, v2]);
     encoder.dispose();
     opt.dispose();
+    disposeGpuLossConstants();
     res.tensorsLeft = tf.memory().numTensors;
   } catch (err) {
     res.error = err instanceof Error ? err.message : String(err);
