@@ -8,6 +8,8 @@ export interface BenchRequest {
   model: ModelId;
   /** Time budget for the timed steps: slow backends time fewer steps (at least 3); 0 times none. */
   budgetMs: number;
+  /** wasm threads (the page must be cross-origin isolated for more than 1). */
+  threads?: number;
 }
 
 export interface BenchResult extends BenchRequest {
@@ -16,8 +18,10 @@ export interface BenchResult extends BenchRequest {
   adapter?: string;
   /** WebGPU only: the adapter's own description, and whether it is a fallback (software) adapter. */
   gpu?: GpuAdapterRecord;
-  /** wasm only: the threads its kernels run on. */
-  threads?: number;
+  /** wasm only: the threads its kernels ran on. */
+  threadsRan?: number;
+  /** Whether the page was cross-origin isolated (threads possible). */
+  isolated?: boolean;
   /** Choosing and starting the backend, before any model exists. */
   backendInitMs?: number;
   /** The first update and its loss read: shader compilation and first uploads included. */

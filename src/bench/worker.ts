@@ -8,7 +8,7 @@ import { FlatAdam } from '../engine/adam';
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_AUGMENTS, augmentParams } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
-import { probeWebGpu, selectBackend } from '../engine/backend';
+import { configureWasmThreads, crossOriginIsolated, probeWebGpu, selectBackend } from '../engine/backend';
 import { makeViews } from '../engine/augmentBatch';
 import { countDispatches } from '../engine/dispatchCount';
 import { buildEncoder } from '../engine/model';
@@ -22,6 +22,8 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const req = e.data;
   const res: BenchResult = { ...req };
   try {
+    res.isolated = crossOriginIsolated();
+    if (req.threads !== undefined) configureWasmThreads(req.threads);
     const t0 = performance.now();
     const info = await selectBackend(req.backend);
     res.backendInitMs = performance.now() - t0;
@@ -29,7 +31,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     res.adapter = info.adapter;
     if (info.name !== req.backend) throw new Error(`${req.backend} did not start: ${info.failures.join('; ')}`);
     if (info.name === 'webgpu') res.gpu = (await probeWebGpu()).info;
-    res.threads = info.threads;
+    res.threadsRan = info.threads;
     const encoder = buildEncoder(req.model, { height: 28, width: 28, channels: 1, embeddingDim: 32 }, 0);
     const opt = new FlatAdam(encoder.variables, 1e-3);
     const r = new Rng(0);
