@@ -33,6 +33,10 @@ const num = async (id) => Number((await page.getByTestId(id).textContent())?.rep
 
 await page.getByRole('button', { name: 'Play' }).click();
 const t0 = Date.now();
+// From pressing Play to the first finished step on the page: what a user waits before anything moves.
+await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= 1, null, { timeout: 600_000, polling: 20 });
+const firstStepSeconds = (Date.now() - t0) / 1000;
+console.error(`  first step shown ${firstStepSeconds.toFixed(2)} s after Play`);
 const points = [];
 let last = '';
 let reached = null;
@@ -74,7 +78,7 @@ if (probeGroups.length) {
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
 server.close();
-const result = { date: new Date().toISOString(), hash, backend, target, maxSeconds, reached, points, probes };
+const result = { date: new Date().toISOString(), hash, backend, firstStepSeconds, target, maxSeconds, reached, points, probes };
 console.log(reached
   ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
   : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`);

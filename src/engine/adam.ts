@@ -60,8 +60,14 @@ export class FlatAdam {
       this.m.assign(m as tf.Tensor1D);
       this.v.assign(v as tf.Tensor1D);
       const update = tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), stepSize);
-      // One subtraction over all parameters, then one slice per variable: on the GPU backends
-      // a slice is a program either way, and this saves a subtraction per variable.
+      if (tf.getBackend() === 'webgl') {
+        // WebGL slices a flat tensor as a view of its texture, for free: one subtraction each.
+        const parts = tf.split(update, this.sizes);
+        this.vars.forEach((x, i) => x.assign(tf.sub(x, tf.reshape(parts[i], x.shape))));
+        return;
+      }
+      // Elsewhere a slice costs a kernel (a program on WebGPU) either way: one subtraction over
+      // all parameters, then one slice per variable, saves a subtraction per variable.
       const next = tf.split(tf.sub(flat(this.vars), update), this.sizes);
       this.vars.forEach((x, i) => x.assign(tf.reshape(next[i], x.shape)));
     });
