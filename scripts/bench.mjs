@@ -14,8 +14,10 @@ const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options
   --backend LIST   backends to time, comma-separated (default wasm,webgl,webgpu,cpu)
   --model NAME     reference (the PyTorch peer's model) or default (default reference)
   --n LIST         batch sizes N (default 64,256)
-  --budget MS      time to spend on timed steps per run: 3 to 20 steps (default 20000)
-  --threads T      threads for the PyTorch peer (default 1)
+  --budget MS      time to spend on timed steps per run: 3 to 24 steps (default 20000);
+                   0 times none (first step, kernel and dispatch counts only)
+  --threads T      threads for wasm and for the PyTorch peer alike (default 1; wasm runs more
+                   than one only on a cross-origin isolated page, which serve.mjs makes it)
   --dist DIR       the build to serve (default dist)
   --json FILE      also write the results as JSON
   --profile        print the slowest kernels of each run`;
@@ -27,7 +29,7 @@ const model = opt('model', 'reference');
 const sizes = opt('n', '64,256').split(',').map(Number);
 const jsonPath = opt('json', null);
 const budgetMs = Number(opt('budget', 20000));
-const peerThreads = Number(opt('threads', 1));
+const threads = Number(opt('threads', 1));
 const profile = flag('profile');
 
 // --dist: another build, so two versions can be compared side by side in one session.
@@ -39,16 +41,23 @@ const results = [];
 for (const backend of backends) {
   for (const N of sizes) {
     const page = await browser.newPage();
-    await page.goto(`${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}`);
+    await page.goto(`${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}`);
     const r = await page.waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 }).then((h) => h.jsonValue());
     await page.close();
-    results.push({ backend, N, model, firstStepMs: round(r.firstStepMs), medianStepMs: round(r.medianStepMs),
-      minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, kernelsPerStep: r.kernelsPerStep,
-      firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), adapter: r.adapter, error: r.error });
+    results.push({ backend, N, model, adapter: r.adapter, gpu: r.gpu,
+      threads: r.threadsRan, isolated: r.isolated,
+      backendInitMs: round(r.backendInitMs), firstStepMs: round(r.firstStepMs), medianStepMs: round(r.medianStepMs),
+      stepsPerSecond: r.medianStepMs ? round(1000 / r.medianStepMs, 2) : undefined,
+      minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, readEvery: r.readEvery,
+      kernelsPerStep: r.kernelsPerStep, dispatchesPerStep: r.dispatchesPerStep, augmentDispatches: r.augmentDispatches,
+      firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), tensorsLeft: r.tensorsLeft, error: r.error,
+      topKernels: r.topKernels, topPrograms: r.topPrograms });
     const last = results[results.length - 1];
-    last.topKernels = r.topKernels;
-    if (profile && r.topKernels) console.error('    ' + r.topKernels.map((k) => `${k.name} ${k.ms}`).join(', '));
-    console.error(`  ${backend} N=${N}: ${last.error ? 'error: ' + last.error : `${last.medianStepMs} ms/step`}`);
+    if (profile && r.topKernels) {
+      console.error('    ' + r.topKernels.map((k) => `${k.name} ${k.ms} ms x${k.count}`).join(', '));
+      if (r.topPrograms?.length) console.error('    programs: ' + r.topPrograms.map((k) => `${k.name} x${k.count}`).join(', '));
+    }
+    console.error(`  ${backend} N=${N}: ${last.error ? "error: " + last.error : `${last.medianStepMs ?? "-"} ms/step, ${last.kernelsPerStep} kernels, ${last.dispatchesPerStep ?? "-"} dispatches`}`);
   }
 }
 await browser.close();
@@ -60,7 +69,7 @@ if (model === 'reference') {
   // Debian's python3-torch belongs to /usr/bin/python3, which a pyenv shim may hide.
   for (const py of ['/usr/bin/python3', 'python3']) {
     try {
-      peer = JSON.parse(execFileSync(py, [script, String(peerThreads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      peer = JSON.parse(execFileSync(py, [script, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
       break;
     } catch { /* try the next interpreter */ }
   }
@@ -74,9 +83,10 @@ const rows = results.map((r) => {
     'first step ms': r.firstStepMs ?? '-', 'median ms/step': r.medianStepMs ?? '-',
     'steps/s': r.medianStepMs ? round(1000 / r.medianStepMs, 2) : '-',
     'kernels/step': r.kernelsPerStep ?? '-',
+    'dispatches/step': r.dispatchesPerStep ?? '-',
     'augment ms': r.augmentMs ?? '-',
     'x peer': p && r.medianStepMs ? round(r.medianStepMs / p.medianStepMs, 2) : '-',
-    note: r.error ?? `${r.timedSteps} steps timed; ${r.adapter}`,
+    note: r.error ?? `${r.timedSteps} steps timed, loss read every ${r.readEvery}; ${r.adapter}${r.gpu?.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
   };
 });
 console.table(rows);

@@ -46,6 +46,10 @@ const num = async (id) => Number((await page.getByTestId(id).textContent())?.rep
 
 await page.getByRole('button', { name: 'Play' }).click();
 const t0 = Date.now();
+// From pressing Play to the first finished step on the page: what a user waits before anything moves.
+await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= 1, null, { timeout: 600_000, polling: 20 });
+const firstStepSeconds = (Date.now() - t0) / 1000;
+console.error(`  first step shown ${firstStepSeconds.toFixed(2)} s after Play`);
 if (/(^|&)loss=clip(&|$)/.test(hash)) {
   const r = await clipQuality(page, maxSeconds, t0, new URLSearchParams(hash).get('dataset') ?? 'mnist');
   const backend = (await page.getByTestId('backend-name').textContent())?.trim();
@@ -131,7 +135,7 @@ if (curve) {
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
 server.close();
-const result = { date: new Date().toISOString(), command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`, hash, backend, target, maxSeconds, trainedSeconds, budgetScale, reached, points, probes, curve: curvePoints };
+const result = { date: new Date().toISOString(), command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`, hash, backend, firstStepSeconds, target, maxSeconds, trainedSeconds, budgetScale, reached, points, probes, curve: curvePoints };
 console.log(reached
   ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
   : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`);

@@ -1,3 +1,4 @@
+import type { GpuAdapterRecord } from '../engine/backend';
 import type { BackendName } from '../protocol';
 import type { ModelId } from '../core/settings';
 
@@ -5,14 +6,25 @@ export interface BenchRequest {
   backend: BackendName;
   n: number;
   model: ModelId;
-  /** Time budget for the timed steps: slow backends time fewer steps (at least 3). */
+  /** Time budget for the timed steps: slow backends time fewer steps (at least 3); 0 times none. */
   budgetMs: number;
+  /** wasm threads (the page must be cross-origin isolated for more than 1). */
+  threads?: number;
 }
 
 export interface BenchResult extends BenchRequest {
   /** The backend that actually ran (a failed backend falls back; the result says so). */
   ran?: string;
   adapter?: string;
+  /** WebGPU only: the adapter's own description, and whether it is a fallback (software) adapter. */
+  gpu?: GpuAdapterRecord;
+  /** wasm only: the threads its kernels ran on. */
+  threadsRan?: number;
+  /** Whether the page was cross-origin isolated (threads possible). */
+  isolated?: boolean;
+  /** Choosing and starting the backend, before any model exists. */
+  backendInitMs?: number;
+  /** The first update and its loss read: shader compilation and first uploads included. */
   firstStepMs?: number;
   medianStepMs?: number;
   minStepMs?: number;
@@ -21,8 +33,19 @@ export interface BenchResult extends BenchRequest {
   timedSteps?: number;
   firstLoss?: number;
   lastLoss?: number;
+  /** Steps per loss read (the trainer's policy on this backend); step times are per step. */
+  readEvery?: number;
+  /** tfjs kernels run by one update (tf.profile), loss read excluded. */
   kernelsPerStep?: number;
-  /** Kernel time by kernel name in one profiled step, largest first. */
-  topKernels?: { name: string; ms: number }[];
+  /** GPU programs dispatched by one update (webgpu, webgl), loss read excluded. */
+  dispatchesPerStep?: number;
+  /** GPU programs dispatched by making both views of a batch. */
+  augmentDispatches?: number;
+  /** Kernel time and count by kernel name in one profiled step, largest time first. */
+  topKernels?: { name: string; ms: number; count: number }[];
+  /** Programs by name in one counted step, most frequent first. */
+  topPrograms?: { name: string; count: number }[];
+  /** Tensors still allocated after the benchmark disposed everything it made (a leak if > 0). */
+  tensorsLeft?: number;
   error?: string;
 }

@@ -7,7 +7,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -22,13 +22,44 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
-// Threaded wasm breaks in minified builds (tfjs #4107) and gained nothing on 2 cores.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+/** Whether this context may share memory with its threads (COOP/COEP sent, as serve.mjs does). */
+export function crossOriginIsolated(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/**
+ * The threads wasm runs its kernels on: one unless `wanted` (the benchmark's --threads) asks for
+ * more on a cross-origin isolated page. Not more by default: tfjs-backend-wasm 4.22 starts its
+ * pthreads from a blob holding its factory function's source, which in a bundled, minified
+ * worker refers to names that no longer exist there (tfjs #4107), so the threaded build fails to
+ * start (docs/decisions/0014). Must run before the wasm backend starts; our own gradient kernels
+ * link to either build's memory.
+ */
+export function configureWasmThreads(wanted = 1): number {
+  const n = crossOriginIsolated() ? Math.max(1, Math.floor(wanted)) : 1;
+  if (n > 1) setThreadsCount(n);
+  // One thread: the plain SIMD build, which needs no shared memory and starts no workers.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', n > 1);
+  return n;
+}
+configureWasmThreads();
 
 export interface GpuProbe {
   available: boolean;
   software: boolean;
   description: string;
+  /** What the adapter says of itself (GPUAdapterInfo), for the benchmark's record. */
+  info?: GpuAdapterRecord;
+}
+
+export interface GpuAdapterRecord {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** The browser's own flag for a software or otherwise degraded adapter; null where it has none. */
+  isFallbackAdapter: boolean | null;
 }
 
 /** Asks for a WebGPU adapter without creating a device, to tell real hardware from SwiftShader. */
@@ -46,10 +77,14 @@ export async function probeWebGpu(): Promise<GpuProbe> {
   const fallbackFlag =
     (info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter ??
     (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
-    false;
+    null;
   const text = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
-  const software = fallbackFlag || /swiftshader|llvmpipe|software|microsoft basic/i.test(text);
-  return { available: true, software, description: (text || 'unnamed adapter') + (software ? ' (software)' : '') };
+  const software = fallbackFlag === true || /swiftshader|llvmpipe|software|microsoft basic/i.test(text);
+  const record: GpuAdapterRecord = {
+    vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
+    description: info?.description ?? '', isFallbackAdapter: fallbackFlag,
+  };
+  return { available: true, software, description: (text || 'unnamed adapter') + (software ? ' (software)' : ''), info: record };
 }
 
 function orderFor(choice: BackendChoice, gpu: GpuProbe): { order: BackendName[]; reason: string } {
@@ -83,7 +118,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       probe.dispose();
       const adapter = name === 'webgpu' ? gpu.description : name === 'wasm' ? wasmDescription() : name === 'webgl' ? webglDescription() : 'JavaScript';
       const why = failures.length === 0 ? reason : `${failures.length === 1 ? 'the preferred backend' : 'preferred backends'} failed (${failures.join('; ')}); fell back to ${name}`;
-      return { type: 'backend', name, adapter, reason: why, failures };
+      return { type: 'backend', name, adapter, reason: why, failures, ...(name === 'wasm' ? { threads: wasmThreads() } : {}) };
     } catch (e) {
       failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -91,9 +126,15 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
   throw new Error(`No tfjs backend could start: ${failures.join('; ')}`);
 }
 
+function wasmThreads(): number {
+  return tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? Math.max(1, getThreadsCount()) : 1;
+}
+
 function wasmDescription(): string {
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  return `WebAssembly${simd ? ' SIMD' : ''}, 1 thread`;
+  const n = wasmThreads();
+  const why = n > 1 ? '' : crossOriginIsolated() ? " (tfjs's threaded build cannot start from this bundle)" : ' (the page is not cross-origin isolated)';
+  return `WebAssembly${simd ? ' SIMD' : ''}, ${n} thread${n > 1 ? 's' : ''}${why}`;
 }
 
 function webglDescription(): string {

@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2d, maxPool2 } from './ops/conv';
 import { biasAdd, matMul } from './ops/matmul';
+import { convBiasAct, denseBiasAct } from './ops/gpuLayers';
+import { stockGradients } from './ops/stockGradients';
 import type { ModelId } from '../core/settings';
 
 export interface ModelShape {
@@ -116,6 +118,8 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
   });
   const variables: tf.Variable[] = [...convs, ...body, ...head].flatMap((l) => [l.w, l.b] as tf.Variable[]);
   const applyDense = (x: tf.Tensor2D, l: DenseLayer) => {
+    // GPU backends: product, bias and ReLU as one program (ops/gpuLayers.ts).
+    if (stockGradients()) return denseBiasAct(x, l.w, l.b, l.relu ? 'relu' : 'linear');
     const y = biasAdd(matMul(x, l.w), l.b);
     return l.relu ? tf.relu(y) : y;
   };
@@ -129,6 +133,13 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
       let y: tf.Tensor4D = x;
       for (const [i, c] of convs.entries()) {
         const stride = c.spec.down === 'stride' ? 2 : 1;
+        if (stockGradients()) {
+          // GPU backends: convolution, bias and ReLU as one program, then the pool (same
+          // function as below: both commute with a max).
+          y = convBiasAct(y, c.w, c.b, stride, 'relu', i > 0);
+          if (c.spec.down === 'pool') y = tf.maxPool(y, 2, 2, 'valid');
+          continue;
+        }
         // The first layer's input is the images: no gradient is needed there.
         let a = conv2d(y, c.w, stride, { inputGrad: i > 0 });
         // Pooling first, then bias and ReLU, on a map 4x smaller: the same function as

@@ -4,6 +4,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { alignmentLoss, l2Normalize, ntXentLoss, supConLoss } from './ops/losses';
+import { normalizeRows, ntXentNormalized } from './ops/gpuLoss';
+import { stockGradients } from './ops/stockGradients';
 import type { LossId } from '../core/settings';
 import type { Encoder } from './model';
 
@@ -40,6 +42,14 @@ export function lossAndGrads(encoder: Encoder, v1: tf.Tensor4D, v2: tf.Tensor4D,
   let zOut: tf.Tensor2D | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const z = encoder.project(encoder.encode(tf.concat([v1, v2], 0)));
+    if (o.loss === 'ntxent' && stockGradients()) {
+      // GPU backends: one normalisation shared by the loss and the kept projections, and the
+      // loss with its gradient written out (ops/gpuLoss.ts): far fewer programs per step.
+      const zn = normalizeRows(z);
+      zOut = tf.keep(zn);
+      const loss = ntXentNormalized(zn, o.temperature);
+      return o.poison ? tf.mul(loss, NaN) : loss;
+    }
     zOut = tf.keep(l2Normalize(z));
     const loss = batchLoss(z, o);
     return o.poison ? tf.mul(loss, NaN) : loss;

@@ -13,6 +13,7 @@ import { LabelRunner } from './labelRunner';
 import { MetricsRunner } from './metrics';
 import { stockGradients } from './ops/stockGradients';
 import { RunReport } from './runReport';
+import { GPU_READ_EVERY } from './readPolicy';
 import { Scheduler } from './scheduler';
 import { runQuery } from './query';
 import { faultsAllowed, injectFault } from './testFaults';
@@ -21,8 +22,6 @@ import { DatasetStore } from './datasetStore';
 import { NonFiniteLossError, Trainer } from './trainer';
 import type { ClipTrainer } from './clip/clipTrainer';
 
-/** Steps per loss read on GPU backends, where each read waits for the queue to drain (Trainer.readEvery). */
-const GPU_READ_EVERY = 8;
 
 const post = (ev: EngineEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(ev, transfer);
 

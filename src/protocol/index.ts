@@ -78,6 +78,8 @@ export interface BackendInfo {
   reason: string;
   /** Backends that were tried and failed to start, with their errors. */
   failures: string[];
+  /** wasm only: the threads its kernels run on (more than 1 only on a cross-origin isolated page). */
+  threads?: number;
 }
 
 /** A few anchors' two augmented views, so the page can show real training pairs. */

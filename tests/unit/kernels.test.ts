@@ -15,8 +15,13 @@ describe('WebAssembly kernels', () => {
     it(`${file}: the committed module holds the bytes of its source`, async () => {
       const name = file.slice(0, -4);
       const bytes: Buffer<ArrayBuffer> = await assemble(path.join(DIR, file));
+      const shared: Buffer<ArrayBuffer> = await assemble(path.join(DIR, file), { shared: true });
       expect(WebAssembly.validate(bytes)).toBe(true);
-      expect(readFileSync(path.join(DIR, `${name}Wasm.ts`), 'utf8')).toBe(moduleText(name, bytes));
+      expect(WebAssembly.validate(shared)).toBe(true);
+      // The shared variant links to a shared memory, as the threaded tfjs-backend-wasm has.
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+      expect(() => new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } })).not.toThrow();
+      expect(readFileSync(path.join(DIR, `${name}Wasm.ts`), 'utf8')).toBe(moduleText(name, bytes, shared));
     });
   }
 });

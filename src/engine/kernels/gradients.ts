@@ -15,7 +15,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gradientsWasm } from './gradientsWasm';
+import { gradientsSharedWasm, gradientsWasm } from './gradientsWasm';
 
 interface Exports {
   filterGrad(xp: number, dy: number, out: number, n: number, hp: number, wp: number, cin: number,
@@ -43,7 +43,9 @@ function kernels(backend: BackendWasm): Exports {
   const memory = wasmMemory(backend);
   if (!memory) throw new Error('tfjs-backend-wasm does not expose its memory');
   if (instance?.memory !== memory) {
-    const bytes = Uint8Array.from(atob(gradientsWasm), (c) => c.charCodeAt(0));
+    // The threaded build's memory is shared, and a module links only to the kind it declares.
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = Uint8Array.from(atob(shared ? gradientsSharedWasm : gradientsWasm), (c) => c.charCodeAt(0));
     const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
     instance = { memory, exports };
   }
