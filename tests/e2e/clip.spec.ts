@@ -18,8 +18,9 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   await waitForStep(page, 20, 240_000);
   const earlyLoss = await readNumber(page, 'loss-value');
   const tensorsEarly = await readNumber(page, 'tensor-count');
-  await waitForStep(page, 300, 480_000);
+  await waitForStep(page, 600, 480_000);
   await page.getByRole('button', { name: 'Pause' }).click();
+  const pausedAt = await readNumber(page, 'step-count');
   // The loss read is one batch's: a falling trend, not a point, is what is claimed.
   await expect.poll(() => readNumber(page, 'loss-value')).toBeLessThan(earlyLoss);
   expect(await readNumber(page, 'tensor-count')).toBe(tensorsEarly);
@@ -45,12 +46,11 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   const results = page.getByTestId('search-result');
   await expect(results).toHaveCount(12, { timeout: 60_000 });
   const alts = await results.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt') ?? ''));
-  // A short run on a shared CPU (about 300 steps), so a weaker claim than "mostly red stars":
-  // red stars are 1 image in 64, so at random 12 results hold 0.2 of them; after 300 steps
-  // several are red stars and most match the query in colour or shape (the misses are mostly
-  // orange, red's neighbour in hue).
-  expect(alts.filter((a) => a.startsWith('red star')).length).toBeGreaterThanOrEqual(3);
-  expect(alts.filter((a) => a.startsWith('red ') || /^\w+ star,/.test(a)).length).toBeGreaterThanOrEqual(8);
+  console.log(`CLIP search "a red star" at step ${pausedAt}: ${alts.map((a) => a.split(',')[0]).join('; ')}`);
+  // Red stars are 1 image in 64, so 12 results at random hold 0.2 of them. After ~600 steps
+  // (two runs: 9 and 8 of 12 red stars, all 12 red) at least half are red stars and nearly all red.
+  expect(alts.filter((a) => a.startsWith('red star')).length).toBeGreaterThanOrEqual(6);
+  expect(alts.filter((a) => a.startsWith('red ')).length).toBeGreaterThanOrEqual(10);
   await results.first().click();
   await expect(page.getByTestId('best-captions')).toBeVisible();
 

@@ -116,6 +116,62 @@ test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32
   expect(errors).toEqual([]);
 });
 
+test('a seeded fuzz of 60 damaged image files: each decodes to 32 x 32 RGB or is refused naming its file, and the good ones are kept', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openLab(page);
+  const outcomes: Outcome[] = await page.evaluate(async () => {
+    let seed = 20261203;
+    const rand = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
+    const encode = async (type: string) => {
+      const c = new OffscreenCanvas(96, 64);
+      const g = c.getContext('2d')!;
+      g.fillStyle = '#c33'; g.fillRect(0, 0, 96, 64); g.fillStyle = '#33c'; g.fillRect(30, 10, 40, 40);
+      return new Uint8Array(await (await c.convertToBlob({ type })).arrayBuffer());
+    };
+    const originals = { png: await encode('image/png'), jpg: await encode('image/jpeg'), webp: await encode('image/webp') };
+    const items: { name: string; source: Blob }[] = [];
+    for (const [ext, bytes] of Object.entries(originals)) {
+      items.push({ name: `good.${ext}`, source: new Blob([bytes]) });
+      for (let i = 0; i < 8; i++) {
+        const at = 1 + Math.floor(rand() * (bytes.length - 1));
+        items.push({ name: `cut-${at}.${ext}`, source: new Blob([bytes.slice(0, at)]) });
+      }
+      for (let i = 0; i < 8; i++) {
+        const b = bytes.slice();
+        const at = Math.floor(rand() * b.length);
+        b[at] ^= 1 << Math.floor(rand() * 8);
+        items.push({ name: `flip-${at}.${ext}`, source: new Blob([b]) });
+      }
+      items.push({ name: `empty.${ext}`, source: new Blob([]) });
+    }
+    // Wrong extensions both ways, and headers claiming absurd sizes.
+    items.push({ name: 'photo.gif', source: new Blob([originals.png]) });
+    items.push({ name: 'readme.jpg', source: new Blob(['# not a picture\n'.repeat(40)]) });
+    const huge = originals.png.slice(0, 33);
+    new DataView(huge.buffer).setUint32(16, 100_000);
+    new DataView(huge.buffer).setUint32(20, 100_000);
+    items.push({ name: 'huge.png', source: new Blob([huge]) });
+    const zeros = originals.png.slice();
+    new DataView(zeros.buffer).setUint32(16, 0);
+    items.push({ name: 'zero-width.png', source: new Blob([zeros]) });
+    const lab = (window as unknown as { imageLab: { decoder: { decode: (i: unknown[], o?: unknown) => Promise<unknown[]> } } }).imageLab;
+    const t0 = performance.now();
+    const out = await lab.decoder.decode(items, { chunk: 8 }) as { name: string; ok: boolean; message?: string; pixels?: Uint8Array }[];
+    return [{ name: 'ms', ok: true, message: String(performance.now() - t0) },
+      ...out.map((o) => ({ name: o.name, ok: o.ok, message: o.message, pixels: o.pixels ? [o.pixels.length] : undefined }))];
+  });
+  const [timing, ...results] = outcomes;
+  console.log(`image fuzz: ${results.length} files in ${Number(timing.message).toFixed(0)} ms; ${results.filter((o) => o.ok).length} decoded, ${results.filter((o) => !o.ok).length} refused`);
+  expect(results.length).toBeGreaterThanOrEqual(55);
+  for (const o of results) {
+    if (o.ok) expect(o.pixels, o.name).toEqual([32 * 32 * 3]);
+    else expect(o.message, o.name).toContain(o.name);
+  }
+  for (const name of ['good.png', 'good.jpg', 'good.webp', 'photo.gif']) expect(results.find((o) => o.name === name)?.ok, name).toBe(true);
+  for (const name of ['empty.png', 'readme.jpg', 'huge.png', 'zero-width.png']) expect(results.find((o) => o.name === name)?.ok, name).toBe(false);
+  expect(errors).toEqual([]);
+});
+
 test('adding 500 images through the panel keeps every main-thread task under 50 ms', async ({ page }) => {
   await openLab(page);
   await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
