@@ -8,18 +8,36 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const tfjs = { group: ['@tensorflow/*'], message: 'tfjs lives in src/engine/ only (it runs in the worker).' };
-const engine = { group: ['**/engine/*', '**/engine/**'], message: 'The UI talks to the engine through src/protocol.ts messages only.' };
+const engine = {
+  group: ['**/engine/*', '**/engine/**'],
+  message: 'The UI talks to the engine through src/protocol.ts messages only.',
+};
 const ui = { group: ['**/ui/*', '**/ui/**'], message: 'core/ and engine/ know nothing of the UI.' };
-const view = { group: ['react', 'react-dom', 'react-dom/*', 'd3', 'd3-*'], message: 'core/ is pure TypeScript: no React, no DOM views.' };
+const view = {
+  group: ['react', 'react-dom', 'react-dom/*', 'd3', 'd3-*'],
+  message: 'core/ is pure TypeScript: no React, no DOM views.',
+};
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'screenshots/**', 'public/**', 'src/engine/kernels/gradientsWasm.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'screenshots/**',
+      'public/**',
+      'src/engine/kernels/gradientsWasm.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.worker, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
@@ -38,13 +56,24 @@ export default tseslint.config(
   {
     files: ['src/**'],
     rules: {
-      'no-restricted-properties': ['error',
-        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({ property, message: 'Parses text as HTML: set textContent or render with React.' })),
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({
+          property,
+          message: 'Parses text as HTML: set textContent or render with React.',
+        })),
         ...['write', 'writeln'].map((property) => ({ object: 'document', property, message: 'Parses text as HTML.' })),
       ],
-      'no-restricted-syntax': ['error',
-        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Parses text as HTML: render it with React instead.' },
-        { selector: "Property[key.name='dangerouslySetInnerHTML']", message: 'Parses text as HTML: render it with React instead.' },
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Parses text as HTML: render it with React instead.',
+        },
+        {
+          selector: "Property[key.name='dangerouslySetInnerHTML']",
+          message: 'Parses text as HTML: render it with React instead.',
+        },
       ],
     },
   },

@@ -41,23 +41,48 @@ const results = [];
 for (const backend of backends) {
   for (const N of sizes) {
     const page = await browser.newPage();
-    await page.goto(`${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}`);
-    const r = await page.waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 }).then((h) => h.jsonValue());
+    await page.goto(
+      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}`,
+    );
+    const r = await page
+      .waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 })
+      .then((h) => h.jsonValue());
     await page.close();
-    results.push({ backend, N, model, adapter: r.adapter, gpu: r.gpu,
-      threads: r.threadsRan, isolated: r.isolated,
-      backendInitMs: round(r.backendInitMs), firstStepMs: round(r.firstStepMs), medianStepMs: round(r.medianStepMs),
+    results.push({
+      backend,
+      N,
+      model,
+      adapter: r.adapter,
+      gpu: r.gpu,
+      threads: r.threadsRan,
+      isolated: r.isolated,
+      backendInitMs: round(r.backendInitMs),
+      firstStepMs: round(r.firstStepMs),
+      medianStepMs: round(r.medianStepMs),
       stepsPerSecond: r.medianStepMs ? round(1000 / r.medianStepMs, 2) : undefined,
-      minStepMs: round(r.minStepMs), augmentMs: round(r.augmentMs), timedSteps: r.timedSteps, readEvery: r.readEvery,
-      kernelsPerStep: r.kernelsPerStep, dispatchesPerStep: r.dispatchesPerStep, augmentDispatches: r.augmentDispatches,
-      firstLoss: round(r.firstLoss, 3), lastLoss: round(r.lastLoss, 3), tensorsLeft: r.tensorsLeft, error: r.error,
-      topKernels: r.topKernels, topPrograms: r.topPrograms });
+      minStepMs: round(r.minStepMs),
+      augmentMs: round(r.augmentMs),
+      timedSteps: r.timedSteps,
+      readEvery: r.readEvery,
+      kernelsPerStep: r.kernelsPerStep,
+      dispatchesPerStep: r.dispatchesPerStep,
+      augmentDispatches: r.augmentDispatches,
+      firstLoss: round(r.firstLoss, 3),
+      lastLoss: round(r.lastLoss, 3),
+      tensorsLeft: r.tensorsLeft,
+      error: r.error,
+      topKernels: r.topKernels,
+      topPrograms: r.topPrograms,
+    });
     const last = results[results.length - 1];
     if (profile && r.topKernels) {
       console.error('    ' + r.topKernels.map((k) => `${k.name} ${k.ms} ms x${k.count}`).join(', '));
-      if (r.topPrograms?.length) console.error('    programs: ' + r.topPrograms.map((k) => `${k.name} x${k.count}`).join(', '));
+      if (r.topPrograms?.length)
+        console.error('    programs: ' + r.topPrograms.map((k) => `${k.name} x${k.count}`).join(', '));
     }
-    console.error(`  ${backend} N=${N}: ${last.error ? "error: " + last.error : `${last.medianStepMs ?? "-"} ms/step, ${last.kernelsPerStep} kernels, ${last.dispatchesPerStep ?? "-"} dispatches`}`);
+    console.error(
+      `  ${backend} N=${N}: ${last.error ? 'error: ' + last.error : `${last.medianStepMs ?? '-'} ms/step, ${last.kernelsPerStep} kernels, ${last.dispatchesPerStep ?? '-'} dispatches`}`,
+    );
   }
 }
 await browser.close();
@@ -69,9 +94,13 @@ if (model === 'reference') {
   // Debian's python3-torch belongs to /usr/bin/python3, which a pyenv shim may hide.
   for (const py of ['/usr/bin/python3', 'python3']) {
     try {
-      peer = JSON.parse(execFileSync(py, [script, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      peer = JSON.parse(
+        execFileSync(py, [script, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      );
       break;
-    } catch { /* try the next interpreter */ }
+    } catch {
+      /* try the next interpreter */
+    }
   }
   if (!peer) console.error('(PyTorch peer not run: apt-get install -y python3-torch to compare)');
 }
@@ -79,19 +108,27 @@ if (model === 'reference') {
 const rows = results.map((r) => {
   const p = peer?.results.find((x) => x.N === r.N);
   return {
-    backend: r.backend, N: r.N, model: r.model,
-    'first step ms': r.firstStepMs ?? '-', 'median ms/step': r.medianStepMs ?? '-',
+    backend: r.backend,
+    N: r.N,
+    model: r.model,
+    'first step ms': r.firstStepMs ?? '-',
+    'median ms/step': r.medianStepMs ?? '-',
     'steps/s': r.medianStepMs ? round(1000 / r.medianStepMs, 2) : '-',
     'kernels/step': r.kernelsPerStep ?? '-',
     'dispatches/step': r.dispatchesPerStep ?? '-',
     'augment ms': r.augmentMs ?? '-',
     'x peer': p && r.medianStepMs ? round(r.medianStepMs / p.medianStepMs, 2) : '-',
-    note: r.error ?? `${r.timedSteps} steps timed, loss read every ${r.readEvery}; ${r.adapter}${r.gpu?.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
+    note:
+      r.error ??
+      `${r.timedSteps} steps timed, loss read every ${r.readEvery}; ${r.adapter}${r.gpu?.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
   };
 });
 console.table(rows);
-if (peer) console.log(`PyTorch peer (${peer.threads} thread${peer.threads > 1 ? 's' : ''}, torch ${peer.torch}): ` +
-  peer.results.map((p) => `N=${p.N} ${p.medianStepMs} ms/step`).join(', '));
+if (peer)
+  console.log(
+    `PyTorch peer (${peer.threads} thread${peer.threads > 1 ? 's' : ''}, torch ${peer.torch}): ` +
+      peer.results.map((p) => `N=${p.N} ${p.medianStepMs} ms/step`).join(', '),
+  );
 if (jsonPath) {
   mkdirSync(dirname(resolve(jsonPath)), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), peer, results }, null, 2));

@@ -38,12 +38,18 @@ setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + p
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend unavailable');
 
-const vite = await createServer({ server: { middlewareMode: true, hmr: false }, appType: 'custom', logLevel: 'error', optimizeDeps: { noDiscovery: true } });
+const vite = await createServer({
+  server: { middlewareMode: true, hmr: false },
+  appType: 'custom',
+  logLevel: 'error',
+  optimizeDeps: { noDiscovery: true },
+});
 const load = (p) => vite.ssrLoadModule(p);
 const { makeShapes, SHAPE_NAMES, COLOUR_NAMES } = await load('/src/core/shapes.ts');
 const { captionBatch, captionVocabulary } = await load('/src/core/captions.ts');
 const { heldOutPairs, isHeldOut, withoutHeldOut, onlyHeldOut, singlePairs } = await load('/src/core/heldOutPairs.ts');
-const { makeTwoShapes, twoShapeFacts, twoShapePairs, twoShapeCaption, swappedColours } = await load('/src/core/twoShapes.ts');
+const { makeTwoShapes, twoShapeFacts, twoShapePairs, twoShapeCaption, swappedColours } =
+  await load('/src/core/twoShapes.ts');
 const { Tokenizer } = await load('/src/core/tokenizer.ts');
 const { gatherImages } = await load('/src/core/dataset.ts');
 const { Rng, deriveSeed } = await load('/src/core/rng.ts');
@@ -71,11 +77,14 @@ const model = buildClipModel({
   seed,
 });
 const optimizer = clipOptimizer(model, lr);
-const captionOf = (d, idx, rng) => (two ? Array.from(idx, (i) => twoShapeCaption(twoShapeFacts(d, i), rng)) : captionBatch(d, idx, rng, omit));
+const captionOf = (d, idx, rng) =>
+  two ? Array.from(idx, (i) => twoShapeCaption(twoShapeFacts(d, i), rng)) : captionBatch(d, idx, rng, omit);
 
-console.log(`CLIP ${datasetId}, text ${textId} (${model.text.parameterCount} params), image ${model.image.parameterCount} params, ` +
-  `batch ${batch}, dim ${dim}, lr ${lr}, temperature ${tempOpt}, width ${width}, omit ${omit}${swapNegatives ? ', swapped-colour hard negatives' : ''}; ` +
-  `train ${trainIdx.length} images (held out: ${held.map((p) => `${COLOUR_NAMES[p.colour]} ${SHAPE_NAMES[p.shape]}`).join(', ')}), test ${testCount}, compositions ${compIdx.length}`);
+console.log(
+  `CLIP ${datasetId}, text ${textId} (${model.text.parameterCount} params), image ${model.image.parameterCount} params, ` +
+    `batch ${batch}, dim ${dim}, lr ${lr}, temperature ${tempOpt}, width ${width}, omit ${omit}${swapNegatives ? ', swapped-colour hard negatives' : ''}; ` +
+    `train ${trainIdx.length} images (held out: ${held.map((p) => `${COLOUR_NAMES[p.colour]} ${SHAPE_NAMES[p.shape]}`).join(', ')}), test ${testCount}, compositions ${compIdx.length}`,
+);
 
 function embedAllImages(d) {
   const out = new Float32Array(d.count * dim);
@@ -107,17 +116,40 @@ function evaluate() {
   const r = {};
   if (two) {
     const trueEmb = embedTextRows(Array.from(testIdx, (i) => twoShapeCaption(twoShapeFacts(test, i), new Rng(i), 0)));
-    const swapEmb = embedTextRows(Array.from(testIdx, (i) => twoShapeCaption(swappedColours(twoShapeFacts(test, i)), new Rng(i), 0)));
+    const swapEmb = embedTextRows(
+      Array.from(testIdx, (i) => twoShapeCaption(swappedColours(twoShapeFacts(test, i)), new Rng(i), 0)),
+    );
     r.binding = Z.bindingAccuracy(img, trueEmb, swapEmb, dim);
     return r;
   }
-  const shape = test.factors[0].values, colour = test.factors[1].values;
+  const shape = test.factors[0].values,
+    colour = test.factors[1].values;
   const shapeT = ['a {shape}', 'a picture of a {shape}', '{shape}'];
-  const shapeCls = Z.classEmbeddings(embedTextRows(Z.classPrompts(shapeT, SHAPE_NAMES.map((s) => ({ shape: s })))), 8, shapeT.length, dim);
+  const shapeCls = Z.classEmbeddings(
+    embedTextRows(
+      Z.classPrompts(
+        shapeT,
+        SHAPE_NAMES.map((s) => ({ shape: s })),
+      ),
+    ),
+    8,
+    shapeT.length,
+    dim,
+  );
   r.shape = Z.zeroShotClassify(img, shapeCls, shape, dim).accuracy;
   // Colour prompts averaged over every shape as well as the templates (captions always name the shape).
   const colourT = SHAPE_NAMES.flatMap((s) => [`a {colour} ${s}`, `{colour} ${s}`]);
-  const colourCls = Z.classEmbeddings(embedTextRows(Z.classPrompts(colourT, COLOUR_NAMES.map((c) => ({ colour: c })))), 8, colourT.length, dim);
+  const colourCls = Z.classEmbeddings(
+    embedTextRows(
+      Z.classPrompts(
+        colourT,
+        COLOUR_NAMES.map((c) => ({ colour: c })),
+      ),
+    ),
+    8,
+    colourT.length,
+    dim,
+  );
   r.colour = Z.zeroShotClassify(img, colourCls, colour, dim).accuracy;
   const bothT = ['a {colour} {shape}', '{colour} {shape}', 'a picture of a {colour} {shape}'];
   const pairs = COLOUR_NAMES.flatMap((c) => SHAPE_NAMES.map((s) => ({ colour: c, shape: s })));
@@ -137,13 +169,20 @@ function evaluate() {
 const pct = (x) => (x * 100).toFixed(1);
 const report = (step, t, loss, temperature) => {
   const r = evaluate();
-  const parts = Object.entries(r).map(([k, v]) => `${k} ${pct(v)}%`).join(', ');
-  console.log(`  ${t.toFixed(0)} s, step ${step}: loss ${loss.toFixed(3)}, T ${temperature.toFixed(3)}; ${parts}; tensors ${tf.memory().numTensors}`);
+  const parts = Object.entries(r)
+    .map(([k, v]) => `${k} ${pct(v)}%`)
+    .join(', ');
+  console.log(
+    `  ${t.toFixed(0)} s, step ${step}: loss ${loss.toFixed(3)}, T ${temperature.toFixed(3)}; ${parts}; tensors ${tf.memory().numTensors}`,
+  );
 };
 
 const t0 = Date.now();
 let nextEval = every;
-let step = 0, loss = NaN, temperature = learned ? 0.07 : Number(tempOpt), dupShare = 0;
+let step = 0,
+  loss = NaN,
+  temperature = learned ? 0.07 : Number(tempOpt),
+  dupShare = 0;
 while ((Date.now() - t0) / 1000 < seconds) {
   const rng = new Rng(deriveSeed(seed, step));
   const idx = Int32Array.from({ length: batch }, () => trainIdx[rng.int(trainIdx.length)]);
@@ -152,13 +191,15 @@ while ((Date.now() - t0) / 1000 < seconds) {
   const x = tf.tensor4d(gatherImages(train, idx), [batch, 32, 32, 3]);
   // A swapped caption may name a held-out pair ("blue star"): those are left out, so no
   // training caption, negative or not, names one.
-  const negatives = two && swapNegatives
-    ? Array.from(idx, (i) => swappedColours(twoShapeFacts(train, i)))
-      .filter((f) => !isHeldOut(held, f.leftColour, f.leftShape) && !isHeldOut(held, f.rightColour, f.rightShape))
-      .map((f) => twoShapeCaption(f, rng))
-    : [];
+  const negatives =
+    two && swapNegatives
+      ? Array.from(idx, (i) => swappedColours(twoShapeFacts(train, i)))
+          .filter((f) => !isHeldOut(held, f.leftColour, f.leftShape) && !isHeldOut(held, f.rightColour, f.rightShape))
+          .map((f) => twoShapeCaption(f, rng))
+      : [];
   const res = await clipStep(model, optimizer, x, tok.encode(captions, MAX_LEN), {
-    temperature, negatives: negatives.length ? tok.encode(negatives, MAX_LEN) : undefined,
+    temperature,
+    negatives: negatives.length ? tok.encode(negatives, MAX_LEN) : undefined,
   });
   x.dispose();
   loss = res.loss;
@@ -175,5 +216,7 @@ while ((Date.now() - t0) / 1000 < seconds) {
   }
 }
 report(step, (Date.now() - t0) / 1000, loss, temperature);
-console.log(`  ${(step / ((Date.now() - t0) / 1000)).toFixed(1)} steps/s incl. evaluation; duplicate captions per batch ${pct(dupShare / step)}%`);
+console.log(
+  `  ${(step / ((Date.now() - t0) / 1000)).toFixed(1)} steps/s incl. evaluation; duplicate captions per batch ${pct(dupShare / step)}%`,
+);
 await vite.close();

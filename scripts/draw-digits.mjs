@@ -18,18 +18,114 @@ const hash = opt('hash', 'dataset=mnist');
 const jsonPath = opt('json', null);
 
 /** Each digit as mouse strokes in the pad's unit square, written the way a person would. */
-const ellipse = (cx, cy, rx, ry, n = 28) => Array.from({ length: n + 1 }, (_, i) => [cx + rx * Math.sin((2 * Math.PI * i) / n), cy - ry * Math.cos((2 * Math.PI * i) / n)]);
+const ellipse = (cx, cy, rx, ry, n = 28) =>
+  Array.from({ length: n + 1 }, (_, i) => [
+    cx + rx * Math.sin((2 * Math.PI * i) / n),
+    cy - ry * Math.cos((2 * Math.PI * i) / n),
+  ]);
 const DIGITS = [
   [ellipse(0.5, 0.5, 0.2, 0.33)],
-  [[[0.52, 0.15], [0.48, 0.85]]],
-  [[[0.3, 0.3], [0.36, 0.19], [0.5, 0.15], [0.64, 0.19], [0.69, 0.32], [0.63, 0.46], [0.3, 0.85], [0.72, 0.85]]],
-  [[[0.3, 0.2], [0.5, 0.15], [0.67, 0.22], [0.67, 0.37], [0.5, 0.48], [0.68, 0.58], [0.7, 0.75], [0.52, 0.86], [0.3, 0.8]]],
-  [[[0.6, 0.85], [0.6, 0.15], [0.28, 0.6], [0.76, 0.6]]],
-  [[[0.7, 0.15], [0.36, 0.15], [0.33, 0.46], [0.55, 0.42], [0.7, 0.55], [0.7, 0.73], [0.55, 0.85], [0.3, 0.8]]],
-  [[[0.65, 0.15], [0.46, 0.3], [0.34, 0.55], [0.36, 0.76], [0.5, 0.86], [0.65, 0.76], [0.65, 0.6], [0.5, 0.52], [0.35, 0.62]]],
-  [[[0.28, 0.17], [0.72, 0.17], [0.45, 0.85]]],
-  [[[0.5, 0.5], [0.35, 0.38], [0.38, 0.2], [0.5, 0.15], [0.62, 0.2], [0.65, 0.38], [0.5, 0.5], [0.33, 0.65], [0.36, 0.82], [0.5, 0.87], [0.64, 0.82], [0.67, 0.65], [0.5, 0.5]]],
-  [[[0.67, 0.35], [0.6, 0.18], [0.45, 0.16], [0.34, 0.28], [0.38, 0.45], [0.55, 0.47], [0.67, 0.35], [0.65, 0.6], [0.6, 0.86]]],
+  [
+    [
+      [0.52, 0.15],
+      [0.48, 0.85],
+    ],
+  ],
+  [
+    [
+      [0.3, 0.3],
+      [0.36, 0.19],
+      [0.5, 0.15],
+      [0.64, 0.19],
+      [0.69, 0.32],
+      [0.63, 0.46],
+      [0.3, 0.85],
+      [0.72, 0.85],
+    ],
+  ],
+  [
+    [
+      [0.3, 0.2],
+      [0.5, 0.15],
+      [0.67, 0.22],
+      [0.67, 0.37],
+      [0.5, 0.48],
+      [0.68, 0.58],
+      [0.7, 0.75],
+      [0.52, 0.86],
+      [0.3, 0.8],
+    ],
+  ],
+  [
+    [
+      [0.6, 0.85],
+      [0.6, 0.15],
+      [0.28, 0.6],
+      [0.76, 0.6],
+    ],
+  ],
+  [
+    [
+      [0.7, 0.15],
+      [0.36, 0.15],
+      [0.33, 0.46],
+      [0.55, 0.42],
+      [0.7, 0.55],
+      [0.7, 0.73],
+      [0.55, 0.85],
+      [0.3, 0.8],
+    ],
+  ],
+  [
+    [
+      [0.65, 0.15],
+      [0.46, 0.3],
+      [0.34, 0.55],
+      [0.36, 0.76],
+      [0.5, 0.86],
+      [0.65, 0.76],
+      [0.65, 0.6],
+      [0.5, 0.52],
+      [0.35, 0.62],
+    ],
+  ],
+  [
+    [
+      [0.28, 0.17],
+      [0.72, 0.17],
+      [0.45, 0.85],
+    ],
+  ],
+  [
+    [
+      [0.5, 0.5],
+      [0.35, 0.38],
+      [0.38, 0.2],
+      [0.5, 0.15],
+      [0.62, 0.2],
+      [0.65, 0.38],
+      [0.5, 0.5],
+      [0.33, 0.65],
+      [0.36, 0.82],
+      [0.5, 0.87],
+      [0.64, 0.82],
+      [0.67, 0.65],
+      [0.5, 0.5],
+    ],
+  ],
+  [
+    [
+      [0.67, 0.35],
+      [0.6, 0.18],
+      [0.45, 0.16],
+      [0.34, 0.28],
+      [0.38, 0.45],
+      [0.55, 0.47],
+      [0.67, 0.35],
+      [0.65, 0.6],
+      [0.6, 0.86],
+    ],
+  ],
 ];
 
 const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
@@ -45,22 +141,35 @@ await page.getByRole('button', { name: 'Pause' }).click();
 await page.getByRole('button', { name: 'Play' }).waitFor();
 await page.waitForTimeout(1000);
 const step = await num('step-count');
-const knnRaw = (await page.getByTestId('knn-accuracy').textContent().catch(() => null))?.trim() ?? '';
+const knnRaw =
+  (
+    await page
+      .getByTestId('knn-accuracy')
+      .textContent()
+      .catch(() => null)
+  )?.trim() ?? '';
 const knnText = /\d/.test(knnRaw) ? knnRaw : null;
 console.error(`trained ${seconds} s: step ${step}, kNN on h ${knnText ?? 'not measured yet'}%`);
 
 const pad = page.getByRole('img', { name: 'Drawing pad' });
 await pad.scrollIntoViewIfNeeded();
 const box = await pad.boundingBox();
-const querySrc = () => page.locator('.qp-query img').getAttribute('src').catch(() => null);
+const querySrc = () =>
+  page
+    .locator('.qp-query img')
+    .getAttribute('src')
+    .catch(() => null);
 
 /** The query's image once it has stopped changing (the pad sends its last raster when the stroke ends). */
 async function settledQuery(previous) {
-  let last = null, since = Date.now();
+  let last = null,
+    since = Date.now();
   for (const t0 = Date.now(); Date.now() - t0 < 60_000;) {
     const src = await querySrc();
-    if (src !== last) { last = src; since = Date.now(); }
-    else if (src && src !== previous && Date.now() - since > 1500) return src;
+    if (src !== last) {
+      last = src;
+      since = Date.now();
+    } else if (src && src !== previous && Date.now() - since > 1500) return src;
     await page.waitForTimeout(250);
   }
   throw new Error('no answer to the drawn query within 60 s');
@@ -97,9 +206,19 @@ await browser.close();
 server.close();
 const total = (k) => digits.reduce((s, r) => s + r[k], 0);
 const result = {
-  date: new Date().toISOString(), hash, backend, trainedSeconds: seconds, step, knnH: knnText === null ? null : Number(knnText),
+  date: new Date().toISOString(),
+  hash,
+  backend,
+  trainedSeconds: seconds,
+  step,
+  knnH: knnText === null ? null : Number(knnText),
   note: 'Each digit drawn once with scripted mouse strokes after training (paused); neighbours are the 12 nearest of the 500 held-out display images by cosine.',
-  digits, sameDigitH: total('h'), sameDigitZ: total('z'), of: 120,
+  digits,
+  sameDigitH: total('h'),
+  sameDigitZ: total('z'),
+  of: 120,
 };
-console.log(`after ${seconds} s (step ${step}, ${backend}): ${result.sameDigitH} of 120 neighbours share the drawn digit in h, ${result.sameDigitZ} in z`);
+console.log(
+  `after ${seconds} s (step ${step}, ${backend}): ${result.sameDigitH} of 120 neighbours share the drawn digit in h, ${result.sameDigitZ} in z`,
+);
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');

@@ -15,9 +15,17 @@ const host = opt('host', '127.0.0.1');
 const root = resolve(opt('dir', 'dist'));
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
-  '.svg': 'image/svg+xml', '.bin': 'application/octet-stream', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.bin': 'application/octet-stream',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 // The page's Content-Security-Policy is written once, in index.html; it is sent as a header too,
@@ -33,7 +41,10 @@ export async function startServer({ port: p = port, host: h = host, dir = root, 
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       let path = normalize(join(dir, decodeURIComponent(url.pathname)));
-      if (!path.startsWith(dir)) { res.writeHead(403).end(); return; }
+      if (!path.startsWith(dir)) {
+        res.writeHead(403).end();
+        return;
+      }
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, 'index.html');
       const body = await readFile(path);
       res.writeHead(200, {
@@ -60,8 +71,10 @@ export async function startServer({ port: p = port, host: h = host, dir = root, 
 
 if (isMain) {
   helpOr('Usage: node scripts/serve.mjs [--port 5173] [--host 127.0.0.1] [--dir dist]');
-  stat(join(root, 'index.html')).catch(() => {
-    console.error(`No built app in ${root}: run "npm run build" first.`);
-    process.exit(1);
-  }).then(() => startServer());
+  stat(join(root, 'index.html'))
+    .catch(() => {
+      console.error(`No built app in ${root}: run "npm run build" first.`);
+      process.exit(1);
+    })
+    .then(() => startServer());
 }

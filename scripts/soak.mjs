@@ -38,8 +38,11 @@ server.close();
 const verdict = judge(result, { heapFrom, heapTo: seconds });
 const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
 const r = verdict.ranges;
-const show = (name, x, f = String) => console.log(`  ${name.padEnd(16)} ${x ? `${f(x.min)} to ${f(x.max)}` : 'not reported'}`);
-console.log(`ranges over ${seconds} s (${result.samples.length} samples, ${verdict.summary.actionsDone} actions, backend ${verdict.summary.backends.join(', ')}):`);
+const show = (name, x, f = String) =>
+  console.log(`  ${name.padEnd(16)} ${x ? `${f(x.min)} to ${f(x.max)}` : 'not reported'}`);
+console.log(
+  `ranges over ${seconds} s (${result.samples.length} samples, ${verdict.summary.actionsDone} actions, backend ${verdict.summary.backends.join(', ')}):`,
+);
 show('numTensors', r.numTensors);
 show('tensor bytes', r.tensorBytes, mb);
 show('wasm heap', r.wasmHeapBytes, mb);
@@ -47,11 +50,32 @@ show('JS heap', r.jsHeapBytes, mb);
 show('frames/s', r.framesPerSecond);
 show('long tasks (ms)', r.longTaskMs, (v) => v.toFixed(0));
 const h = verdict.summary.heapGrowth;
-console.log(`  JS heap after GC: ${mb(h.from.heap)} at ${h.from.t} s, ${mb(h.to.heap)} at ${h.to.t} s (${(100 * h.growth).toFixed(1)}%)`);
-console.log(`  tensor segments: ${verdict.segments.length}, not flat: ${verdict.segments.filter((g) => !g.flat).length}`);
-console.log(`  console errors: ${result.errors.length}; long tasks: ${verdict.summary.longTasks.count} (over 50 ms: ${verdict.summary.longTasks.over})`);
+console.log(
+  `  JS heap after GC: ${mb(h.from.heap)} at ${h.from.t} s, ${mb(h.to.heap)} at ${h.to.t} s (${(100 * h.growth).toFixed(1)}%)`,
+);
+console.log(
+  `  tensor segments: ${verdict.segments.length}, not flat: ${verdict.segments.filter((g) => !g.flat).length}`,
+);
+console.log(
+  `  console errors: ${result.errors.length}; long tasks: ${verdict.summary.longTasks.count} (over 50 ms: ${verdict.summary.longTasks.over})`,
+);
 if (jsonPath) {
-  writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), hash, ...verdict, actions: result.actions, errors: result.errors, heapMarks: result.heapMarks, samples: result.samples }, null, 1));
+  writeFileSync(
+    jsonPath,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        hash,
+        ...verdict,
+        actions: result.actions,
+        errors: result.errors,
+        heapMarks: result.heapMarks,
+        samples: result.samples,
+      },
+      null,
+      1,
+    ),
+  );
 }
 for (const f of verdict.failures) console.log(`GOAL FAILED: ${f}`);
 if (!verdict.failures.length) console.log('all goals met');

@@ -32,13 +32,19 @@ const jsonPath = opt('json', null);
 const probeGroups = opt('probes', '').split(',').filter(Boolean);
 const curve = flag('curve');
 const budgetScale = Number(opt('budget-scale', 1));
-if (!(budgetScale > 0 && budgetScale <= 1)) { console.error('--budget-scale must be in (0, 1]'); process.exit(2); }
+if (!(budgetScale > 0 && budgetScale <= 1)) {
+  console.error('--budget-scale must be in (0, 1]');
+  process.exit(2);
+}
 const METHODS = ['pretrained', 'finetune', 'scratch', 'converged', 'pixels', 'random'];
 
 const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-if (budgetScale !== 1) await page.addInitScript((x) => { window.__studyBudgetScale = x; }, budgetScale);
+if (budgetScale !== 1)
+  await page.addInitScript((x) => {
+    window.__studyBudgetScale = x;
+  }, budgetScale);
 await page.goto(`http://127.0.0.1:${server.address().port}/#${hash}`);
 await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 120_000 });
 await page.getByRole('img', { name: /Embedding space of/ }).waitFor({ timeout: 120_000 });
@@ -47,7 +53,10 @@ const num = async (id) => Number((await page.getByTestId(id).textContent())?.rep
 await page.getByRole('button', { name: 'Play' }).click();
 const t0 = Date.now();
 // From pressing Play to the first finished step on the page: what a user waits before anything moves.
-await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= 1, null, { timeout: 600_000, polling: 20 });
+await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= 1, null, {
+  timeout: 600_000,
+  polling: 20,
+});
 const firstStepSeconds = (Date.now() - t0) / 1000;
 console.error(`  first step shown ${firstStepSeconds.toFixed(2)} s after Play`);
 if (/(^|&)loss=clip(&|$)/.test(hash)) {
@@ -55,9 +64,16 @@ if (/(^|&)loss=clip(&|$)/.test(hash)) {
   const backend = (await page.getByTestId('backend-name').textContent())?.trim();
   await browser.close();
   server.close();
-  console.log(`CLIP on ${backend}: ${Object.entries(r.targets).map(([k, v]) => `${k} best ${v.best}% (target ${v.target}%: ${v.met ? 'met' : 'not met'})`).join('; ')}` +
-    (r.reached ? `; shape and colour >= 95% at ${r.reached.seconds} s (step ${r.reached.step})` : ''));
-  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), hash, backend, maxSeconds, ...r }, null, 2) + '\n');
+  console.log(
+    `CLIP on ${backend}: ${Object.entries(r.targets)
+      .map(([k, v]) => `${k} best ${v.best}% (target ${v.target}%: ${v.met ? 'met' : 'not met'})`)
+      .join('; ')}` + (r.reached ? `; shape and colour >= 95% at ${r.reached.seconds} s (step ${r.reached.step})` : ''),
+  );
+  if (jsonPath)
+    writeFileSync(
+      jsonPath,
+      JSON.stringify({ date: new Date().toISOString(), hash, backend, maxSeconds, ...r }, null, 2) + '\n',
+    );
   process.exit(0);
 }
 const points = [];
@@ -70,15 +86,22 @@ while ((Date.now() - t0) / 1000 < maxSeconds) {
   last = text;
   const p = { seconds: Math.round((Date.now() - t0) / 100) / 10, step: await num('step-count'), knn: Number(text) };
   // Datasets with several labelled factors (Shapes) also show kNN per factor: keep h and z of each.
-  const rows = await page.locator('[data-testid^="knn-factor-"]').evaluateAll((trs) => trs.map((tr) => {
-    const cells = [...tr.querySelectorAll('td')].map((td) => Number(td.textContent));
-    return { factor: tr.querySelector('th')?.textContent, h: cells[1], z: cells[2] };
-  }));
+  const rows = await page.locator('[data-testid^="knn-factor-"]').evaluateAll((trs) =>
+    trs.map((tr) => {
+      const cells = [...tr.querySelectorAll('td')].map((td) => Number(td.textContent));
+      return { factor: tr.querySelector('th')?.textContent, h: cells[1], z: cells[2] };
+    }),
+  );
   if (rows.length) p.factors = rows;
   points.push(p);
   const perFactor = rows.map((r) => `${r.factor} ${r.h} / ${r.z}`).join(', ');
-  console.error(`  ${p.seconds} s, step ${p.step}: kNN ${p.knn}%${perFactor ? ` (per factor, h / z: ${perFactor})` : ''}`);
-  if (p.knn >= target) { reached = p; break; }
+  console.error(
+    `  ${p.seconds} s, step ${p.step}: kNN ${p.knn}%${perFactor ? ` (per factor, h / z: ${perFactor})` : ''}`,
+  );
+  if (p.knn >= target) {
+    reached = p;
+    break;
+  }
 }
 const probes = [];
 const trainedSeconds = Math.round((Date.now() - t0) / 100) / 10;
@@ -89,20 +112,40 @@ for (const g of probeGroups) {
   const row = page.getByTestId(`probe-row-${g}`);
   const t = Date.now();
   // Every draw done: the row's title says "n of n draws" (cells fill in after the first).
-  await page.waitForFunction((id) => {
-    const row = document.querySelector(`[data-testid="${id}"]`);
-    const cells = [...(row?.querySelectorAll('td') ?? [])];
-    const [, done, wanted] = /(\d+) of (\d+) draws/.exec(row?.getAttribute('title') ?? '') ?? [];
-    return done !== undefined && done === wanted && cells.length === 6 && cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''));
-  }, `probe-row-${g}`, { timeout: 7_200_000, polling: 1000 });
+  await page.waitForFunction(
+    (id) => {
+      const row = document.querySelector(`[data-testid="${id}"]`);
+      const cells = [...(row?.querySelectorAll('td') ?? [])];
+      const [, done, wanted] = /(\d+) of (\d+) draws/.exec(row?.getAttribute('title') ?? '') ?? [];
+      return (
+        done !== undefined &&
+        done === wanted &&
+        cells.length === 6 &&
+        cells.every((c) => /^\d+\.\d$/.test(c.textContent ?? ''))
+      );
+    },
+    `probe-row-${g}`,
+    { timeout: 7_200_000, polling: 1000 },
+  );
   const cells = (await row.locator('td').allTextContents()).map(Number);
   const step = await num('step-count');
   // The range over draws, where there were several (the row under it).
-  const spread = await page.getByTestId(`probe-spread-${g}`).count()
-    ? Object.fromEntries((await page.getByTestId(`probe-spread-${g}`).locator('td').allTextContents()).map((v, i) => [METHODS[i], v]))
+  const spread = (await page.getByTestId(`probe-spread-${g}`).count())
+    ? Object.fromEntries(
+        (await page.getByTestId(`probe-spread-${g}`).locator('td').allTextContents()).map((v, i) => [METHODS[i], v]),
+      )
     : null;
-  probes.push({ labelsPerClass: g, step, ...Object.fromEntries(METHODS.map((m, i) => [m, cells[i]])), spread, title: await row.getAttribute('title'), seconds: Math.round((Date.now() - t) / 1000) });
-  console.error(`  probe, ${g} labels per class (step ${step}, ${probes.at(-1).seconds} s): ${METHODS.map((m, i) => `${m} ${cells[i]}%`).join(', ')}`);
+  probes.push({
+    labelsPerClass: g,
+    step,
+    ...Object.fromEntries(METHODS.map((m, i) => [m, cells[i]])),
+    spread,
+    title: await row.getAttribute('title'),
+    seconds: Math.round((Date.now() - t) / 1000),
+  });
+  console.error(
+    `  probe, ${g} labels per class (step ${step}, ${probes.at(-1).seconds} s): ${METHODS.map((m, i) => `${m} ${cells[i]}%`).join(', ')}`,
+  );
 }
 let curvePoints = null;
 if (curve) {
@@ -116,29 +159,67 @@ if (curve) {
     const message = (await page.getByTestId('curve-status').textContent()) ?? '';
     if (/^(stopped|error)/.test(message)) throw new Error(`label curve ${message}`);
     const head = message.split(':')[0];
-    if (head !== lastMessage) { lastMessage = head; console.error(`  curve: ${message} (${Math.round((Date.now() - t) / 1000)} s)`); }
+    if (head !== lastMessage) {
+      lastMessage = head;
+      console.error(`  curve: ${message} (${Math.round((Date.now() - t) / 1000)} s)`);
+    }
   }
-  curvePoints = await page.getByTestId('curve-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-    labelsPerClass: tr.getAttribute('data-lpc'), draws: Number(tr.getAttribute('data-draws')),
-    methods: Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.getAttribute('data-method'),
-      td.hasAttribute('data-mean') ? { mean: Number(td.getAttribute('data-mean')), min: Number(td.getAttribute('data-min')), max: Number(td.getAttribute('data-max')) } : null])),
-  })));
+  curvePoints = await page
+    .getByTestId('curve-table')
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => ({
+        labelsPerClass: tr.getAttribute('data-lpc'),
+        draws: Number(tr.getAttribute('data-draws')),
+        methods: Object.fromEntries(
+          [...tr.querySelectorAll('td')].map((td) => [
+            td.getAttribute('data-method'),
+            td.hasAttribute('data-mean')
+              ? {
+                  mean: Number(td.getAttribute('data-mean')),
+                  min: Number(td.getAttribute('data-min')),
+                  max: Number(td.getAttribute('data-max')),
+                }
+              : null,
+          ]),
+        ),
+      })),
+    );
   const names = ['pretrained', 'finetune', 'scratch', 'scratchConverged', 'pixels', 'random'];
   const pc = (x) => (x ? (100 * x.mean).toFixed(1).padStart(6) : '     -');
-  console.log(`label curve (${Math.round((Date.now() - t) / 1000)} s, held-out accuracy %, mean over draws${budgetScale !== 1 ? `, budgets x${budgetScale}: not the recipe's` : ''}):`);
+  console.log(
+    `label curve (${Math.round((Date.now() - t) / 1000)} s, held-out accuracy %, mean over draws${budgetScale !== 1 ? `, budgets x${budgetScale}: not the recipe's` : ''}):`,
+  );
   const heads = ['labels', 'draws', ...names];
   const widths = heads.map((h) => Math.max(7, h.length));
   const row = (cells) => cells.map((v, i) => String(v).padStart(widths[i])).join(' ');
   console.log(row(heads));
-  for (const p of curvePoints) console.log(row([p.labelsPerClass, p.draws, ...names.map((m) => pc(p.methods[m]).trim())]));
+  for (const p of curvePoints)
+    console.log(row([p.labelsPerClass, p.draws, ...names.map((m) => pc(p.methods[m]).trim())]));
 }
 const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
 server.close();
-const result = { date: new Date().toISOString(), command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`, hash, backend, firstStepSeconds, target, maxSeconds, trainedSeconds, budgetScale, reached, points, probes, curve: curvePoints };
-console.log(reached
-  ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
-  : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`);
+const result = {
+  date: new Date().toISOString(),
+  command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`,
+  hash,
+  backend,
+  firstStepSeconds,
+  target,
+  maxSeconds,
+  trainedSeconds,
+  budgetScale,
+  reached,
+  points,
+  probes,
+  curve: curvePoints,
+};
+console.log(
+  reached
+    ? `kNN on h reached ${reached.knn}% >= ${target}% after ${reached.seconds} s (step ${reached.step}) on ${backend}`
+    : `kNN on h did not reach ${target}% within ${maxSeconds} s (best ${Math.max(0, ...points.map((p) => p.knn))}%) on ${backend}`,
+);
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
 if (curvePoints) {
   const dataset = /dataset=(\w+)/.exec(hash)?.[1] ?? 'mnist';

@@ -23,18 +23,32 @@ export async function clipQuality(page, maxSeconds, t0, dataset = 'shapes') {
     if (step === null || step === lastStep) continue;
     lastStep = step;
     const p = {
-      seconds: Math.round((Date.now() - t0) / 100) / 10, step,
-      shape: await read('zero-shot-factor-shape'), colour: await read('zero-shot-factor-colour'),
-      both: await read('zero-shot-factor-both'), digit: await read('zero-shot-factor-digit'),
-      compositions: await read('zero-shot-compositions'), p12: await read('search-precision'), binding: await read('binding-accuracy'),
+      seconds: Math.round((Date.now() - t0) / 100) / 10,
+      step,
+      shape: await read('zero-shot-factor-shape'),
+      colour: await read('zero-shot-factor-colour'),
+      both: await read('zero-shot-factor-both'),
+      digit: await read('zero-shot-factor-digit'),
+      compositions: await read('zero-shot-compositions'),
+      p12: await read('search-precision'),
+      binding: await read('binding-accuracy'),
       temperature: await read('clip-temperature-now'),
     };
     for (const k of Object.keys(p)) if (p[k] === null) delete p[k];
     points.push(p);
-    console.error(`  ${p.seconds} s, step ${p.step}: ${Object.entries(p).filter(([k]) => k !== 'seconds' && k !== 'step').map(([k, v]) => `${k} ${v}${k === 'temperature' ? '' : '%'}`).join(', ')}`);
+    console.error(
+      `  ${p.seconds} s, step ${p.step}: ${Object.entries(p)
+        .filter(([k]) => k !== 'seconds' && k !== 'step')
+        .map(([k, v]) => `${k} ${v}${k === 'temperature' ? '' : '%'}`)
+        .join(', ')}`,
+    );
     if (!reached && dataset === 'shapes' && p.shape >= targets.shape && p.colour >= targets.colour) reached = p;
   }
   const best = (k) => Math.max(-1, ...points.map((p) => p[k] ?? -1));
-  const met = Object.fromEntries(Object.entries(targets).filter(([k]) => best(k) >= 0).map(([k, t]) => [k, { target: t, best: best(k), met: best(k) >= t }]));
+  const met = Object.fromEntries(
+    Object.entries(targets)
+      .filter(([k]) => best(k) >= 0)
+      .map(([k, t]) => [k, { target: t, best: best(k), met: best(k) >= t }]),
+  );
   return { points, reached, targets: met };
 }

@@ -69,9 +69,18 @@ export const ACTIONS = [
   { name: 'play/pause', run: (page) => clickIfEnabled(page.getByRole('button', { name: /^(Play|Pause)$/ })) },
   { name: 'step', run: (page) => clickIfEnabled(byRole(page, 'button', 'Step')) },
   { name: 'loss', run: (page, rng) => chooseOption(page, 'Loss', rng) },
-  { name: 'preset', resets: true, run: (page, rng) => chooseOption(page, 'Preset', rng, ['simclr', 'temperature', 'collapse', 'augmentations', 'supcon', 'explorer']) },
+  {
+    name: 'preset',
+    resets: true,
+    run: (page, rng) =>
+      chooseOption(page, 'Preset', rng, ['simclr', 'temperature', 'collapse', 'augmentations', 'supcon', 'explorer']),
+  },
   { name: 'dataset', resets: true, run: (page, rng) => chooseOption(page, 'Dataset', rng) },
-  { name: 'embedding dimension', resets: true, run: (page, rng) => chooseOption(page, 'Embedding dimension', rng, ['2', '3', '8', '16', '32']) },
+  {
+    name: 'embedding dimension',
+    resets: true,
+    run: (page, rng) => chooseOption(page, 'Embedding dimension', rng, ['2', '3', '8', '16', '32']),
+  },
   { name: 'reset', resets: true, run: (page) => clickIfEnabled(byRole(page, 'button', 'Reset')) },
   {
     name: 'probe',
@@ -101,8 +110,11 @@ export const ACTIONS = [
       const got = page.waitForEvent('download', { timeout: 60_000 });
       await button.click();
       const file = await got;
-      await page.getByLabel('Load model').setInputFiles((await file.path()));
-      await page.getByTestId('export-status').filter({ hasText: /Loaded step/ }).waitFor({ timeout: 60_000 });
+      await page.getByLabel('Load model').setInputFiles(await file.path());
+      await page
+        .getByTestId('export-status')
+        .filter({ hasText: /Loaded step/ })
+        .waitFor({ timeout: 60_000 });
       await file.delete();
       return true;
     },
@@ -138,7 +150,13 @@ export const ACTIONS = [
  */
 async function settle(page) {
   await clickIfEnabled(byRole(page, 'button', 'Pause'));
-  for (const [name, value] of [['Preset', ''], ['Dataset', 'mnist'], ['Embedding dimension', '32'], ['Loss', 'ntxent'], ['Projection', 'pca']]) {
+  for (const [name, value] of [
+    ['Preset', ''],
+    ['Dataset', 'mnist'],
+    ['Embedding dimension', '32'],
+    ['Loss', 'ntxent'],
+    ['Projection', 'pca'],
+  ]) {
     const s = byRole(page, 'combobox', name);
     if ((await s.isVisible()) && (await s.inputValue()) !== value) await s.selectOption(value);
   }
@@ -152,12 +170,18 @@ function installProbe() {
   const w = window;
   const probe = { frames: 0, long: [] };
   w.__soakProbe = probe;
-  const tick = () => { probe.frames++; requestAnimationFrame(tick); };
+  const tick = () => {
+    probe.frames++;
+    requestAnimationFrame(tick);
+  };
   requestAnimationFrame(tick);
   try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.long.push(e.duration); })
-      .observe({ type: 'longtask', buffered: true });
-  } catch { /* no long-task timing in this browser: reported as none */ }
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) probe.long.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    /* no long-task timing in this browser: reported as none */
+  }
   document.addEventListener('securitypolicyviolation', (e) => {
     w.__soakCsp?.(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`);
   });
@@ -188,7 +212,9 @@ async function readPage(page) {
 /** Opens the app with the probe and the error watch in place; returns the errors array. */
 export async function openForSoak(page, url) {
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.exposeFunction('__soakCsp', (text) => errors.push(text));
   await page.addInitScript(installProbe);
@@ -207,7 +233,8 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const rng = mulberry32(seed);
-  const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  const heap = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
   const samples = [];
   const actions = [];
   const heapMarks = [];
@@ -239,7 +266,9 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
     await settle(page);
     await cdp.send('HeapProfiler.collectGarbage');
     heapMarks.push({ t: Math.round(elapsed() * 10) / 10, heap: await heap() });
-    log(`${elapsed().toFixed(0).padStart(4)} s  heap after GC, settled: ${(heapMarks.at(-1).heap / 2 ** 20).toFixed(2)} MB`);
+    log(
+      `${elapsed().toFixed(0).padStart(4)} s  heap after GC, settled: ${(heapMarks.at(-1).heap / 2 ** 20).toFixed(2)} MB`,
+    );
   };
   let deck = [];
   while (elapsed() < seconds) {
@@ -249,7 +278,10 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
       generation++;
       await clickIfEnabled(byRole(page, 'button', 'Play'));
     }
-    if (!deck.length) deck = ACTIONS.map((a) => [rng(), a]).sort((x, y) => x[0] - y[0]).map(([, a]) => a);
+    if (!deck.length)
+      deck = ACTIONS.map((a) => [rng(), a])
+        .sort((x, y) => x[0] - y[0])
+        .map(([, a]) => a);
     const action = deck.pop();
     const at = elapsed();
     let done = false;
@@ -261,7 +293,9 @@ export async function runSoak(page, { seconds, every = 3, seed = 1, heapAt = [],
     }
     if (done && action.resets) generation++;
     actions.push({ t: Math.round(at * 10) / 10, name: action.name, done, ...(failure ? { failure } : {}) });
-    log(`${at.toFixed(0).padStart(4)} s  ${action.name}${done ? '' : failure ? `: failed (${failure})` : ' (skipped)'}`);
+    log(
+      `${at.toFixed(0).padStart(4)} s  ${action.name}${done ? '' : failure ? `: failed (${failure})` : ' (skipped)'}`,
+    );
     // A class spends most of the lesson watching it train.
     if (rng() < 0.8) await clickIfEnabled(byRole(page, 'button', 'Play'));
     const rest = every * 1000 - (Date.now() - t0 - at * 1000);
@@ -312,7 +346,16 @@ export function tensorSegments(samples) {
     // Too short a segment (a few seconds between two resets) says nothing about growth.
     const grew = g.counts.length >= 6 && late > early;
     const moved = first !== undefined && g.counts.length >= 4 && level !== first;
-    return { config: g.config, from: g.from, samples: seg.counts.length, level, range: range(seg.counts), grew, ...(moved ? { levelBefore: first } : {}), flat: !grew && !moved };
+    return {
+      config: g.config,
+      from: g.from,
+      samples: seg.counts.length,
+      level,
+      range: range(seg.counts),
+      grew,
+      ...(moved ? { levelBefore: first } : {}),
+      flat: !grew && !moved,
+    };
   });
 }
 
@@ -320,7 +363,8 @@ export function tensorSegments(samples) {
 export function judge(result, { heapFrom, heapTo, heapGrowthMax = 0.1, longTaskMax = 50, judgeLongTasks = true }) {
   const s = result.samples;
   const long = s.flatMap((x) => x.long);
-  const at = (t) => result.heapMarks.reduce((best, m) => (Math.abs(m.t - t) < Math.abs(best.t - t) ? m : best), result.heapMarks[0]);
+  const at = (t) =>
+    result.heapMarks.reduce((best, m) => (Math.abs(m.t - t) < Math.abs(best.t - t) ? m : best), result.heapMarks[0]);
   const h0 = at(heapFrom);
   const h1 = at(heapTo);
   const growth = h0 && h1 ? (h1.heap - h0.heap) / h0.heap : 0;
@@ -345,12 +389,21 @@ export function judge(result, { heapFrom, heapTo, heapGrowthMax = 0.1, longTaskM
   const failures = [];
   if (result.errors.length) failures.push(`${result.errors.length} console errors, first: ${result.errors[0]}`);
   for (const g of segments.filter((x) => !x.flat)) {
-    failures.push(g.grew
-      ? `numTensors grew within a run of ${g.config} from ${g.from} s (${g.range.min} to ${g.range.max})`
-      : `numTensors for ${g.config} came back at ${g.level}, not ${g.levelBefore} (from ${g.from} s)`);
+    failures.push(
+      g.grew
+        ? `numTensors grew within a run of ${g.config} from ${g.from} s (${g.range.min} to ${g.range.max})`
+        : `numTensors for ${g.config} came back at ${g.level}, not ${g.levelBefore} (from ${g.from} s)`,
+    );
   }
-  if (growth > heapGrowthMax) failures.push(`JS heap grew ${(100 * growth).toFixed(1)}% from ${h0.t} s to ${h1.t} s (goal < ${100 * heapGrowthMax}%)`);
-  if (judgeLongTasks && summary.longTasks.over) failures.push(`${summary.longTasks.over} long tasks over ${longTaskMax} ms (longest ${summary.longTasks.max.toFixed(0)} ms)`);
-  if (summary.actionsFailed.length) failures.push(`${summary.actionsFailed.length} actions failed, first: ${summary.actionsFailed[0]}`);
+  if (growth > heapGrowthMax)
+    failures.push(
+      `JS heap grew ${(100 * growth).toFixed(1)}% from ${h0.t} s to ${h1.t} s (goal < ${100 * heapGrowthMax}%)`,
+    );
+  if (judgeLongTasks && summary.longTasks.over)
+    failures.push(
+      `${summary.longTasks.over} long tasks over ${longTaskMax} ms (longest ${summary.longTasks.max.toFixed(0)} ms)`,
+    );
+  if (summary.actionsFailed.length)
+    failures.push(`${summary.actionsFailed.length} actions failed, first: ${summary.actionsFailed[0]}`);
   return { ranges, summary, segments, failures };
 }

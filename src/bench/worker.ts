@@ -35,7 +35,10 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     const encoder = buildEncoder(req.model, { height: 28, width: 28, channels: 1, embeddingDim: 32 }, 0);
     const opt = new FlatAdam(encoder.variables, 1e-3);
     const r = new Rng(0);
-    const x = tf.tensor4d(Float32Array.from({ length: req.n * 784 }, () => r.random()), [req.n, 28, 28, 1]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: req.n * 784 }, () => r.random()),
+      [req.n, 28, 28, 1],
+    );
     const params = augmentParams(MNIST_AUGMENTS);
     const readEvery = stockGradients() ? GPU_READ_EVERY : 1;
     res.readEvery = readEvery;
@@ -88,7 +91,9 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
       s.count++;
       byName.set(k.name, s);
     }
-    res.topKernels = [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)
+    res.topKernels = [...byName]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 16)
       .map(([name, s]) => ({ name, ms: Math.round(s.ms * 10) / 10, count: s.count }));
     await window(1);
 

@@ -3,15 +3,7 @@
 // Every strength is in [0, 1] so one slider type fits all; the mapping to physical
 // parameters lives here, next to the names, so the UI and the engine cannot disagree.
 
-export type AugmentName =
-  | 'crop'
-  | 'rotate'
-  | 'translate'
-  | 'noise'
-  | 'blur'
-  | 'cutout'
-  | 'colorJitter'
-  | 'grayscale';
+export type AugmentName = 'crop' | 'rotate' | 'translate' | 'noise' | 'blur' | 'cutout' | 'colorJitter' | 'grayscale';
 
 export interface AugmentToggle {
   on: boolean;
@@ -30,14 +22,40 @@ export interface AugmentInfo {
 }
 
 export const AUGMENTS: AugmentInfo[] = [
-  { name: 'crop', label: 'Random resized crop', help: 'Crops a random part of the image (area down to 1 - 0.7 x strength) and resizes it back.' },
+  {
+    name: 'crop',
+    label: 'Random resized crop',
+    help: 'Crops a random part of the image (area down to 1 - 0.7 x strength) and resizes it back.',
+  },
   { name: 'rotate', label: 'Rotation', help: 'Rotates by a random angle up to 45 x strength degrees either way.' },
-  { name: 'translate', label: 'Translation', help: 'Shifts by up to 25% x strength of the image size in each direction.' },
+  {
+    name: 'translate',
+    label: 'Translation',
+    help: 'Shifts by up to 25% x strength of the image size in each direction.',
+  },
   { name: 'noise', label: 'Gaussian noise', help: 'Adds pixel noise with standard deviation 0.2 x strength.' },
-  { name: 'blur', label: 'Gaussian blur', help: 'Blurs half of the views with a Gaussian of up to 1.5 x strength pixels.' },
-  { name: 'cutout', label: 'Cutout', help: 'Blanks a random square of side up to 50% x strength of the image in half of the views.' },
-  { name: 'colorJitter', label: 'Colour jitter', help: 'Randomly changes brightness, contrast and saturation by up to 0.5 x strength, and turns the hue by up to half a turn x strength (at 1, any hue).', rgbOnly: true },
-  { name: 'grayscale', label: 'Random greyscale', help: 'Turns a view grey with probability 0.5 x strength.', rgbOnly: true },
+  {
+    name: 'blur',
+    label: 'Gaussian blur',
+    help: 'Blurs half of the views with a Gaussian of up to 1.5 x strength pixels.',
+  },
+  {
+    name: 'cutout',
+    label: 'Cutout',
+    help: 'Blanks a random square of side up to 50% x strength of the image in half of the views.',
+  },
+  {
+    name: 'colorJitter',
+    label: 'Colour jitter',
+    help: 'Randomly changes brightness, contrast and saturation by up to 0.5 x strength, and turns the hue by up to half a turn x strength (at 1, any hue).',
+    rgbOnly: true,
+  },
+  {
+    name: 'grayscale',
+    label: 'Random greyscale',
+    help: 'Turns a view grey with probability 0.5 x strength.',
+    rgbOnly: true,
+  },
 ];
 
 /** Physical parameters for one strength; the single source of the mapping. */
@@ -45,7 +63,7 @@ export function augmentParams(s: AugmentSettings) {
   const k = (n: AugmentName) => (s[n].on ? Math.min(1, Math.max(0, s[n].strength)) : 0);
   return {
     cropMinScale: 1 - 0.7 * k('crop'),
-    rotateMaxRad: (45 * Math.PI / 180) * k('rotate'),
+    rotateMaxRad: ((45 * Math.PI) / 180) * k('rotate'),
     translateMax: 0.25 * k('translate'),
     noiseStd: 0.2 * k('noise'),
     blurMaxSigma: 1.5 * k('blur'),
@@ -94,5 +112,7 @@ export const SHAPES_AUGMENTS: AugmentSettings = {
 
 export function defaultAugments(dataset: string): AugmentSettings {
   // A user's images are colour photos and drawings at Shapes' size: Shapes' augmentations fit them.
-  return structuredClone(dataset === 'shapes' || dataset === 'twoShapes' || dataset === 'user' ? SHAPES_AUGMENTS : MNIST_AUGMENTS);
+  return structuredClone(
+    dataset === 'shapes' || dataset === 'twoShapes' || dataset === 'user' ? SHAPES_AUGMENTS : MNIST_AUGMENTS,
+  );
 }

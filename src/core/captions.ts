@@ -33,16 +33,39 @@ export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six'
 
 /** The words of the fixed template text (articles, prepositions, joiners). */
 const TEMPLATE_WORDS = [
-  'a', 'an', 'the', 'and', 'on', 'in', 'at', 'of', 'to', 'is', 'with', 'picture', 'photo',
-  'background', 'dark', 'light', 'middle', 'handwritten', 'digit', 'number', 'left', 'right',
-  'shape', 'shapes', 'two',
+  'a',
+  'an',
+  'the',
+  'and',
+  'on',
+  'in',
+  'at',
+  'of',
+  'to',
+  'is',
+  'with',
+  'picture',
+  'photo',
+  'background',
+  'dark',
+  'light',
+  'middle',
+  'handwritten',
+  'digit',
+  'number',
+  'left',
+  'right',
+  'shape',
+  'shapes',
+  'two',
 ];
 
 /** Every word a caption generator here can emit: the tokenizer's vocabulary. */
 export function captionVocabulary(): string[] {
   const words = new Set<string>(TEMPLATE_WORDS);
   for (const list of [SHAPE_NAMES, COLOUR_NAMES, SIZE_NAMES, DIGIT_WORDS]) for (const w of list) words.add(w);
-  for (const phrases of Object.values(POSITION_PHRASES)) for (const p of phrases) for (const w of p.split(' ')) words.add(w);
+  for (const phrases of Object.values(POSITION_PHRASES))
+    for (const p of phrases) for (const w of p.split(' ')) words.add(w);
   for (let d = 0; d < 10; d++) words.add(String(d));
   return [...words].sort();
 }
@@ -109,11 +132,16 @@ export function shapeCaption(f: ShapeFacts, rng: Rng, omitProb: number): string 
 export function digitCaption(digit: number, rng: Rng): string {
   const word = DIGIT_WORDS[digit];
   switch (rng.int(5)) {
-    case 0: return `a handwritten ${word}`;
-    case 1: return `the digit ${digit}`;
-    case 2: return `number ${word}`;
-    case 3: return `the number ${digit}`;
-    default: return `${article(word)} ${word}`;
+    case 0:
+      return `a handwritten ${word}`;
+    case 1:
+      return `the digit ${digit}`;
+    case 2:
+      return `number ${word}`;
+    case 3:
+      return `the number ${digit}`;
+    default:
+      return `${article(word)} ${word}`;
   }
 }
 

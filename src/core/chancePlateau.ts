@@ -21,9 +21,15 @@ export class ChancePlateau {
   /** Feeds one step's loss; returns a message the first time the run is seen stuck. */
   push(loss: number, lossId: LossId, batchSize: number): string | null {
     // Alignment alone has no chance level (its collapse is the lesson, at a loss of 0).
-    if (lossId === 'align') { this.reset(); return null; }
+    if (lossId === 'align') {
+      this.reset();
+      return null;
+    }
     const key = `${lossId}/${batchSize}`;
-    if (key !== this.key) { this.reset(); this.key = key; }
+    if (key !== this.key) {
+      this.reset();
+      this.key = key;
+    }
     const chance = chanceLoss(batchSize);
     this.run = Math.abs(loss - chance) <= PLATEAU_TOLERANCE * chance ? this.run + 1 : 0;
     if (this.run < PLATEAU_STEPS || this.told) return null;

@@ -27,15 +27,29 @@ export interface BlockedAugment {
 export function clipBlockedAugments(a: CaptionedAttributes): BlockedAugment[] {
   const out: BlockedAugment[] = [];
   if (a.colour) {
-    out.push({ name: 'colorJitter', reason: 'Captions name the colour, and colour jitter turns the hue: a red star could become a blue one under the caption "red star".' });
+    out.push({
+      name: 'colorJitter',
+      reason:
+        'Captions name the colour, and colour jitter turns the hue: a red star could become a blue one under the caption "red star".',
+    });
     out.push({ name: 'grayscale', reason: 'Captions name the colour, and a grey view has none.' });
   }
   if (a.position) {
-    out.push({ name: 'translate', reason: 'Captions say where the object is, and a large shift moves it to another part of the image.' });
-    out.push({ name: 'rotate', reason: 'Captions say where the object is, and turning the image about its centre moves an object that is off centre.' });
+    out.push({
+      name: 'translate',
+      reason: 'Captions say where the object is, and a large shift moves it to another part of the image.',
+    });
+    out.push({
+      name: 'rotate',
+      reason:
+        'Captions say where the object is, and turning the image about its centre moves an object that is off centre.',
+    });
   }
   if (a.position || a.size) {
-    out.push({ name: 'crop', reason: `Captions say the object's ${a.position && a.size ? 'position and size' : a.position ? 'position' : 'size'}, and a crop resized to the full image changes both.` });
+    out.push({
+      name: 'crop',
+      reason: `Captions say the object's ${a.position && a.size ? 'position and size' : a.position ? 'position' : 'size'}, and a crop resized to the full image changes both.`,
+    });
     out.push({ name: 'cutout', reason: 'A blanked square can hide most of a small captioned object.' });
   }
   return out;

@@ -9,7 +9,8 @@ export function imageTextSimilarity(batch: Float32Array, n: number, dim: number)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      const a = i * dim, b = (n + j) * dim;
+      const a = i * dim,
+        b = (n + j) * dim;
       for (let k = 0; k < dim; k++) s += batch[a + k] * batch[b + k];
       out[i * n + j] = s;
     }
@@ -33,11 +34,18 @@ export interface ClipChoice {
  * each with its similarity and its softmax weight sim / temperature (what the loss's
  * cross-entropy for that anchor sees; the positive is candidate a).
  */
-export function anchorChoices(sim: Float64Array, n: number, a: number, dir: ClipDirection, temperature: number): ClipChoice[] {
+export function anchorChoices(
+  sim: Float64Array,
+  n: number,
+  a: number,
+  dir: ClipDirection,
+  temperature: number,
+): ClipChoice[] {
   const s = Array.from({ length: n }, (_, j) => (dir === 'imageToText' ? sim[a * n + j] : sim[j * n + a]));
   const max = Math.max(...s.map((v) => v / temperature));
   const e = s.map((v) => Math.exp(v / temperature - max));
   const z = e.reduce((x, y) => x + y, 0);
-  return s.map((v, j) => ({ index: j, similarity: v, weight: e[j] / z, positive: j === a }))
+  return s
+    .map((v, j) => ({ index: j, similarity: v, weight: e[j] / z, positive: j === a }))
     .sort((x, y) => y.similarity - x.similarity || x.index - y.index);
 }

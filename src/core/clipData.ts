@@ -20,7 +20,8 @@ export function hasCaptions(datasetId: string): boolean {
 
 /** One training caption per image; captionDetail: the chance each optional attribute is said. */
 export function trainingCaptions(d: Dataset, indices: ArrayLike<number>, rng: Rng, captionDetail: number): string[] {
-  if (d.id === 'twoShapes') return Array.from({ length: indices.length }, (_, k) => twoShapeCaption(twoShapeFacts(d, indices[k]), rng));
+  if (d.id === 'twoShapes')
+    return Array.from({ length: indices.length }, (_, k) => twoShapeCaption(twoShapeFacts(d, indices[k]), rng));
   return captionBatch(d, indices, rng, 1 - captionDetail);
 }
 
@@ -43,7 +44,12 @@ export function describeImage(d: Dataset, i: number): string {
  * a fresh caption. A swap that would name a held-out pair is left out, so no training caption,
  * negative or not, names one.
  */
-export function swappedNegatives(d: Dataset, indices: ArrayLike<number>, rng: Rng, heldOut: (colour: number, shape: number) => boolean): string[] {
+export function swappedNegatives(
+  d: Dataset,
+  indices: ArrayLike<number>,
+  rng: Rng,
+  heldOut: (colour: number, shape: number) => boolean,
+): string[] {
   const out: string[] = [];
   for (let k = 0; k < indices.length; k++) {
     const f = swappedColours(twoShapeFacts(d, indices[k]));
@@ -78,14 +84,17 @@ const SHAPE_SLOTS = { shape: SHAPE_NAMES, colour: COLOUR_NAMES };
 /** The zero-shot factors of a dataset, the default first. */
 export function zeroShotFactors(datasetId: string): ZeroShotFactor[] {
   if (datasetId === 'mnist') {
-    return [{
-      id: 'digit', label: 'digit',
-      classes: DIGIT_WORDS.map((w, k) => ({ digit: String(k), word: w })),
-      classNames: DIGIT_WORDS.map((_, k) => String(k)),
-      slots: { digit: DIGIT_WORDS.map((_, k) => String(k)), word: DIGIT_WORDS },
-      defaultTemplates: ['a handwritten {word}', 'the digit {digit}', 'number {word}'],
-      labelOf: (d, i) => d.labels[i],
-    }];
+    return [
+      {
+        id: 'digit',
+        label: 'digit',
+        classes: DIGIT_WORDS.map((w, k) => ({ digit: String(k), word: w })),
+        classNames: DIGIT_WORDS.map((_, k) => String(k)),
+        slots: { digit: DIGIT_WORDS.map((_, k) => String(k)), word: DIGIT_WORDS },
+        defaultTemplates: ['a handwritten {word}', 'the digit {digit}', 'number {word}'],
+        labelOf: (d, i) => d.labels[i],
+      },
+    ];
   }
   const two = datasetId === 'twoShapes';
   const shapeName = two ? 'left shape' : 'shape';
@@ -93,23 +102,33 @@ export function zeroShotFactors(datasetId: string): ZeroShotFactor[] {
   const where = two ? ' on the left' : '';
   return [
     {
-      id: 'shape', label: two ? 'left shape' : 'shape',
-      classes: SHAPE_NAMES.map((s) => ({ shape: s })), classNames: [...SHAPE_NAMES], slots: SHAPE_SLOTS,
+      id: 'shape',
+      label: two ? 'left shape' : 'shape',
+      classes: SHAPE_NAMES.map((s) => ({ shape: s })),
+      classNames: [...SHAPE_NAMES],
+      slots: SHAPE_SLOTS,
       defaultTemplates: two ? ['a {colour} {shape} on the left'] : ['a {shape}', 'a picture of a {shape}', '{shape}'],
       labelOf: (d, i) => factor(d, shapeName)[i],
     },
     {
-      id: 'colour', label: two ? 'left colour' : 'colour',
-      classes: COLOUR_NAMES.map((c) => ({ colour: c })), classNames: [...COLOUR_NAMES], slots: SHAPE_SLOTS,
+      id: 'colour',
+      label: two ? 'left colour' : 'colour',
+      classes: COLOUR_NAMES.map((c) => ({ colour: c })),
+      classNames: [...COLOUR_NAMES],
+      slots: SHAPE_SLOTS,
       // Captions always name the shape, so colour prompts name it too, averaged over every shape.
       defaultTemplates: [`a {colour} {shape}${where}`, `{colour} {shape}${where}`],
       labelOf: (d, i) => factor(d, colourName)[i],
     },
     {
-      id: 'both', label: two ? 'left colour and shape' : 'colour and shape',
+      id: 'both',
+      label: two ? 'left colour and shape' : 'colour and shape',
       classes: COLOUR_NAMES.flatMap((c) => SHAPE_NAMES.map((s) => ({ colour: c, shape: s }))),
-      classNames: COLOUR_NAMES.flatMap((c) => SHAPE_NAMES.map((s) => `${c} ${s}`)), slots: SHAPE_SLOTS,
-      defaultTemplates: two ? [`a {colour} {shape}${where}`] : ['a {colour} {shape}', '{colour} {shape}', 'a picture of a {colour} {shape}'],
+      classNames: COLOUR_NAMES.flatMap((c) => SHAPE_NAMES.map((s) => `${c} ${s}`)),
+      slots: SHAPE_SLOTS,
+      defaultTemplates: two
+        ? [`a {colour} {shape}${where}`]
+        : ['a {colour} {shape}', '{colour} {shape}', 'a picture of a {colour} {shape}'],
       labelOf: (d, i) => factor(d, colourName)[i] * SHAPE_NAMES.length + factor(d, shapeName)[i],
     },
   ];

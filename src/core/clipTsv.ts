@@ -14,9 +14,15 @@ export interface ClipExportInput {
   captions: { texts: string[]; z: Float32Array };
 }
 
-export function clipProjectorRows(e: ClipExportInput): { vectors: Float32Array; count: number; indices: Int32Array; columns: MetadataColumn[] } {
+export function clipProjectorRows(e: ClipExportInput): {
+  vectors: Float32Array;
+  count: number;
+  indices: Int32Array;
+  columns: MetadataColumn[];
+} {
   const n = e.indices.length;
-  if (e.captions.texts.length !== n || e.captions.z.length !== n * e.dim) throw new Error('clipProjectorRows: one caption per image point is needed');
+  if (e.captions.texts.length !== n || e.captions.z.length !== n * e.dim)
+    throw new Error('clipProjectorRows: one caption per image point is needed');
   const vectors = new Float32Array(2 * n * e.dim);
   vectors.set(e.z.subarray(0, n * e.dim));
   vectors.set(e.captions.z, n * e.dim);
@@ -26,9 +32,17 @@ export function clipProjectorRows(e: ClipExportInput): { vectors: Float32Array; 
   const textId = new Map(texts.map((t, k) => [t, k]));
   const columns: MetadataColumn[] = [
     ...e.factors.map((f) => ({ name: f.name, classes: f.classes, values: twice(f.values) })),
-    { name: 'modality', classes: ['image', 'caption'], values: Int32Array.from({ length: 2 * n }, (_, r) => (r < n ? 0 : 1)) },
+    {
+      name: 'modality',
+      classes: ['image', 'caption'],
+      values: Int32Array.from({ length: 2 * n }, (_, r) => (r < n ? 0 : 1)),
+    },
     // Each row's caption: an image point carries its own caption too, so the two are easy to match.
-    { name: 'caption', classes: texts, values: Int32Array.from({ length: 2 * n }, (_, r) => textId.get(e.captions.texts[r % n])!) },
+    {
+      name: 'caption',
+      classes: texts,
+      values: Int32Array.from({ length: 2 * n }, (_, r) => textId.get(e.captions.texts[r % n])!),
+    },
   ];
   return { vectors, count: 2 * n, indices, columns };
 }

@@ -152,17 +152,31 @@ export function analyseAnchor(batch: ContrastBatch, anchor: number, tau: number)
     for (let d = 0; d < dim; d++) force[d] -= (p[j] / tau) * zj[d];
     const push = tangent(zi, zj);
     for (let d = 0; d < dim; d++) push[d] *= -p[j] / tau;
-    negatives.push({ index: j, sim: row[j], p: p[j], falseNegative: labels ? labels[j] === labels[anchor] : false, push });
+    negatives.push({
+      index: j,
+      sim: row[j],
+      p: p[j],
+      falseNegative: labels ? labels[j] === labels[anchor] : false,
+      push,
+    });
     negWeights.push(p[j]);
   }
   negatives.sort((a, b) => b.sim - a.sim || a.index - b.index);
   const pull = tangent(zi, z.subarray(pos * dim, (pos + 1) * dim));
   for (let d = 0; d < dim; d++) pull[d] *= (1 - pPos) / tau;
   return {
-    anchor, positive: pos, tau, posSim: row[pos], pPos,
-    loss: lse - row[pos] / tau, lse, negatives,
+    anchor,
+    positive: pos,
+    tau,
+    posSim: row[pos],
+    pPos,
+    loss: lse - row[pos] / tau,
+    lse,
+    negatives,
     effectiveNegatives: perplexity(negWeights),
-    force, forceTangent: tangent(zi, force), pull,
+    force,
+    forceTangent: tangent(zi, force),
+    pull,
   };
 }
 

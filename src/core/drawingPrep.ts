@@ -31,11 +31,19 @@ export interface PreparedDrawing {
   empty: boolean;
 }
 
-interface Box { x0: number; y0: number; x1: number; y1: number }
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** The smallest box (x1, y1 exclusive) holding every pixel with ink; null when there is none. */
 export function inkBox(r: DrawingRaster, threshold = INK_THRESHOLD): Box | null {
-  let x0 = r.width, y0 = r.height, x1 = -1, y1 = -1;
+  let x0 = r.width,
+    y0 = r.height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < r.height; y++) {
     const row = y * r.width;
     for (let x = 0; x < r.width; x++) {
@@ -57,17 +65,25 @@ export function inkBox(r: DrawingRaster, threshold = INK_THRESHOLD): Box | null 
  * source (srcW x srcH) counts as no ink.
  */
 export function resampleArea(
-  src: Float32Array, srcW: number,
-  sx: number, sy: number, sw: number, sh: number,
-  outW: number, outH: number,
+  src: Float32Array,
+  srcW: number,
+  sx: number,
+  sy: number,
+  sw: number,
+  sh: number,
+  outW: number,
+  outH: number,
   srcH = Math.floor(src.length / srcW),
 ): Float32Array {
   const out = new Float32Array(outW * outH);
-  const fx = sw / outW, fy = sh / outH;
+  const fx = sw / outW,
+    fy = sh / outH;
   for (let oy = 0; oy < outH; oy++) {
-    const ya = sy + oy * fy, yb = ya + fy;
+    const ya = sy + oy * fy,
+      yb = ya + fy;
     for (let ox = 0; ox < outW; ox++) {
-      const xa = sx + ox * fx, xb = xa + fx;
+      const xa = sx + ox * fx,
+        xb = xa + fx;
       let sum = 0;
       for (let y = Math.max(0, Math.floor(ya)); y < Math.min(srcH, Math.ceil(yb)); y++) {
         const wy = Math.min(yb, y + 1) - Math.max(ya, y);
@@ -85,7 +101,9 @@ export function resampleArea(
 
 /** Centre of mass (pixel indices) of a w x h map; null when it holds nothing. */
 export function centreOfMass(v: ArrayLike<number>, w: number, h: number): { x: number; y: number } | null {
-  let m = 0, mx = 0, my = 0;
+  let m = 0,
+    mx = 0,
+    my = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const a = v[y * w + x];
@@ -108,12 +126,15 @@ export function prepareMnistDrawing(r: DrawingRaster): PreparedDrawing {
   const pixels = new Uint8Array(MNIST_SIDE * MNIST_SIDE);
   const box = inkBox(r);
   if (!box) return { pixels, empty: true };
-  const bw = box.x1 - box.x0, bh = box.y1 - box.y0;
+  const bw = box.x1 - box.x0,
+    bh = box.y1 - box.y0;
   const scale = MNIST_BOX / Math.max(bw, bh);
   // Whole output pixels around the scaled box, the box centred in them, so a stroke's edge
   // that falls inside a pixel comes out grey (anti-aliased) rather than stretched to fit.
-  const w = Math.max(1, Math.ceil(bw * scale - 1e-9)), h = Math.max(1, Math.ceil(bh * scale - 1e-9));
-  const sw = w / scale, sh = h / scale;
+  const w = Math.max(1, Math.ceil(bw * scale - 1e-9)),
+    h = Math.max(1, Math.ceil(bh * scale - 1e-9));
+  const sw = w / scale,
+    sh = h / scale;
   const patch = resampleArea(r.ink, r.width, box.x0 - (sw - bw) / 2, box.y0 - (sh - bh) / 2, sw, sh, w, h, r.height);
   const com = centreOfMass(patch, w, h);
   if (!com) return { pixels, empty: true };
@@ -139,9 +160,22 @@ export function shapesBackground(kind: 'dark' | 'light'): Rgb {
  * coverage, as renderShape blends a shape's edge. Where the shape sits and how big it is are
  * the user's: in Shapes both vary, and the encoder is meant to ignore them.
  */
-export function prepareShapesDrawing(r: DrawingRaster, pen: Rgb, background: Rgb = shapesBackground('dark')): PreparedDrawing {
+export function prepareShapesDrawing(
+  r: DrawingRaster,
+  pen: Rgb,
+  background: Rgb = shapesBackground('dark'),
+): PreparedDrawing {
   const side = Math.min(r.width, r.height);
-  const cov = resampleArea(r.ink, r.width, (r.width - side) / 2, (r.height - side) / 2, side, side, SHAPES_SIDE, SHAPES_SIDE);
+  const cov = resampleArea(
+    r.ink,
+    r.width,
+    (r.width - side) / 2,
+    (r.height - side) / 2,
+    side,
+    side,
+    SHAPES_SIDE,
+    SHAPES_SIDE,
+  );
   const pixels = new Uint8Array(SHAPES_SIDE * SHAPES_SIDE * 3);
   let any = false;
   for (let p = 0; p < cov.length; p++) {

@@ -37,15 +37,22 @@ export function vectorsTsv(vectors: ArrayLike<number>, count: number, dim: numbe
 /** Header "index<TAB>name1<TAB>name2...", then per point its dataset index and each column's value name. */
 export function metadataTsv(indices: ArrayLike<number>, columns: MetadataColumn[]): string {
   const count = indices.length;
-  for (const c of columns) if (c.values.length !== count) throw new Error(`metadataTsv: column ${c.name} has ${c.values.length} values for ${count} points`);
+  for (const c of columns)
+    if (c.values.length !== count)
+      throw new Error(`metadataTsv: column ${c.name} has ${c.values.length} values for ${count} points`);
   const lines = [['index', ...columns.map((c) => cell(c.name))].join('\t')];
   for (let i = 0; i < count; i++) {
-    lines.push([String(indices[i]), ...columns.map((c) => cell(c.classes[c.values[i]] ?? String(c.values[i])))].join('\t'));
+    lines.push(
+      [String(indices[i]), ...columns.map((c) => cell(c.classes[c.values[i]] ?? String(c.values[i])))].join('\t'),
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 /** Reads vectors.tsv back (for tests and for checking a round trip): rows of numbers. */
 export function parseVectorsTsv(text: string): number[][] {
-  return text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t').map(Number));
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split('\t').map(Number));
 }

@@ -24,7 +24,8 @@ export function alignment(a: Float32Array, b: Float32Array, n: number, dim: numb
 export function uniformity(z: Float32Array, n: number, dim: number): number {
   if (n < 2) return NaN;
   const e = new Float64Array((n * (n - 1)) / 2);
-  let p = 0, max = -Infinity;
+  let p = 0,
+    max = -Infinity;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       let d2 = 0;
@@ -56,7 +57,9 @@ export function uniformityOptimum(dim: number): number {
   // Substitute t = cos(theta): density proportional to sin(theta)^(dim-2) on [0, pi], smooth
   // at both ends for every dim >= 2 (the t form is singular at +-1 for dim = 2).
   const steps = 4000;
-  let num = 0, den = 0, logMax = -Infinity;
+  let num = 0,
+    den = 0,
+    logMax = -Infinity;
   const logs: number[] = [];
   for (let s = 0; s <= steps; s++) {
     const th = (Math.PI * s) / steps;

@@ -4,7 +4,10 @@
 
 import { Rng } from './rng';
 
-export interface ColourShape { colour: number; shape: number }
+export interface ColourShape {
+  colour: number;
+  shape: number;
+}
 
 /**
  * A seeded set of numColours held-out pairs out of numColours x numShapes (1/8 of the 64 for
@@ -26,12 +29,20 @@ export function isHeldOut(pairs: ColourShape[], colour: number, shape: number): 
  * The training indices with every image that shows a held-out pair removed. pairsOf(i) lists
  * the colour x shape pairs image i shows (one for Shapes, two for two shapes).
  */
-export function withoutHeldOut(indices: Int32Array, pairsOf: (i: number) => ColourShape[], pairs: ColourShape[]): Int32Array {
+export function withoutHeldOut(
+  indices: Int32Array,
+  pairsOf: (i: number) => ColourShape[],
+  pairs: ColourShape[],
+): Int32Array {
   return indices.filter((i) => !pairsOf(i).some((p) => isHeldOut(pairs, p.colour, p.shape)));
 }
 
 /** The images of `indices` that show at least one held-out pair (the composition test set). */
-export function onlyHeldOut(indices: Int32Array, pairsOf: (i: number) => ColourShape[], pairs: ColourShape[]): Int32Array {
+export function onlyHeldOut(
+  indices: Int32Array,
+  pairsOf: (i: number) => ColourShape[],
+  pairs: ColourShape[],
+): Int32Array {
   return indices.filter((i) => pairsOf(i).some((p) => isHeldOut(pairs, p.colour, p.shape)));
 }
 

@@ -15,7 +15,10 @@ export function centreSquare(width: number, height: number): { sx: number; sy: n
  * RGBA to RGB, each pixel composited over white by its alpha: a transparent PNG's empty parts
  * come out as paper, not as whatever colour its invisible pixels happen to hold.
  */
-export function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, out = new Uint8Array((rgba.length / 4) * 3)): Uint8Array {
+export function rgbaToRgb(
+  rgba: Uint8ClampedArray | Uint8Array,
+  out = new Uint8Array((rgba.length / 4) * 3),
+): Uint8Array {
   for (let p = 0, q = 0; p < rgba.length; p += 4, q += 3) {
     const a = rgba[p + 3];
     if (a === 255) {

@@ -26,7 +26,8 @@ const ascii = (b: Uint8Array, at: number, text: string): boolean => {
   return true;
 };
 
-const hex = (b: Uint8Array, n = 8): string => Array.from(b.subarray(0, n), (v) => v.toString(16).padStart(2, '0')).join(' ');
+const hex = (b: Uint8Array, n = 8): string =>
+  Array.from(b.subarray(0, n), (v) => v.toString(16).padStart(2, '0')).join(' ');
 
 /** True when the bytes read as text: no NULs or control codes besides tab, newlines, form feed and escape. */
 export function looksLikeText(b: Uint8Array): boolean {
@@ -57,16 +58,31 @@ export function sniffImage(head: Uint8Array, name: string, size = head.length): 
   if (ascii(head, 0, '%PDF')) return { ok: false, reason: `${name} is a PDF, not an image` };
   if (looksLikeText(head)) {
     const svg = /<svg[\s>]/i.test(new TextDecoder().decode(head.subarray(0, 1024)));
-    return { ok: false, reason: svg ? `${name} is an SVG drawing (text), not a ${supported} image` : `${name} is a text file, not an image` };
+    return {
+      ok: false,
+      reason: svg
+        ? `${name} is an SVG drawing (text), not a ${supported} image`
+        : `${name} is a text file, not an image`,
+    };
   }
   return { ok: false, reason: `${name} is not a ${supported} image, or it is corrupt (it starts ${hex(head)})` };
 }
 
-function u16le(b: Uint8Array, at: number): number { return b[at] | (b[at + 1] << 8); }
-function u16be(b: Uint8Array, at: number): number { return (b[at] << 8) | b[at + 1]; }
-function u24le(b: Uint8Array, at: number): number { return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16); }
-function u32le(b: Uint8Array, at: number): number { return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0; }
-function u32be(b: Uint8Array, at: number): number { return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0; }
+function u16le(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8);
+}
+function u16be(b: Uint8Array, at: number): number {
+  return (b[at] << 8) | b[at + 1];
+}
+function u24le(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
+}
+function u32le(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+function u32be(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
 
 /** The picture's size from its header; null when the head is too short or the header is odd. */
 export function imageDimensions(head: Uint8Array, kind: ImageKind): { width: number; height: number } | null {
@@ -100,8 +116,14 @@ export function imageDimensions(head: Uint8Array, kind: ImageKind): { width: num
       while (at + 9 < head.length) {
         if (head[at] !== 0xff) return null;
         const marker = head[at + 1];
-        if (marker === 0xff) { at++; continue; }
-        if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { at += 2; continue; }
+        if (marker === 0xff) {
+          at++;
+          continue;
+        }
+        if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+          at += 2;
+          continue;
+        }
         if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
           return dims(u16be(head, at + 7), u16be(head, at + 5));
         }
@@ -114,9 +136,16 @@ export function imageDimensions(head: Uint8Array, kind: ImageKind): { width: num
 }
 
 /** Why an image of width x height is refused (too many pixels to decode), or null if it is fine. */
-export function tooManyPixels(width: number, height: number, name: string, maxMegapixels = MAX_MEGAPIXELS): string | null {
+export function tooManyPixels(
+  width: number,
+  height: number,
+  name: string,
+  maxMegapixels = MAX_MEGAPIXELS,
+): string | null {
   const mp = (width * height) / 1e6;
   if (mp <= maxMegapixels) return null;
-  return `${name} is ${width.toLocaleString('en')} x ${height.toLocaleString('en')} px (${mp.toFixed(1)} megapixels): ` +
-    `images over ${maxMegapixels} megapixels are refused`;
+  return (
+    `${name} is ${width.toLocaleString('en')} x ${height.toLocaleString('en')} px (${mp.toFixed(1)} megapixels): ` +
+    `images over ${maxMegapixels} megapixels are refused`
+  );
 }

@@ -19,7 +19,12 @@ export function normalizeRows(x: Float32Array, n: number, dim: number): Float32A
  * Majority vote among one query's neighbours. Ties are broken by the summed similarity of the
  * tied classes' neighbours, so the nearer group wins (and k = 1 is plain nearest neighbour).
  */
-export function vote(neighbours: ArrayLike<number>, sims: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number): number {
+export function vote(
+  neighbours: ArrayLike<number>,
+  sims: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  numClasses: number,
+): number {
   const count = new Float64Array(numClasses);
   const simSum = new Float64Array(numClasses);
   for (let j = 0; j < neighbours.length; j++) {
@@ -55,8 +60,10 @@ export interface KnnInput {
 
 /** Predicted class of every query. */
 export function knnPredict({ train, trainLabels, test, dim, k, numClasses }: KnnInput): Int32Array {
-  const n = train.length / dim, m = test.length / dim;
-  const a = normalizeRows(train, n, dim), q = normalizeRows(test, m, dim);
+  const n = train.length / dim,
+    m = test.length / dim;
+  const a = normalizeRows(train, n, dim),
+    q = normalizeRows(test, m, dim);
   const out = new Int32Array(m);
   const row = new Float32Array(n);
   for (let i = 0; i < m; i++) {

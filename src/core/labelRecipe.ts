@@ -72,7 +72,14 @@ export interface LabelledDraw {
  * (the training split; never the held-out set), split into fit and validation where there are
  * enough per class. Draw 0 at 1, 10 and 100 per class is the set the probe used before draws.
  */
-export function labelledDraw(pool: Int32Array, labels: Int32Array, numClasses: number, lpc: CurveLabels, seed: number, draw = 0): LabelledDraw {
+export function labelledDraw(
+  pool: Int32Array,
+  labels: Int32Array,
+  numClasses: number,
+  lpc: CurveLabels,
+  seed: number,
+  draw = 0,
+): LabelledDraw {
   const drawSeed = deriveSeed(seed, (lpc === 'all' ? 0 : 7000 + lpc) + 100_003 * draw);
   const labelled = lpc === 'all' ? pool : balancedSubset(pool, labels, numClasses, lpc, drawSeed);
   const perClass = lpc === 'all' ? Infinity : lpc;
@@ -80,12 +87,18 @@ export function labelledDraw(pool: Int32Array, labels: Int32Array, numClasses: n
   // Each class's first labelled images (the draw is already shuffled) go to validation.
   const counts = new Array<number>(numClasses).fill(0);
   for (const i of labelled) counts[labels[i]]++;
-  const valPerClass = counts.map((c) => Math.min(VALIDATION_CAP_PER_CLASS, Math.max(1, Math.round(c * VALIDATION_SHARE))));
+  const valPerClass = counts.map((c) =>
+    Math.min(VALIDATION_CAP_PER_CLASS, Math.max(1, Math.round(c * VALIDATION_SHARE))),
+  );
   const taken = new Array<number>(numClasses).fill(0);
-  const fit: number[] = [], val: number[] = [];
+  const fit: number[] = [],
+    val: number[] = [];
   for (const i of labelled) {
     const c = labels[i];
-    if (taken[c] < valPerClass[c]) { taken[c]++; val.push(i); } else fit.push(i);
+    if (taken[c] < valPerClass[c]) {
+      taken[c]++;
+      val.push(i);
+    } else fit.push(i);
   }
   return { fit: Int32Array.from(fit), val: Int32Array.from(val) };
 }
@@ -101,7 +114,12 @@ export interface MethodStat {
 
 export function summarise(values: number[]): MethodStat | null {
   if (!values.length) return null;
-  return { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values), n: values.length };
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    n: values.length,
+  };
 }
 
 /** A budget in steps scaled down for a quick test run (scale 1: as declared), never below one step. */

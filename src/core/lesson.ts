@@ -30,14 +30,15 @@ export const LESSON: readonly LessonStep[] = [
     title: 'What the points are',
     body: [
       'Each dot is one of 500 held-out digits. A small neural network, the encoder, turns each image into 32 numbers, scaled to length 1; we see them projected onto the screen.',
-      'The colour is the digit\'s true label. The encoder never sees it: the colours only let us judge what it learned. Right now its weights are random.',
+      "The colour is the digit's true label. The encoder never sees it: the colours only let us judge what it learned. Right now its weights are random.",
     ],
     preset: 'simclr',
     run: 'pause',
     target: 'embedding',
     question: {
       prompt: 'Before any training, will images of the same digit already sit together?',
-      answer: 'More than you might think: a random network still maps similar pixels to similar outputs, and a nearest-neighbour vote on it already gets most MNIST digits right. But the colours are mixed: the order is only local. Training has to pull classes into groups and spread them apart, without labels.',
+      answer:
+        'More than you might think: a random network still maps similar pixels to similar outputs, and a nearest-neighbour vote on it already gets most MNIST digits right. But the colours are mixed: the order is only local. Training has to pull classes into groups and spread them apart, without labels.',
     },
   },
   {
@@ -50,8 +51,10 @@ export const LESSON: readonly LessonStep[] = [
     run: 'step',
     target: 'triples',
     question: {
-      prompt: 'Some negatives show the same digit as the anchor (orange, "false negative"). What does the loss do with them?',
-      answer: 'It pushes them away like every other negative: without labels it cannot know they belong together. With ten classes, about one negative in ten is such a false negative.',
+      prompt:
+        'Some negatives show the same digit as the anchor (orange, "false negative"). What does the loss do with them?',
+      answer:
+        'It pushes them away like every other negative: without labels it cannot know they belong together. With ten classes, about one negative in ten is such a false negative.',
     },
   },
   {
@@ -66,7 +69,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'lossChart',
     question: {
       prompt: 'Why does the loss start near log(2N − 1) ≈ 4.84 for 64 images?',
-      answer: 'An encoder that cannot tell the 127 other views apart gives each the same softmax weight 1/127, and −log(1/127) = log 127 ≈ 4.84. Anything below the line is information the encoder has found.',
+      answer:
+        'An encoder that cannot tell the 127 other views apart gives each the same softmax weight 1/127, and −log(1/127) = log 127 ≈ 4.84. Anything below the line is information the encoder has found.',
     },
   },
   {
@@ -79,29 +83,32 @@ export const LESSON: readonly LessonStep[] = [
     target: 'formula',
     question: {
       prompt: 'Can the loss reach zero?',
-      answer: 'Only in the limit. With the positive at similarity 1 and every negative at 0, the loss is −1/τ + log(exp(1/τ) + 2N − 2), about 0.61 at τ = 0.2 with 64 images: the negatives always keep some weight.',
+      answer:
+        'Only in the limit. With the positive at similarity 1 and every negative at 0, the loss is −1/τ + log(exp(1/τ) + 2N − 2), about 0.61 at τ = 0.2 with 64 images: the negatives always keep some weight.',
     },
   },
   {
     id: 'temperature',
     title: 'Temperature and hard negatives',
     body: [
-      'Each negative\'s weight is proportional to exp(s/τ), s being its similarity to the anchor. A small τ turns small differences in similarity into large differences in weight, so the hardest negatives, the most similar ones, take almost all the push.',
+      "Each negative's weight is proportional to exp(s/τ), s being its similarity to the anchor. A small τ turns small differences in similarity into large differences in weight, so the hardest negatives, the most similar ones, take almost all the push.",
       'This preset trains at τ = 0.05. The big red number counts how many negatives effectively push.',
     ],
     preset: 'temperature',
     run: 'play',
     target: 'effectiveNegatives',
     question: {
-      prompt: 'Pause, then drag the temperature from 0.05 up to 1. What happens to the number of effective negatives, and why?',
-      answer: 'It climbs toward all 126: at a high τ, e^(s/τ) is almost flat, so every negative pushes about equally. A low τ focuses on hard negatives but also pushes hard on same-class look-alikes; SimCLR found a middle value (τ = 0.1 with 4,096 negatives) best.',
+      prompt:
+        'Pause, then drag the temperature from 0.05 up to 1. What happens to the number of effective negatives, and why?',
+      answer:
+        'It climbs toward all 126: at a high τ, e^(s/τ) is almost flat, so every negative pushes about equally. A low τ focuses on hard negatives but also pushes hard on same-class look-alikes; SimCLR found a middle value (τ = 0.1 with 4,096 negatives) best.',
     },
   },
   {
     id: 'batch',
     title: 'Batch size is the number of negatives',
     body: [
-      'The negatives are simply the rest of the batch. The matrix shows the cosine similarity of every pair of the batch\'s 2N views.',
+      "The negatives are simply the rest of the batch. The matrix shows the cosine similarity of every pair of the batch's 2N views.",
       'The two bright diagonal lines are the positive pairs; everything else is a negative.',
     ],
     preset: 'batch-size',
@@ -109,7 +116,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'matrix',
     question: {
       prompt: 'With N = 16 images, how many negatives does each anchor get? And with N = 256?',
-      answer: '2N − 2 = 30, and 510 at N = 256. More negatives make the task harder and the picture of "everything else" better: SimCLR on ImageNet went from 57.5% at batch 256 to 64.8% at 8,192 (100 epochs).',
+      answer:
+        '2N − 2 = 30, and 510 at N = 256. More negatives make the task harder and the picture of "everything else" better: SimCLR on ImageNet went from 57.5% at batch 256 to 64.8% at 8,192 (100 epochs).',
     },
   },
   {
@@ -124,7 +132,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'metrics',
     question: {
       prompt: 'What is the laziest way for the encoder to make every pair of views agree?',
-      answer: 'Send every image to the same point. The loss falls to 0 and alignment is perfect, but uniformity climbs to 0: every point sits in one place. The negatives are what keeps the space spread out.',
+      answer:
+        'Send every image to the same point. The loss falls to 0 and alignment is perfect, but uniformity climbs to 0: every point sits in one place. The negatives are what keeps the space spread out.',
     },
   },
   {
@@ -139,7 +148,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'augment',
     question: {
       prompt: 'If the two views of one image can have different colours, what will the encoder learn to ignore?',
-      answer: 'Colour. It can only match views by what survives the augmentations, so it has to use the shape: over a few hundred steps the kNN for shape rises and the kNN for colour falls.',
+      answer:
+        'Colour. It can only match views by what survives the augmentations, so it has to use the shape: over a few hundred steps the kNN for shape rises and the kNN for colour falls.',
     },
   },
   {
@@ -156,14 +166,15 @@ export const LESSON: readonly LessonStep[] = [
     target: 'factors',
     question: {
       prompt: 'Which factor will the encoder pick up now?',
-      answer: 'Colour: it is the easiest way to match two views. The kNN for colour stays high, like the untrained encoder\'s in the "random" column, while shape, instead of rising, falls. Augmentations are where we tell a model what does not matter.',
+      answer:
+        'Colour: it is the easiest way to match two views. The kNN for colour stays high, like the untrained encoder\'s in the "random" column, while shape, instead of rising, falls. Augmentations are where we tell a model what does not matter.',
     },
   },
   {
     id: 'supcon',
     title: 'Supervised contrastive: same class = positive',
     body: [
-      'With labels, SupCon counts every other view of the anchor\'s class in the batch as a positive.',
+      "With labels, SupCon counts every other view of the anchor's class in the batch as a positive.",
       'The false negatives from the second step are now pulled in instead of pushed away.',
     ],
     preset: 'supcon',
@@ -171,14 +182,15 @@ export const LESSON: readonly LessonStep[] = [
     target: 'embedding',
     question: {
       prompt: 'Why is SupCon not a fair rival to SimCLR?',
-      answer: 'It uses the labels, which SimCLR never sees. It shows what the labels are worth: tighter clusters and higher kNN accuracy, at the price of needing labelled data.',
+      answer:
+        'It uses the labels, which SimCLR never sees. It shows what the labels are worth: tighter clusters and higher kNN accuracy, at the price of needing labelled data.',
     },
   },
   {
     id: 'knn',
     title: 'How good is it? kNN against baselines',
     body: [
-      'kNN accuracy labels each held-out image by a vote of its 20 nearest training images in the encoder\'s representation h.',
+      "kNN accuracy labels each held-out image by a vote of its 20 nearest training images in the encoder's representation h.",
       'Beside it: the same kNN on raw pixels and on the untrained encoder. The probes below use only 1, 10 or 100 labels per class.',
     ],
     preset: 'simclr',
@@ -186,7 +198,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'metrics',
     question: {
       prompt: 'On MNIST, raw pixels already reach over 90% with kNN. Is contrastive learning useless here?',
-      answer: 'Not useless, but its gains must be measured against honest baselines: run the probes and compare. MNIST pixels are already good features, and the same network trained from scratch on the same few labels comes close to the pre-trained encoder: in a recorded run, 88.8% against 90.0% with 10 labels per class, even with less compute than pre-training had (bench-results/time-to-quality-mnist-probes.json). Pre-training pays where pixels mislead and labels are scarcest: on Shapes with 1 label per class, 48.9% against 38.6% from scratch at equal compute (bench-results/time-to-quality-shapes-equal-compute.json).',
+      answer:
+        'Not useless, but its gains must be measured against honest baselines: run the probes and compare. MNIST pixels are already good features, and the same network trained from scratch on the same few labels comes close to the pre-trained encoder: in a recorded run, 88.8% against 90.0% with 10 labels per class, even with less compute than pre-training had (bench-results/time-to-quality-mnist-probes.json). Pre-training pays where pixels mislead and labels are scarcest: on Shapes with 1 label per class, 48.9% against 38.6% from scratch at equal compute (bench-results/time-to-quality-shapes-equal-compute.json).',
     },
   },
   {
@@ -201,7 +214,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'zeroShot',
     question: {
       prompt: 'Some colour and shape pairs never appeared in training. Can the model still name them?',
-      answer: 'Often, yes: it learned "red" and "star" from other images, and their embeddings combine. The held-out compositions figure measures exactly this. Colour is learned before shape, so watch which factor rises first.',
+      answer:
+        'Often, yes: it learned "red" and "star" from other images, and their embeddings combine. The held-out compositions figure measures exactly this. Colour is learned before shape, so watch which factor rises first.',
     },
   },
   {
@@ -216,7 +230,8 @@ export const LESSON: readonly LessonStep[] = [
     target: 'zeroShot',
     question: {
       prompt: 'What binding accuracy do you expect from the bag of words, however long it trains?',
-      answer: 'About 50%, a coin toss: the two captions have the same words, so their embeddings are identical and nothing can break the tie. An encoder that reads word order (self-attention with positions) can learn it, given captions that differ only in order as hard negatives.',
+      answer:
+        'About 50%, a coin toss: the two captions have the same words, so their embeddings are identical and nothing can break the tie. An encoder that reads word order (self-attention with positions) can learn it, given captions that differ only in order as hard negatives.',
     },
   },
 ];

@@ -80,9 +80,7 @@ export async function decodeAsset(bytes: Uint8Array): Promise<Uint8Array> {
         'is the URL right? rebuild it with `npm run data`',
     );
   }
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
   try {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {

@@ -49,7 +49,11 @@ export interface ModelState {
 
 export type Decoded = { ok: true; state: ModelState } | { ok: false; error: string };
 
-interface TensorJson { shape: number[]; dtype: 'float32'; data: string }
+interface TensorJson {
+  shape: number[];
+  dtype: 'float32';
+  data: string;
+}
 
 export function encodeModelFile(s: ModelState): string {
   const t = (x: SavedTensor): TensorJson => ({ shape: x.shape, dtype: 'float32', data: toBase64(x.data) });
@@ -64,8 +68,10 @@ export function encodeModelFile(s: ModelState): string {
     byteOrder: 'little-endian',
     weights: s.weights.map(t),
     optimizer: s.optimizer && {
-      type: 'adam', iterations: s.optimizer.iterations,
-      firstMoment: s.optimizer.firstMoment.map(t), secondMoment: s.optimizer.secondMoment.map(t),
+      type: 'adam',
+      iterations: s.optimizer.iterations,
+      firstMoment: s.optimizer.firstMoment.map(t),
+      secondMoment: s.optimizer.secondMoment.map(t),
     },
   });
   const at = text.indexOf(CHECKSUM_KEY) + CHECKSUM_KEY.length;
@@ -101,21 +107,25 @@ function verifyChecksum(text: string, version: number): void {
   const start = at + CHECKSUM_KEY.length;
   const stored = text.slice(start, start + 8);
   const zeroed = text.slice(0, start) + CHECKSUM_ZERO + text.slice(start + 8);
-  if (stored !== hex8(crc32(zeroed))) refuse('the file is damaged: its checksum does not match its contents (a changed or missing byte).');
+  if (stored !== hex8(crc32(zeroed)))
+    refuse('the file is damaged: its checksum does not match its contents (a changed or missing byte).');
 }
 
 /** Message prefix of every refusal, so a user knows nothing was changed. */
 const NOT_LOADED = 'Not loaded (training is unchanged): ';
 
 class Refusal extends Error {}
-const refuse = (why: string): never => { throw new Refusal(why); };
+const refuse = (why: string): never => {
+  throw new Refusal(why);
+};
 
 /** Reads a file's bytes (or the stored text) back into a model, or says precisely why not. */
 export function decodeModelFile(input: ArrayBuffer | Uint8Array | string): Decoded {
   try {
     return { ok: true, state: decode(input) };
   } catch (e) {
-    const why = e instanceof Refusal ? e.message : `the file could not be read (${e instanceof Error ? e.message : String(e)}).`;
+    const why =
+      e instanceof Refusal ? e.message : `the file could not be read (${e instanceof Error ? e.message : String(e)}).`;
     return { ok: false, error: NOT_LOADED + why };
   }
 }
@@ -126,8 +136,10 @@ function decode(input: ArrayBuffer | Uint8Array | string): ModelState {
   else {
     const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
     if (bytes.length === 0) refuse('the file is empty.');
-    if (bytes.length > MODEL_FILE_MAX_BYTES) refuse(`the file is ${(bytes.length / 1e6).toFixed(0)} MB, far larger than any saved model.`);
-    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) refuse('this is a PNG picture, not a saved model. Choose a .json file made by "Save model".');
+    if (bytes.length > MODEL_FILE_MAX_BYTES)
+      refuse(`the file is ${(bytes.length / 1e6).toFixed(0)} MB, far larger than any saved model.`);
+    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+      refuse('this is a PNG picture, not a saved model. Choose a .json file made by "Save model".');
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
@@ -139,15 +151,20 @@ function decode(input: ArrayBuffer | Uint8Array | string): ModelState {
     doc = JSON.parse(text);
   } catch {
     // A saved model begins with its format tag, so a file that does but does not parse was cut short.
-    if (text.startsWith(`{"format":"${MODEL_FORMAT}"`)) refuse('the file is cut short or damaged: it is not complete JSON (was the download interrupted?).');
+    if (text.startsWith(`{"format":"${MODEL_FORMAT}"`))
+      refuse('the file is cut short or damaged: it is not complete JSON (was the download interrupted?).');
     return refuse('this is not a JSON file, so not a model saved by "Save model".');
   }
   if (!isObject(doc) || doc.format !== MODEL_FORMAT) {
     refuse(`this JSON is not a Contrastive Playground model (it lacks "format": "${MODEL_FORMAT}").`);
   }
   const d = doc as Record<string, unknown>;
-  if (typeof d.version !== 'number' || !Number.isInteger(d.version) || d.version < 1) refuse('the file has no valid format version.');
-  if ((d.version as number) > MODEL_VERSION) refuse(`the file was saved by a newer version of the playground (format ${d.version}; this one reads ${MODEL_VERSION}).`);
+  if (typeof d.version !== 'number' || !Number.isInteger(d.version) || d.version < 1)
+    refuse('the file has no valid format version.');
+  if ((d.version as number) > MODEL_VERSION)
+    refuse(
+      `the file was saved by a newer version of the playground (format ${d.version}; this one reads ${MODEL_VERSION}).`,
+    );
   const state = readState(d);
   // Last, so that an edited file is refused for what is wrong with it rather than for the edit.
   verifyChecksum(text, d.version as number);
@@ -155,17 +172,26 @@ function decode(input: ArrayBuffer | Uint8Array | string): ModelState {
 }
 
 function readState(d: Record<string, unknown>): ModelState {
-  if (d.byteOrder !== undefined && d.byteOrder !== 'little-endian') refuse(`unsupported byte order "${String(d.byteOrder)}".`);
+  if (d.byteOrder !== undefined && d.byteOrder !== 'little-endian')
+    refuse(`unsupported byte order "${String(d.byteOrder)}".`);
 
   const a = field(d, 'architecture');
-  const dataset = a.dataset, model = a.model, dim = a.embeddingDim, seed = a.seed;
-  if (!(DATASETS as readonly unknown[]).includes(dataset)) refuse(`unknown dataset "${String(dataset)}" (expected ${DATASETS.join(' or ')}).`);
-  if (!(MODELS as readonly unknown[]).includes(model)) refuse(`unknown model "${String(model)}" (expected ${MODELS.join(' or ')}).`);
-  if (!(EMBEDDING_DIMS as readonly unknown[]).includes(dim)) refuse(`embedding dimension ${String(dim)} is not one of ${EMBEDDING_DIMS.join(', ')}.`);
-  if (!isInt(seed) || (seed as number) > 2 ** 31 - 1) refuse(`the seed ${String(seed)} is not an integer from 0 to 2^31 - 1.`);
+  const dataset = a.dataset,
+    model = a.model,
+    dim = a.embeddingDim,
+    seed = a.seed;
+  if (!(DATASETS as readonly unknown[]).includes(dataset))
+    refuse(`unknown dataset "${String(dataset)}" (expected ${DATASETS.join(' or ')}).`);
+  if (!(MODELS as readonly unknown[]).includes(model))
+    refuse(`unknown model "${String(model)}" (expected ${MODELS.join(' or ')}).`);
+  if (!(EMBEDDING_DIMS as readonly unknown[]).includes(dim))
+    refuse(`embedding dimension ${String(dim)} is not one of ${EMBEDDING_DIMS.join(', ')}.`);
+  if (!isInt(seed) || (seed as number) > 2 ** 31 - 1)
+    refuse(`the seed ${String(seed)} is not an integer from 0 to 2^31 - 1.`);
 
   const t = field(d, 'training');
-  for (const k of ['step', 'seen', 'orderEpoch', 'cursor']) if (!isInt(t[k])) refuse(`training.${k} must be a whole number >= 0 (it is ${JSON.stringify(t[k])}).`);
+  for (const k of ['step', 'seen', 'orderEpoch', 'cursor'])
+    if (!isInt(t[k])) refuse(`training.${k} must be a whole number >= 0 (it is ${JSON.stringify(t[k])}).`);
 
   if (!Array.isArray(d.weights) || d.weights.length === 0) refuse('the file holds no weights.');
   const weights = (d.weights as unknown[]).map((w, i) => tensor(w, `weight ${i + 1}`));
@@ -177,26 +203,38 @@ function readState(d: Record<string, unknown>): ModelState {
     if (!isInt(o.iterations)) refuse('optimizer.iterations must be a whole number >= 0.');
     const moments = (key: 'firstMoment' | 'secondMoment') => {
       const list = o[key];
-      if (!Array.isArray(list) || list.length !== weights.length) refuse(`optimizer.${key} must hold one tensor per weight (${weights.length}).`);
+      if (!Array.isArray(list) || list.length !== weights.length)
+        refuse(`optimizer.${key} must hold one tensor per weight (${weights.length}).`);
       return (list as unknown[]).map((m, i) => {
         const x = tensor(m, `optimizer.${key} ${i + 1}`);
-        if (!sameShape(x.shape, weights[i].shape)) refuse(`optimizer.${key} ${i + 1} has shape [${x.shape}] but weight ${i + 1} has [${weights[i].shape}].`);
+        if (!sameShape(x.shape, weights[i].shape))
+          refuse(`optimizer.${key} ${i + 1} has shape [${x.shape}] but weight ${i + 1} has [${weights[i].shape}].`);
         return x;
       });
     };
-    optimizer = { iterations: o.iterations as number, firstMoment: moments('firstMoment'), secondMoment: moments('secondMoment') };
+    optimizer = {
+      iterations: o.iterations as number,
+      firstMoment: moments('firstMoment'),
+      secondMoment: moments('secondMoment'),
+    };
   }
   return {
     arch: { dataset: dataset as DatasetId, model: model as ModelId, embeddingDim: dim as number, seed: seed as number },
-    step: t.step as number, seen: t.seen as number, orderEpoch: t.orderEpoch as number, cursor: t.cursor as number,
-    weights, optimizer, savedAt: typeof d.savedAt === 'string' ? d.savedAt : '',
+    step: t.step as number,
+    seen: t.seen as number,
+    orderEpoch: t.orderEpoch as number,
+    cursor: t.cursor as number,
+    weights,
+    optimizer,
+    savedAt: typeof d.savedAt === 'string' ? d.savedAt : '',
   };
 }
 
 function tensor(x: unknown, what: string): SavedTensor {
   if (!isObject(x)) return refuse(`${what} is not a tensor.`);
   const shape = x.shape;
-  if (!Array.isArray(shape) || shape.length === 0 || shape.length > 4 || !shape.every((v) => isInt(v) && v > 0)) refuse(`${what} has no valid shape.`);
+  if (!Array.isArray(shape) || shape.length === 0 || shape.length > 4 || !shape.every((v) => isInt(v) && v > 0))
+    refuse(`${what} has no valid shape.`);
   if (x.dtype !== 'float32') refuse(`${what} is ${String(x.dtype)}, not float32.`);
   if (typeof x.data !== 'string') refuse(`${what} has no data.`);
   const size = (shape as number[]).reduce((p, v) => p * v, 1);
@@ -206,9 +244,11 @@ function tensor(x: unknown, what: string): SavedTensor {
   } catch {
     return refuse(`${what}'s data is not valid base64.`);
   }
-  if (bin.length !== 4 * size) refuse(`${what} should hold ${size} numbers for shape [${shape}] but holds ${bin.length / 4}.`);
+  if (bin.length !== 4 * size)
+    refuse(`${what} should hold ${size} numbers for shape [${shape}] but holds ${bin.length / 4}.`);
   const data = floatsFromBinary(bin);
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) refuse(`${what} contains ${data[i]} (a diverged model).`);
+  for (let i = 0; i < data.length; i++)
+    if (!Number.isFinite(data[i])) refuse(`${what} contains ${data[i]} (a diverged model).`);
   return { shape: (shape as number[]).slice(), data };
 }
 
@@ -220,14 +260,17 @@ export function shapeMismatch(expected: number[][], state: ModelState): string |
   const got = state.weights.map((w) => w.shape);
   const { model, dataset, embeddingDim } = state.arch;
   const what = `the ${model} model on ${dataset} with dimension ${embeddingDim}`;
-  if (got.length !== expected.length) return `${NOT_LOADED}the file holds ${got.length} weight tensors but ${what} has ${expected.length}.`;
+  if (got.length !== expected.length)
+    return `${NOT_LOADED}the file holds ${got.length} weight tensors but ${what} has ${expected.length}.`;
   for (let i = 0; i < got.length; i++) {
-    if (!sameShape(got[i], expected[i])) return `${NOT_LOADED}weight ${i + 1} has shape [${got[i]}] but ${what} needs [${expected[i]}].`;
+    if (!sameShape(got[i], expected[i]))
+      return `${NOT_LOADED}weight ${i + 1} has shape [${got[i]}] but ${what} needs [${expected[i]}].`;
   }
   return null;
 }
 
-export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+export const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** A suggested download name, e.g. contrastive-mnist-default-d32-seed1-step120.json. */
 export function modelFileName(s: Pick<ModelState, 'arch' | 'step'>): string {
@@ -254,7 +297,8 @@ export function toBase64(x: Float32Array): string {
   for (let i = 0; i < x.length; i++) view.setFloat32(i * 4, x[i], true);
   // 1 KB slices: a long argument list makes fromCharCode slow, and a huge one overflows the stack.
   const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += 1024) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 1024) as unknown as number[]));
+  for (let i = 0; i < bytes.length; i += 1024)
+    parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 1024) as unknown as number[]));
   return btoa(parts.join(''));
 }
 

@@ -3,8 +3,21 @@
 // (src/ui/lessonTargets.ts maps each id to a selector and a spoken name).
 
 export const PANEL_IDS = [
-  'embedding', 'triples', 'formula', 'temperature', 'effectiveNegatives', 'lossChart',
-  'matrix', 'metrics', 'factors', 'probes', 'augment', 'clipControls', 'clipAnchor', 'zeroShot', 'search',
+  'embedding',
+  'triples',
+  'formula',
+  'temperature',
+  'effectiveNegatives',
+  'lossChart',
+  'matrix',
+  'metrics',
+  'factors',
+  'probes',
+  'augment',
+  'clipControls',
+  'clipAnchor',
+  'zeroShot',
+  'search',
 ] as const;
 
 export type PanelId = (typeof PANEL_IDS)[number];

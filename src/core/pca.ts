@@ -22,10 +22,11 @@ export function covariance(points: Float32Array, n: number, dim: number): { cov:
       for (let b = a; b < dim; b++) cov[a * dim + b] += ca * c[b];
     }
   }
-  for (let a = 0; a < dim; a++) for (let b = a; b < dim; b++) {
-    cov[a * dim + b] /= Math.max(1, n - 1);
-    cov[b * dim + a] = cov[a * dim + b];
-  }
+  for (let a = 0; a < dim; a++)
+    for (let b = a; b < dim; b++) {
+      cov[a * dim + b] /= Math.max(1, n - 1);
+      cov[b * dim + a] = cov[a * dim + b];
+    }
   return { cov, mean };
 }
 
@@ -52,7 +53,13 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** Top eigenvector of a symmetric matrix, orthogonal to `against` if given. */
-function powerIteration(m: Float64Array, dim: number, start: Float64Array, against: Float64Array | null, iters: number): Float64Array {
+function powerIteration(
+  m: Float64Array,
+  dim: number,
+  start: Float64Array,
+  against: Float64Array | null,
+  iters: number,
+): Float64Array {
   const v = Float64Array.from(start);
   const tmp = new Float64Array(dim);
   const deflate = (x: Float64Array) => {
@@ -78,8 +85,14 @@ function powerIteration(m: Float64Array, dim: number, start: Float64Array, again
 /** Principal axes of the points, continuing from `prev` (same dim) when given. */
 export function pca2(points: Float32Array, n: number, dim: number, prev?: Projection | null): Projection {
   const { cov, mean } = covariance(points, n, dim);
-  const init0 = prev && prev.mean.length === dim ? prev.axes[0] : Float64Array.from({ length: dim }, (_, i) => (i === 0 ? 1 : 0.01 * (i + 1)));
-  const init1 = prev && prev.mean.length === dim ? prev.axes[1] : Float64Array.from({ length: dim }, (_, i) => (i === 1 ? 1 : 0.01 * (dim - i)));
+  const init0 =
+    prev && prev.mean.length === dim
+      ? prev.axes[0]
+      : Float64Array.from({ length: dim }, (_, i) => (i === 0 ? 1 : 0.01 * (i + 1)));
+  const init1 =
+    prev && prev.mean.length === dim
+      ? prev.axes[1]
+      : Float64Array.from({ length: dim }, (_, i) => (i === 1 ? 1 : 0.01 * (dim - i)));
   // A warm start converges in a few iterations; a cold one needs more.
   const iters = prev ? 30 : 200;
   const a0 = powerIteration(cov, dim, init0, null, iters);
@@ -96,7 +109,8 @@ export function pca2(points: Float32Array, n: number, dim: number, prev?: Projec
 export function project(points: Float32Array, n: number, dim: number, p: Projection): Float32Array {
   const out = new Float32Array(n * 2);
   for (let i = 0; i < n; i++) {
-    let x = 0, y = 0;
+    let x = 0,
+      y = 0;
     for (let d = 0; d < dim; d++) {
       const c = points[i * dim + d] - p.mean[d];
       x += c * p.axes[0][d];

@@ -2,5 +2,16 @@
 // list to validate `preset=` while the presets need the schema, and a leaf module keeps the two
 // from importing each other.
 
-export const PRESET_IDS = ['simclr', 'temperature', 'batch-size', 'collapse', 'augmentations', 'supcon', 'clip', 'clip-temperature', 'clip-binding', 'explorer'] as const;
+export const PRESET_IDS = [
+  'simclr',
+  'temperature',
+  'batch-size',
+  'collapse',
+  'augmentations',
+  'supcon',
+  'clip',
+  'clip-temperature',
+  'clip-binding',
+  'explorer',
+] as const;
 export type PresetId = (typeof PRESET_IDS)[number];

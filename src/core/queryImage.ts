@@ -15,14 +15,19 @@ export interface ImageBytes {
 
 /** The image resized (area average) and converted (grey = mean of RGB; grey to RGB by copying) to `to`'s shape. */
 export function toDatasetFormat(img: ImageBytes, to: Pick<Dataset, 'height' | 'width' | 'channels'>): Uint8Array {
-  if (img.pixels.length !== img.height * img.width * img.channels) throw new Error('image bytes do not match its shape');
+  if (img.pixels.length !== img.height * img.width * img.channels)
+    throw new Error('image bytes do not match its shape');
   if (img.height === to.height && img.width === to.width && img.channels === to.channels) return img.pixels.slice();
   const planes: Float32Array[] = [];
   const n = img.height * img.width;
-  const src = (c: number) => Float32Array.from({ length: n }, (_, p) => img.pixels[p * img.channels + Math.min(c, img.channels - 1)]);
+  const src = (c: number) =>
+    Float32Array.from({ length: n }, (_, p) => img.pixels[p * img.channels + Math.min(c, img.channels - 1)]);
   if (to.channels === 1) {
     const grey = new Float32Array(n);
-    for (let c = 0; c < img.channels; c++) { const s = src(c); for (let p = 0; p < n; p++) grey[p] += s[p] / img.channels; }
+    for (let c = 0; c < img.channels; c++) {
+      const s = src(c);
+      for (let p = 0; p < n; p++) grey[p] += s[p] / img.channels;
+    }
     planes.push(grey);
   } else {
     for (let c = 0; c < 3; c++) planes.push(src(c));

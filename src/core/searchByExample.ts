@@ -20,7 +20,13 @@ export interface Neighbour {
  * row `exclude` (the query itself, when it is one of the references) is left out. A zero
  * query has no direction and gives no neighbours.
  */
-export function nearestByCosine(query: Float32Array, refs: Float32Array, dim: number, k = NEIGHBOURS, exclude = -1): Neighbour[] {
+export function nearestByCosine(
+  query: Float32Array,
+  refs: Float32Array,
+  dim: number,
+  k = NEIGHBOURS,
+  exclude = -1,
+): Neighbour[] {
   const n = Math.floor(refs.length / dim);
   let qn = 0;
   for (let d = 0; d < dim; d++) qn += query[d] * query[d];
@@ -28,7 +34,8 @@ export function nearestByCosine(query: Float32Array, refs: Float32Array, dim: nu
   qn = Math.sqrt(qn);
   const sims = new Float32Array(n);
   for (let j = 0; j < n; j++) {
-    let dot = 0, rn = 0;
+    let dot = 0,
+      rn = 0;
     for (let d = 0; d < dim; d++) {
       const r = refs[j * dim + d];
       dot += query[d] * r;

@@ -59,9 +59,28 @@ export type PropSpec =
   | { key: keyof Settings; kind: 'number'; min: number; max: number; integer?: boolean };
 
 /** How each setting may change: live (next step uses it) or only by rebuilding the engine. */
-export const LIVE_KEYS: (keyof Settings)[] = ['temperature', 'batchSize', 'learningRate', 'augments', 'loss', 'speed', 'controls', 'presentation', 'preset', 'captionDetail'];
+export const LIVE_KEYS: (keyof Settings)[] = [
+  'temperature',
+  'batchSize',
+  'learningRate',
+  'augments',
+  'loss',
+  'speed',
+  'controls',
+  'presentation',
+  'preset',
+  'captionDetail',
+];
 // The text encoder and a learned temperature are parts of the CLIP model: changing one rebuilds it.
-export const RESET_KEYS: (keyof Settings)[] = ['dataset', 'model', 'embeddingDim', 'seed', 'backend', 'textEncoder', 'learnTemperature'];
+export const RESET_KEYS: (keyof Settings)[] = [
+  'dataset',
+  'model',
+  'embeddingDim',
+  'seed',
+  'backend',
+  'textEncoder',
+  'learnTemperature',
+];
 
 export const PROPS: PropSpec[] = [
   { key: 'dataset', kind: 'enum', values: DATASETS },

@@ -11,9 +11,15 @@ export const SHAPE_NAMES = ['circle', 'square', 'triangle', 'star', 'cross', 'ri
 export const COLOUR_NAMES = ['red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'pink'] as const;
 export const SIZE_NAMES = ['small', 'medium', 'large'] as const;
 export const POSITION_NAMES = [
-  'top-left', 'top', 'top-right',
-  'left', 'centre', 'right',
-  'bottom-left', 'bottom', 'bottom-right',
+  'top-left',
+  'top',
+  'top-right',
+  'left',
+  'centre',
+  'right',
+  'bottom-left',
+  'bottom',
+  'bottom-right',
 ] as const;
 
 export type Rgb = [number, number, number];
@@ -23,7 +29,14 @@ export type Rgb = [number, number, number];
  * (HSV's hue where the two agree: red 0, yellow 60, green 120, cyan 180).
  */
 const HUE_DEGREES: Record<(typeof COLOUR_NAMES)[number], number> = {
-  red: 0, orange: 30, yellow: 60, green: 120, cyan: 180, blue: 230, purple: 275, pink: 325,
+  red: 0,
+  orange: 30,
+  yellow: 60,
+  green: 120,
+  cyan: 180,
+  blue: 230,
+  purple: 275,
+  pink: 325,
 };
 /** Every shape colour's mean over R, G, B, and its distance from the grey axis (0..255 units). */
 const GREY_MEAN = 130;
@@ -45,7 +58,10 @@ function hueColour(degrees: number): Rgb {
   return [0, 1, 2].map((k) => Math.round(GREY_MEAN + CHROMA * (Math.cos(a) * u[k] + Math.sin(a) * v[k]))) as Rgb;
 }
 
-export const PALETTE = Object.fromEntries(COLOUR_NAMES.map((c) => [c, hueColour(HUE_DEGREES[c])])) as Record<(typeof COLOUR_NAMES)[number], Rgb>;
+export const PALETTE = Object.fromEntries(COLOUR_NAMES.map((c) => [c, hueColour(HUE_DEGREES[c])])) as Record<
+  (typeof COLOUR_NAMES)[number],
+  Rgb
+>;
 
 /**
  * Circumradius range as a fraction of the image side (32 px: 8.3 to 11.5 px). Not smaller: a
@@ -172,9 +188,11 @@ function crossings(y: number, verts: Float64Array | null, cx: number, cy: number
     const n = verts.length >> 1;
     if (xsBuf.length < n) xsBuf = new Float64Array(n);
     for (let i = 0, j = n - 1; i < n; j = i++) {
-      const yi = verts[2 * i + 1], yj = verts[2 * j + 1];
+      const yi = verts[2 * i + 1],
+        yj = verts[2 * j + 1];
       if (yi > y !== yj > y) {
-        const xi = verts[2 * i], xj = verts[2 * j];
+        const xi = verts[2 * i],
+          xj = verts[2 * j];
         xsBuf[m++] = xi + ((y - yi) * (xj - xi)) / (yj - yi);
       }
     }
@@ -222,10 +240,12 @@ export function renderShape(spec: ShapeSpec, size: number, out: Uint8Array, offs
   const outline = OUTLINES[shape];
   let verts: Float64Array | null = null;
   if (outline) {
-    const c = Math.cos(angle), s = Math.sin(angle);
+    const c = Math.cos(angle),
+      s = Math.sin(angle);
     verts = new Float64Array(outline.length);
     for (let k = 0; k < outline.length; k += 2) {
-      const x = outline[k] * r, y = outline[k + 1] * r;
+      const x = outline[k] * r,
+        y = outline[k + 1] * r;
       verts[k] = cx + c * x - s * y;
       verts[k + 1] = cy + s * x + c * y;
     }
@@ -233,16 +253,20 @@ export function renderShape(spec: ShapeSpec, size: number, out: Uint8Array, offs
   const inner = shape === 5 ? RING_INNER * r : 0;
   if (covBuf.length < size) covBuf = new Float32Array(size);
   const cov = covBuf;
-  const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(size - 1, Math.floor(cy + r));
+  const y0 = Math.max(0, Math.floor(cy - r)),
+    y1 = Math.min(size - 1, Math.floor(cy + r));
   for (let py = y0; py <= y1; py++) {
     cov.fill(0, 0, size);
-    let lo = size, hi = -1;
+    let lo = size,
+      hi = -1;
     for (let sy = 0; sy < SUB; sy++) {
       const m = crossings(py + (sy + 0.5) / SUB, verts, cx, cy, r, inner);
       for (let k = 0; k + 1 < m; k += 2) {
-        const a = Math.max(0, xsBuf[k]), b = Math.min(size, xsBuf[k + 1]);
+        const a = Math.max(0, xsBuf[k]),
+          b = Math.min(size, xsBuf[k + 1]);
         if (b <= a) continue;
-        const pa = Math.floor(a), pb = Math.min(size - 1, Math.floor(b));
+        const pa = Math.floor(a),
+          pb = Math.min(size - 1, Math.floor(b));
         if (pa < lo) lo = pa;
         if (pb > hi) hi = pb;
         if (pa === pb) {
@@ -307,8 +331,10 @@ export function sampleShapeSpecs(count: number, seed: number, size = 32): ShapeS
     const rf = R_MIN + ((sizeBin + rng.random()) / SIZE_NAMES.length) * (R_MAX - R_MIN);
     const r = rf * size;
     // Position bins are thirds of the range the centre can take at this radius.
-    const lo = r + MARGIN, hi = size - r - MARGIN;
-    const col = position % 3, row = Math.floor(position / 3);
+    const lo = r + MARGIN,
+      hi = size - r - MARGIN;
+    const col = position % 3,
+      row = Math.floor(position / 3);
     const cx = lo + ((col + rng.random()) / 3) * (hi - lo);
     const cy = lo + ((row + rng.random()) / 3) * (hi - lo);
     const angle = rng.uniform(0, 2 * Math.PI);
@@ -347,7 +373,12 @@ export function makeShapes(count: number, seed: number, size = 32): Dataset {
     classNames: [...SHAPE_NAMES],
     factors: [
       { name: 'shape', classes: [...SHAPE_NAMES], values: shape },
-      { name: 'colour', classes: [...COLOUR_NAMES], values: colour, swatches: COLOUR_NAMES.map((c) => `rgb(${PALETTE[c].join(', ')})`) },
+      {
+        name: 'colour',
+        classes: [...COLOUR_NAMES],
+        values: colour,
+        swatches: COLOUR_NAMES.map((c) => `rgb(${PALETTE[c].join(', ')})`),
+      },
       { name: 'size', classes: [...SIZE_NAMES], values: sizeBin },
       { name: 'position', classes: [...POSITION_NAMES], values: position },
     ],

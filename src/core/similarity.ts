@@ -36,7 +36,8 @@ export function subMatrix(full: Float64Array, m: number, rows: Int32Array): Floa
 /** Mean of the positive cells (i, i+) and of the negative cells (neither diagonal nor positive). */
 export function positiveNegativeMeans(full: Float64Array, n: number): { positive: number; negative: number } {
   const m = 2 * n;
-  let pos = 0, neg = 0;
+  let pos = 0,
+    neg = 0;
   for (let i = 0; i < m; i++) {
     const p = (i + n) % m;
     for (let k = 0; k < m; k++) {

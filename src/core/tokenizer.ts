@@ -67,6 +67,9 @@ export class Tokenizer {
   }
 
   decode(ids: ArrayLike<number>): string {
-    return Array.from(ids).filter((i) => i !== PAD_ID).map((i) => this.vocab[i] ?? '<unk>').join(' ');
+    return Array.from(ids)
+      .filter((i) => i !== PAD_ID)
+      .map((i) => this.vocab[i] ?? '<unk>')
+      .join(' ');
   }
 }

@@ -8,8 +8,15 @@ import type { Dataset } from './dataset';
 import type { ColourShape } from './heldOutPairs';
 import { Rng } from './rng';
 import {
-  background, clamp255, COLOUR_JITTER, COLOUR_NAMES, PALETTE, renderShape, SHAPE_NAMES,
-  type Rgb, type ShapeSpec,
+  background,
+  clamp255,
+  COLOUR_JITTER,
+  COLOUR_NAMES,
+  PALETTE,
+  renderShape,
+  SHAPE_NAMES,
+  type Rgb,
+  type ShapeSpec,
 } from './shapes';
 
 /** Circumradius range in pixels: each object must fit in its half of a 32-pixel image. */
@@ -40,12 +47,21 @@ export function makeTwoShapes(count: number, seed: number, size = 32): Dataset {
   const rng = new Rng(seed);
   const imageBytes = size * size * 3;
   const pixels = new Uint8Array(count * imageBytes);
-  const left = new Uint8Array(imageBytes), right = new Uint8Array(imageBytes);
-  const values = { ls: new Int32Array(count), lc: new Int32Array(count), rs: new Int32Array(count), rc: new Int32Array(count) };
-  const nS = SHAPE_NAMES.length, nC = COLOUR_NAMES.length;
+  const left = new Uint8Array(imageBytes),
+    right = new Uint8Array(imageBytes);
+  const values = {
+    ls: new Int32Array(count),
+    lc: new Int32Array(count),
+    rs: new Int32Array(count),
+    rc: new Int32Array(count),
+  };
+  const nS = SHAPE_NAMES.length,
+    nC = COLOUR_NAMES.length;
   for (let i = 0; i < count; i++) {
-    const ls = rng.int(nS), rs = (ls + 1 + rng.int(nS - 1)) % nS;
-    const lc = rng.int(nC), rc = (lc + 1 + rng.int(nC - 1)) % nC;
+    const ls = rng.int(nS),
+      rs = (ls + 1 + rng.int(nS - 1)) % nS;
+    const lc = rng.int(nC),
+      rc = (lc + 1 + rng.int(nC - 1)) % nC;
     const bg = background(rng);
     // Each object is drawn over the background alone and its half copied: they never overlap,
     // so this is the image with both drawn.
@@ -53,11 +69,15 @@ export function makeTwoShapes(count: number, seed: number, size = 32): Dataset {
     renderShape(objectSpec(rs, rc, 1, bg, rng, size), size, right);
     const o = i * imageBytes;
     for (let y = 0; y < size; y++) {
-      const row = y * size * 3, mid = (size / 2) * 3;
+      const row = y * size * 3,
+        mid = (size / 2) * 3;
       pixels.set(left.subarray(row, row + mid), o + row);
       pixels.set(right.subarray(row + mid, row + size * 3), o + row + mid);
     }
-    values.ls[i] = ls; values.lc[i] = lc; values.rs[i] = rs; values.rc[i] = rc;
+    values.ls[i] = ls;
+    values.lc[i] = lc;
+    values.rs[i] = rs;
+    values.rc[i] = rc;
   }
   const swatches = COLOUR_NAMES.map((c) => `rgb(${PALETTE[c].join(', ')})`);
   return {
@@ -87,7 +107,10 @@ export function twoShapeFacts(d: Dataset, i: number): TwoShapeFacts {
 export function twoShapePairs(d: Dataset): (i: number) => ColourShape[] {
   return (i) => {
     const f = twoShapeFacts(d, i);
-    return [{ colour: f.leftColour, shape: f.leftShape }, { colour: f.rightColour, shape: f.rightShape }];
+    return [
+      { colour: f.leftColour, shape: f.leftShape },
+      { colour: f.rightColour, shape: f.rightShape },
+    ];
   };
 }
 

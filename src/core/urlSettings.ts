@@ -40,9 +40,12 @@ export function parseSettings(search: string, hash: string): ParseResult {
   const rawPreset = params.get('preset');
   params.delete('preset');
   let preset = findPreset(rawPreset);
-  if (rawPreset && !preset) notices.push(`"preset=${shown(rawPreset)}" is not valid (one of ${PRESET_IDS.join(', ')}); no preset applied.`);
+  if (rawPreset && !preset)
+    notices.push(`"preset=${shown(rawPreset)}" is not valid (one of ${PRESET_IDS.join(', ')}); no preset applied.`);
   else if (preset && validDataset && rawDataset !== presetDataset(preset.id)) {
-    notices.push(`The preset "${preset.title}" uses ${presetDataset(preset.id)}, not ${shown(rawDataset ?? "")}; it was not applied.`);
+    notices.push(
+      `The preset "${preset.title}" uses ${presetDataset(preset.id)}, not ${shown(rawDataset ?? '')}; it was not applied.`,
+    );
     preset = undefined;
   }
   const dataset: DatasetId = validDataset ? (rawDataset as DatasetId) : preset ? presetDataset(preset.id) : 'mnist';
@@ -64,7 +67,8 @@ export function parseSettings(search: string, hash: string): ParseResult {
       else {
         const x = Number(raw);
         if (raw.trim() !== '' && Number.isFinite(x) && x >= 0 && x <= 1) s.augments[name] = { on: true, strength: x };
-        else notices.push(`"${shown(key)}=${shown(raw)}" is not valid (a strength 0 to 1, or "off"); using the default.`);
+        else
+          notices.push(`"${shown(key)}=${shown(raw)}" is not valid (a strength 0 to 1, or "off"); using the default.`);
       }
     } else if (key !== PAGE_ONLY_KEY) {
       notices.push(`Unknown setting "${shown(key)}" was ignored.`);
@@ -84,12 +88,14 @@ export function serializeSettings(s: Settings): string {
   const sr = s as unknown as Record<string, unknown>;
   const dr = d as unknown as Record<string, unknown>;
   for (const spec of PROPS) {
-    if (spec.key !== 'dataset' && spec.key !== 'preset' && sr[spec.key] !== dr[spec.key]) p.set(spec.key, String(sr[spec.key]));
+    if (spec.key !== 'dataset' && spec.key !== 'preset' && sr[spec.key] !== dr[spec.key])
+      p.set(spec.key, String(sr[spec.key]));
   }
   for (const a of AUGMENTS) {
     const cur = s.augments[a.name];
     const def = d.augments[a.name];
-    if (cur.on !== def.on || (cur.on && cur.strength !== def.strength)) p.set(a.name, cur.on ? String(cur.strength) : 'off');
+    if (cur.on !== def.on || (cur.on && cur.strength !== def.strength))
+      p.set(a.name, cur.on ? String(cur.strength) : 'off');
   }
   return p.toString();
 }

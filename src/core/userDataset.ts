@@ -74,20 +74,28 @@ export function assignClasses<F extends PickedFile>(files: readonly F[], looseCl
 const fmt = (n: number) => n.toLocaleString('en');
 
 /** The first images that fit under the cap, and a notice saying how many were kept if not all. */
-export function capToLimit<T>(existing: number, incoming: readonly T[], cap = USER_IMAGE_CAP): { kept: T[]; dropped: number; notice: string | null } {
+export function capToLimit<T>(
+  existing: number,
+  incoming: readonly T[],
+  cap = USER_IMAGE_CAP,
+): { kept: T[]; dropped: number; notice: string | null } {
   const room = Math.max(0, cap - existing);
   const kept = incoming.slice(0, room);
   const dropped = incoming.length - kept.length;
-  const notice = dropped === 0 ? null
-    : `Kept ${fmt(kept.length)} of the ${fmt(incoming.length)} images added: at most ${fmt(cap)} images are kept in all ` +
-      `(${fmt(dropped)} not added${existing > 0 ? `; ${fmt(existing)} were here already` : ''}).`;
+  const notice =
+    dropped === 0
+      ? null
+      : `Kept ${fmt(kept.length)} of the ${fmt(incoming.length)} images added: at most ${fmt(cap)} images are kept in all ` +
+        `(${fmt(dropped)} not added${existing > 0 ? `; ${fmt(existing)} were here already` : ''}).`;
   return { kept, dropped, notice };
 }
 
 /** Class names in a stable order (natural sort: "class 2" before "class 10"), so labels survive a reload. */
 export function sortedClassNames(images: readonly Pick<UserImage, 'className'>[]): string[] {
   const names = [...new Set(images.map((i) => i.className))];
-  return names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0));
+  return names.sort(
+    (a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0),
+  );
 }
 
 export interface UserDataset {
@@ -106,7 +114,9 @@ export function buildUserDataset(images: readonly UserImage[]): UserDataset {
   const ids = new Int32Array(count);
   images.forEach((img, i) => {
     if (img.pixels.length !== USER_IMAGE_BYTES) {
-      throw new Error(`${img.name}: ${img.pixels.length} bytes, expected ${USER_IMAGE_BYTES} (${USER_IMAGE_SIDE} x ${USER_IMAGE_SIDE} RGB)`);
+      throw new Error(
+        `${img.name}: ${img.pixels.length} bytes, expected ${USER_IMAGE_BYTES} (${USER_IMAGE_SIDE} x ${USER_IMAGE_SIDE} RGB)`,
+      );
     }
     pixels.set(img.pixels, i * USER_IMAGE_BYTES);
     labels[i] = index.get(img.className)!;
@@ -154,7 +164,12 @@ export function heldOutCount(n: number, share = HELD_OUT_SHARE): number {
  * to one class or a new class leaves the other classes' splits as they were. Classes differ
  * in size, so each holds out its own share (built-in datasets hold out the same number each).
  */
-export function userSplit(labels: Int32Array, classNames: readonly string[], seed: number, share = HELD_OUT_SHARE): Split {
+export function userSplit(
+  labels: Int32Array,
+  classNames: readonly string[],
+  seed: number,
+  share = HELD_OUT_SHARE,
+): Split {
   const groups: number[][] = classNames.map(() => []);
   for (let i = 0; i < labels.length; i++) groups[labels[i]].push(i);
   const train: number[] = [];
@@ -165,11 +180,20 @@ export function userSplit(labels: Int32Array, classNames: readonly string[], see
     for (let k = 0; k < g.length; k++) (k < t ? test : train).push(g[k]);
   });
   const rng = new Rng(deriveSeed(seed, 0x75736572));
-  return { train: rng.shuffle(Int32Array.from(train)) as Int32Array, test: rng.shuffle(Int32Array.from(test)) as Int32Array };
+  return {
+    train: rng.shuffle(Int32Array.from(train)) as Int32Array,
+    test: rng.shuffle(Int32Array.from(test)) as Int32Array,
+  };
 }
 
 /** Up to perClass of each class's images from `indices` (all of a smaller class), shuffled. */
-export function upToPerClass(indices: Int32Array, labels: Int32Array, numClasses: number, perClass: number, seed: number): Int32Array {
+export function upToPerClass(
+  indices: Int32Array,
+  labels: Int32Array,
+  numClasses: number,
+  perClass: number,
+  seed: number,
+): Int32Array {
   const groups: number[][] = Array.from({ length: numClasses }, () => []);
   for (const i of indices) groups[labels[i]].push(i);
   const rng = new Rng(seed);
@@ -189,7 +213,9 @@ export interface Readiness {
 
 /** What can run on the user's dataset with this split. */
 export function userReadiness(
-  labels: Int32Array, classNames: readonly string[], split: Split,
+  labels: Int32Array,
+  classNames: readonly string[],
+  split: Split,
   labelCounts: readonly (number | 'all')[] = [1, 10, 100, 'all'],
 ): Readiness {
   const k = classNames.length;
@@ -197,16 +223,21 @@ export function userReadiness(
   const train = classCounts(labels, k, split.train);
   const messages: string[] = [];
   const canTrain = split.train.length >= MIN_TRAIN_IMAGES;
-  if (!canTrain) messages.push(`Add at least ${MIN_TRAIN_IMAGES} images to train (there ${split.train.length === 1 ? 'is' : 'are'} ${split.train.length} for training now).`);
-  if (k === 1) messages.push(`All your images are in one class (${classNames[0]}): add a second class to measure kNN accuracy and run probes.`);
+  if (!canTrain)
+    messages.push(
+      `Add at least ${MIN_TRAIN_IMAGES} images to train (there ${split.train.length === 1 ? 'is' : 'are'} ${split.train.length} for training now).`,
+    );
+  if (k === 1)
+    messages.push(
+      `All your images are in one class (${classNames[0]}): add a second class to measure kNN accuracy and run probes.`,
+    );
   const big = all.filter((n) => n >= KNN_MIN_PER_CLASS).length;
   const knn = big >= 2;
   if (!knn && k !== 1 && labels.length > 0) {
     const list = classNames.map((c, i) => `${c} ${all[i]}`).join(', ');
     messages.push(`kNN accuracy needs two classes with at least ${KNN_MIN_PER_CLASS} images each (now: ${list}).`);
   }
-  const probeLabels = !knn ? [] : labelCounts.filter((lpc) =>
-    lpc === 'all' || train.every((n) => n >= lpc));
+  const probeLabels = !knn ? [] : labelCounts.filter((lpc) => lpc === 'all' || train.every((n) => n >= lpc));
   return { canTrain, knn, probeLabels, messages };
 }
 

@@ -26,7 +26,10 @@ export function circleAffine(): Affine {
 
 /** Rotation about the vertical axis by yaw, then tilting toward the viewer by pitch (radians). */
 export function sphereAffine(yaw: number, pitch: number): Affine {
-  const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
+  const cy = Math.cos(yaw),
+    sy = Math.sin(yaw),
+    cp = Math.cos(pitch),
+    sp = Math.sin(pitch);
   // R = Rx(pitch) * Ry(yaw); the rows are the screen's x, y and depth directions in z-space.
   return {
     mode: 'sphere',
@@ -42,11 +45,18 @@ export function sphereAffine(yaw: number, pitch: number): Affine {
  * but never zoomed in beyond `minRadius` (in the points' own units): without that floor a
  * collapsing embedding would be blown up to fill the disk and look as spread as ever.
  */
-export function pcaAffine(points: Float32Array, n: number, dim: number, prev: Projection | null, minRadius = 0): { affine: Affine; projection: Projection } {
+export function pcaAffine(
+  points: Float32Array,
+  n: number,
+  dim: number,
+  prev: Projection | null,
+  minRadius = 0,
+): { affine: Affine; projection: Projection } {
   const projection = pca2(points, n, dim, prev && prev.mean.length === dim ? prev : null);
   const radii = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let x = 0, y = 0;
+    let x = 0,
+      y = 0;
     for (let d = 0; d < dim; d++) {
       const c = points[i * dim + d] - projection.mean[d];
       x += c * projection.axes[0][d];
@@ -56,14 +66,25 @@ export function pcaAffine(points: Float32Array, n: number, dim: number, prev: Pr
   }
   radii.sort();
   const r = Math.max(1e-6, minRadius, radii[Math.floor(0.97 * Math.max(0, n - 1))] ?? 1);
-  return { affine: { mode: 'pca', rows: [projection.axes[0], projection.axes[1]], offset: projection.mean, scale: 1 / r }, projection };
+  return {
+    affine: { mode: 'pca', rows: [projection.axes[0], projection.axes[1]], offset: projection.mean, scale: 1 / r },
+    projection,
+  };
 }
 
 /** Projects `count` rows of `data` (dim wide): out holds x, y, depth per row (depth 1 without a depth row). */
-export function projectPoints(a: Affine, data: ArrayLike<number>, count: number, dim: number, out = new Float32Array(count * 3)): Float32Array {
+export function projectPoints(
+  a: Affine,
+  data: ArrayLike<number>,
+  count: number,
+  dim: number,
+  out = new Float32Array(count * 3),
+): Float32Array {
   const [rx, ry, rz] = a.rows;
   for (let i = 0; i < count; i++) {
-    let x = 0, y = 0, z = 0;
+    let x = 0,
+      y = 0,
+      z = 0;
     for (let d = 0; d < dim; d++) {
       const c = data[i * dim + d] - (a.offset ? a.offset[d] : 0);
       x += c * rx[d];
@@ -79,7 +100,8 @@ export function projectPoints(a: Affine, data: ArrayLike<number>, count: number,
 
 /** The linear part only: where a tangent vector v at some point points on the screen. */
 export function projectVector(a: Affine, v: ArrayLike<number>): [number, number] {
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   for (let d = 0; d < v.length; d++) {
     x += v[d] * a.rows[0][d];
     y += v[d] * a.rows[1][d];

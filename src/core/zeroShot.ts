@@ -39,7 +39,12 @@ export function classPrompts(templates: string[], classes: Record<string, string
  * One embedding per class, as CLIP builds its zero-shot classifier: each prompt normalised,
  * the class's prompts averaged over the templates, the mean normalised again.
  */
-export function classEmbeddings(promptEmb: Float32Array, numClasses: number, numTemplates: number, d: number): Float32Array {
+export function classEmbeddings(
+  promptEmb: Float32Array,
+  numClasses: number,
+  numTemplates: number,
+  d: number,
+): Float32Array {
   const p = normalizeRows(promptEmb, d);
   const out = new Float32Array(numClasses * d);
   for (let c = 0; c < numClasses; c++) {
@@ -59,17 +64,28 @@ export interface ZeroShotResult {
 }
 
 /** Each image gets the class whose embedding is most similar to its own. */
-export function zeroShotClassify(imgEmb: Float32Array, classEmb: Float32Array, labels: ArrayLike<number>, d: number): ZeroShotResult {
-  const n = imgEmb.length / d, c = classEmb.length / d;
-  const img = normalizeRows(imgEmb, d), cls = normalizeRows(classEmb, d);
+export function zeroShotClassify(
+  imgEmb: Float32Array,
+  classEmb: Float32Array,
+  labels: ArrayLike<number>,
+  d: number,
+): ZeroShotResult {
+  const n = imgEmb.length / d,
+    c = classEmb.length / d;
+  const img = normalizeRows(imgEmb, d),
+    cls = normalizeRows(classEmb, d);
   const predictions = new Int32Array(n);
   const confusion = new Int32Array(c * c);
   let right = 0;
   for (let i = 0; i < n; i++) {
-    let best = 0, bestSim = -Infinity;
+    let best = 0,
+      bestSim = -Infinity;
     for (let k = 0; k < c; k++) {
       const s = dot(img, i * d, cls, k * d, d);
-      if (s > bestSim) { bestSim = s; best = k; }
+      if (s > bestSim) {
+        bestSim = s;
+        best = k;
+      }
     }
     predictions[i] = best;
     confusion[labels[i] * c + best]++;
@@ -78,11 +94,15 @@ export function zeroShotClassify(imgEmb: Float32Array, classEmb: Float32Array, l
   return { predictions, accuracy: n > 0 ? right / n : 0, confusion };
 }
 
-export interface SearchHit { index: number; score: number }
+export interface SearchHit {
+  index: number;
+  score: number;
+}
 
 /** The k images most similar to one text embedding, best first (index into the image rows). */
 export function searchTopK(queryEmb: Float32Array, imgEmb: Float32Array, d: number, k: number): SearchHit[] {
-  const q = normalizeRows(queryEmb, d), img = normalizeRows(imgEmb, d);
+  const q = normalizeRows(queryEmb, d),
+    img = normalizeRows(imgEmb, d);
   const n = img.length / d;
   const hits: SearchHit[] = [];
   for (let i = 0; i < n; i++) hits.push({ index: i, score: dot(q, 0, img, i * d, d) });
@@ -102,8 +122,15 @@ export function precisionAtK(hits: SearchHit[], relevant: (index: number) => boo
  * Ties count as failures: an encoder that cannot tell the two apart scores 0 on ties, and near
  * 50% when noise breaks them.
  */
-export function bindingAccuracy(imgEmb: Float32Array, trueEmb: Float32Array, swappedEmb: Float32Array, d: number): number {
-  const img = normalizeRows(imgEmb, d), t = normalizeRows(trueEmb, d), s = normalizeRows(swappedEmb, d);
+export function bindingAccuracy(
+  imgEmb: Float32Array,
+  trueEmb: Float32Array,
+  swappedEmb: Float32Array,
+  d: number,
+): number {
+  const img = normalizeRows(imgEmb, d),
+    t = normalizeRows(trueEmb, d),
+    s = normalizeRows(swappedEmb, d);
   const n = img.length / d;
   let right = 0;
   for (let i = 0; i < n; i++) if (dot(img, i * d, t, i * d, d) > dot(img, i * d, s, i * d, d)) right++;
@@ -111,7 +138,8 @@ export function bindingAccuracy(imgEmb: Float32Array, trueEmb: Float32Array, swa
 }
 
 function centroid(x: Float32Array, d: number): Float32Array {
-  const c = new Float32Array(d), n = x.length / d;
+  const c = new Float32Array(d),
+    n = x.length / d;
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) c[k] += x[i * d + k] / n;
   return c;
 }
@@ -125,11 +153,15 @@ export interface ModalityGap {
 
 /** How far apart the two modalities sit on the sphere (Liang et al. 2022, "Mind the Gap"). */
 export function modalityGap(imgEmb: Float32Array, txtEmb: Float32Array, d: number): ModalityGap {
-  const ci = centroid(normalizeRows(imgEmb, d), d), ct = centroid(normalizeRows(txtEmb, d), d);
+  const ci = centroid(normalizeRows(imgEmb, d), d),
+    ct = centroid(normalizeRows(txtEmb, d), d);
   let dist = 0;
   for (let k = 0; k < d; k++) dist += (ci[k] - ct[k]) ** 2;
   const cos = dot(normalizeRows(ci, d), 0, normalizeRows(ct, d), 0, d);
-  return { centroidDistance: Math.sqrt(dist), angleDegrees: (Math.acos(Math.max(-1, Math.min(1, cos))) * 180) / Math.PI };
+  return {
+    centroidDistance: Math.sqrt(dist),
+    angleDegrees: (Math.acos(Math.max(-1, Math.min(1, cos))) * 180) / Math.PI,
+  };
 }
 
 /**

@@ -50,11 +50,13 @@ export class FlatAdam {
     const eps = this.epsilon * Math.sqrt(c2);
     tf.tidy(() => {
       const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((t) => tf.reshape(t, [-1])));
-      const g = flat(this.vars.map((x) => {
-        const gx = grads[x.name];
-        if (!gx) throw new Error(`No gradient for ${x.name}`);
-        return gx;
-      }));
+      const g = flat(
+        this.vars.map((x) => {
+          const gx = grads[x.name];
+          if (!gx) throw new Error(`No gradient for ${x.name}`);
+          return gx;
+        }),
+      );
       const m = tf.add(tf.mul(this.m, b1), tf.mul(g, 1 - b1));
       const v = tf.add(tf.mul(this.v, b2), tf.mul(tf.square(g), 1 - b2));
       this.m.assign(m as tf.Tensor1D);
@@ -88,7 +90,8 @@ export class FlatAdam {
       const out = new Float32Array(this.m.size);
       let o = 0;
       parts.forEach((p, i) => {
-        if (p.length !== this.sizes[i]) throw new Error(`Moment ${i} has ${p.length} values, its variable ${this.sizes[i]}`);
+        if (p.length !== this.sizes[i])
+          throw new Error(`Moment ${i} has ${p.length} values, its variable ${this.sizes[i]}`);
         out.set(p, o);
         o += p.length;
       });

@@ -89,10 +89,25 @@ export function drawImageParams(n: number, height: number, width: number, p: Aug
     const cutY = rng.uniform(0, height);
     const cutX = rng.uniform(0, width);
     out.push({
-      cropW, cropH, cropX, cropY, theta, tx, ty,
-      jitter, brightness, contrast, saturation, hue, gray,
-      blur: blur && p.blurMaxSigma > 0, sigma,
-      cutout: cutout && cutSide > 0, cutSide, cutY, cutX,
+      cropW,
+      cropH,
+      cropX,
+      cropY,
+      theta,
+      tx,
+      ty,
+      jitter,
+      brightness,
+      contrast,
+      saturation,
+      hue,
+      gray,
+      blur: blur && p.blurMaxSigma > 0,
+      sigma,
+      cutout: cutout && cutSide > 0,
+      cutSide,
+      cutY,
+      cutX,
     });
   }
   return out;
@@ -103,7 +118,11 @@ export function drawImageParams(n: number, height: number, width: number, p: Aug
  * (a0 x + a1 y + a2, b0 x + b1 y + b2). Forward order: crop-and-resize, rotate about the centre,
  * translate; so the inverse applied here is: untranslate, unrotate, map into the crop box.
  */
-export function affineTransform(d: Pick<ImageDraw, 'cropW' | 'cropH' | 'cropX' | 'cropY' | 'theta' | 'tx' | 'ty'>, height: number, width: number): number[] {
+export function affineTransform(
+  d: Pick<ImageDraw, 'cropW' | 'cropH' | 'cropX' | 'cropY' | 'theta' | 'tx' | 'ty'>,
+  height: number,
+  width: number,
+): number[] {
   const c = Math.cos(d.theta);
   const s = Math.sin(d.theta);
   // Centred output coordinates u = x + 0.5 - W/2, v = y + 0.5 - H/2; after untranslating:
@@ -112,9 +131,14 @@ export function affineTransform(d: Pick<ImageDraw, 'cropW' | 'cropH' | 'cropX' |
   // Unrotate (inverse of a counter-clockwise turn with y pointing down): (u c - v s, u s + v c).
   // Into the crop box, then back to pixel indices: + centre - 0.5.
   return [
-    d.cropW * c, -d.cropW * s, d.cropW * (c * u0 - s * v0) + d.cropX + width / 2 - 0.5,
-    d.cropH * s, d.cropH * c, d.cropH * (s * u0 + c * v0) + d.cropY + height / 2 - 0.5,
-    0, 0,
+    d.cropW * c,
+    -d.cropW * s,
+    d.cropW * (c * u0 - s * v0) + d.cropX + width / 2 - 0.5,
+    d.cropH * s,
+    d.cropH * c,
+    d.cropH * (s * u0 + c * v0) + d.cropY + height / 2 - 0.5,
+    0,
+    0,
   ];
 }
 
@@ -124,7 +148,11 @@ export function affineTransform(d: Pick<ImageDraw, 'cropW' | 'cropH' | 'cropX' |
  * kernel in tfjs 4.22 returns after the first image of a batch (the others stay at the fill
  * value), so there it runs image by image.
  */
-export function warpAffine(x: tf.Tensor4D, transforms: tf.Tensor2D, fillMode: 'constant' | 'nearest' = 'constant'): tf.Tensor4D {
+export function warpAffine(
+  x: tf.Tensor4D,
+  transforms: tf.Tensor2D,
+  fillMode: 'constant' | 'nearest' = 'constant',
+): tf.Tensor4D {
   return tf.tidy(() => {
     const n = x.shape[0];
     if (tf.getBackend() === 'cpu' && n > 1) {
@@ -163,13 +191,21 @@ export function colourMix(x: tf.Tensor4D, m: number[][], viaConv = tf.getBackend
   return tf.addN(planes.map((p, i) => tf.mul(p, col(i)))) as tf.Tensor4D;
 }
 
-const I3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+const I3 = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+];
 /** Every output channel = luma (so greyscale channels are exactly equal). */
 const GREY = [LUMA, LUMA, LUMA];
 /** J - I with J the mean over channels: the step from a colour to its grey-axis projection. */
 const TO_AXIS = I3.map((row) => row.map((v) => 1 / 3 - v));
 /** [k]x for k = (1,1,1)/sqrt(3): the cross product with the grey axis. */
-const CROSS = [[0, -1, 1], [1, 0, -1], [-1, 1, 0]].map((row) => row.map((v) => v / Math.sqrt(3)));
+const CROSS = [
+  [0, -1, 1],
+  [1, 0, -1],
+  [-1, 1, 0],
+].map((row) => row.map((v) => v / Math.sqrt(3)));
 
 /**
  * Row-vector (out = in M^T) 3x3 matrix turning a colour by `turns` about the grey axis
@@ -200,7 +236,10 @@ function colorJitter(x: tf.Tensor4D, draws: ImageDraw[]): tf.Tensor4D {
   y = tf.clipByValue(tf.add(y, tf.mul(tf.sub(colourMix(y, GREY), y), s)), 0, 1) as tf.Tensor4D;
   if (draws.some((d) => d.jitter && d.hue !== 0)) {
     const turn = (f: (a: number) => number) => perImage(draws.map((d) => f(2 * Math.PI * (d.jitter ? d.hue : 0))));
-    const toAxis = tf.mul(colourMix(y, TO_AXIS), turn((a) => 1 - Math.cos(a)));
+    const toAxis = tf.mul(
+      colourMix(y, TO_AXIS),
+      turn((a) => 1 - Math.cos(a)),
+    );
     const cross = tf.mul(colourMix(y, CROSS), turn(Math.sin));
     y = tf.clipByValue(tf.add(y, tf.add(toAxis, cross)), 0, 1) as tf.Tensor4D;
   }
@@ -229,7 +268,11 @@ export function blurKernel1d(sigma: number, maxSigma: number): number[] {
   let k = [1];
   for (let p = 0; p < m; p++) {
     const next = new Array(k.length + 2).fill(0);
-    k.forEach((v, i) => { next[i] += a * v; next[i + 1] += (1 - 2 * a) * v; next[i + 2] += a * v; });
+    k.forEach((v, i) => {
+      next[i] += a * v;
+      next[i + 1] += (1 - 2 * a) * v;
+      next[i + 2] += a * v;
+    });
     k = next;
   }
   return k;
@@ -257,7 +300,16 @@ function gaussianBlur(x: tf.Tensor4D, draws: ImageDraw[], maxSigma: number): tf.
     }
   }
   const folded = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, h, w, bc]) as tf.Tensor4D;
-  let y = tf.mirrorPad(folded, [[0, 0], [m, m], [m, m], [0, 0]], 'reflect');
+  let y = tf.mirrorPad(
+    folded,
+    [
+      [0, 0],
+      [m, m],
+      [m, m],
+      [0, 0],
+    ],
+    'reflect',
+  );
   const horiz = tf.tensor4d(taps, [1, 3, bc, 1]);
   const vert = tf.tensor4d(taps, [3, 1, bc, 1]);
   for (let p = 0; p < m; p++) y = tf.depthwiseConv2d(y, horiz, 1, 'valid');
@@ -290,16 +342,29 @@ function cutout(x: tf.Tensor4D, draws: ImageDraw[]): tf.Tensor4D {
 
 /** Acklam's inverse normal CDF (relative error < 1.2e-9). */
 function probit(p: number): number {
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  const tail = (q: number) =>
+    (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
   if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 let normalTable: Float32Array | null = null;
@@ -349,7 +414,11 @@ export function augmentBatch(images: tf.Tensor4D, params: AugmentParams, seed: n
 
     // 1. Geometry: one bilinear resampling per image.
     if (params.cropMinScale < 1 || params.rotateMaxRad > 0 || params.translateMax > 0) {
-      const transforms = tf.tensor2d(draws.flatMap((d) => affineTransform(d, h, w)), [n, 8], 'float32');
+      const transforms = tf.tensor2d(
+        draws.flatMap((d) => affineTransform(d, h, w)),
+        [n, 8],
+        'float32',
+      );
       // Grey images (MNIST) have a black background: fill with 0. Colour images repeat their
       // edge pixels, i.e. their own background colour (Shapes keeps a background-only border),
       // so the fill gives away nothing; free, unlike subtracting and adding a per-image colour.
@@ -372,7 +441,10 @@ export function augmentBatch(images: tf.Tensor4D, params: AugmentParams, seed: n
 
     // 5. Noise, then clip.
     if (params.noiseStd > 0) {
-      x = tf.add(x, tf.tensor4d(normals(n * h * w * ch, deriveSeed(seed, NOISE_STREAM), params.noiseStd), [n, h, w, ch]));
+      x = tf.add(
+        x,
+        tf.tensor4d(normals(n * h * w * ch, deriveSeed(seed, NOISE_STREAM), params.noiseStd), [n, h, w, ch]),
+      );
     }
     return x === images ? tf.clone(images) : (tf.clipByValue(x, 0, 1) as tf.Tensor4D);
   });

@@ -81,17 +81,26 @@ export async function probeWebGpu(): Promise<GpuProbe> {
   const text = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
   const software = fallbackFlag === true || /swiftshader|llvmpipe|software|microsoft basic/i.test(text);
   const record: GpuAdapterRecord = {
-    vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
-    description: info?.description ?? '', isFallbackAdapter: fallbackFlag,
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    isFallbackAdapter: fallbackFlag,
   };
-  return { available: true, software, description: (text || 'unnamed adapter') + (software ? ' (software)' : ''), info: record };
+  return {
+    available: true,
+    software,
+    description: (text || 'unnamed adapter') + (software ? ' (software)' : ''),
+    info: record,
+  };
 }
 
 function orderFor(choice: BackendChoice, gpu: GpuProbe): { order: BackendName[]; reason: string } {
   if (choice !== 'auto') {
     return { order: [choice, ...AUTO_ORDER.filter((b) => b !== choice)], reason: `chosen in the settings` };
   }
-  if (gpu.available && !gpu.software) return { order: AUTO_ORDER, reason: `a hardware GPU was found (${gpu.description})` };
+  if (gpu.available && !gpu.software)
+    return { order: AUTO_ORDER, reason: `a hardware GPU was found (${gpu.description})` };
   const why = gpu.available
     ? `the only WebGPU adapter is software (${gpu.description}), which trains ~40x slower than wasm`
     : `no GPU: ${gpu.description}`;
@@ -116,9 +125,26 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
       await probe.data();
       probe.dispose();
-      const adapter = name === 'webgpu' ? gpu.description : name === 'wasm' ? wasmDescription() : name === 'webgl' ? webglDescription() : 'JavaScript';
-      const why = failures.length === 0 ? reason : `${failures.length === 1 ? 'the preferred backend' : 'preferred backends'} failed (${failures.join('; ')}); fell back to ${name}`;
-      return { type: 'backend', name, adapter, reason: why, failures, ...(name === 'wasm' ? { threads: wasmThreads() } : {}) };
+      const adapter =
+        name === 'webgpu'
+          ? gpu.description
+          : name === 'wasm'
+            ? wasmDescription()
+            : name === 'webgl'
+              ? webglDescription()
+              : 'JavaScript';
+      const why =
+        failures.length === 0
+          ? reason
+          : `${failures.length === 1 ? 'the preferred backend' : 'preferred backends'} failed (${failures.join('; ')}); fell back to ${name}`;
+      return {
+        type: 'backend',
+        name,
+        adapter,
+        reason: why,
+        failures,
+        ...(name === 'wasm' ? { threads: wasmThreads() } : {}),
+      };
     } catch (e) {
       failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -133,7 +159,12 @@ function wasmThreads(): number {
 function wasmDescription(): string {
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const n = wasmThreads();
-  const why = n > 1 ? '' : crossOriginIsolated() ? " (tfjs's threaded build cannot start from this bundle)" : ' (the page is not cross-origin isolated)';
+  const why =
+    n > 1
+      ? ''
+      : crossOriginIsolated()
+        ? " (tfjs's threaded build cannot start from this bundle)"
+        : ' (the page is not cross-origin isolated)';
   return `WebAssembly${simd ? ' SIMD' : ''}, ${n} thread${n > 1 ? 's' : ''}${why}`;
 }
 

@@ -76,8 +76,14 @@ export interface ClipStepTensors {
 }
 
 /** Loss and gradients of one batch: row i of images is captioned by row i of tokens. */
-export function clipLossAndGrads(m: ClipModel, images: tf.Tensor4D, tokens: TokenBatch, o: ClipStepOptions): ClipStepTensors {
-  if (images.shape[0] !== tokens.count) throw new Error(`CLIP step: ${images.shape[0]} images, ${tokens.count} captions`);
+export function clipLossAndGrads(
+  m: ClipModel,
+  images: tf.Tensor4D,
+  tokens: TokenBatch,
+  o: ClipStepOptions,
+): ClipStepTensors {
+  if (images.shape[0] !== tokens.count)
+    throw new Error(`CLIP step: ${images.shape[0]} images, ${tokens.count} captions`);
   let img: tf.Tensor2D | null = null;
   let txt: tf.Tensor2D | null = null;
   const { value, grads } = tf.variableGrads(() => {
@@ -104,7 +110,13 @@ export interface ClipStepResult {
  * One training step. A non-finite loss leaves every weight (and the optimizer) untouched.
  * The optimizer must have been built over m.variables.
  */
-export async function clipStep(m: ClipModel, optimizer: FlatAdam, images: tf.Tensor4D, tokens: TokenBatch, o: ClipStepOptions): Promise<ClipStepResult> {
+export async function clipStep(
+  m: ClipModel,
+  optimizer: FlatAdam,
+  images: tf.Tensor4D,
+  tokens: TokenBatch,
+  o: ClipStepOptions,
+): Promise<ClipStepResult> {
   const temperature = m.temperature ? await m.temperature.value() : o.temperature;
   const { value, grads, img, txt } = clipLossAndGrads(m, images, tokens, o);
   try {

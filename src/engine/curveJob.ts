@@ -11,7 +11,12 @@ import type { Trainer } from './trainer';
 
 const REPORT_MS = 250;
 
-export async function* curveJob(trainer: Trainer, settings: Settings, budgetScale: number, report: (r: Omit<LabelCurveReport, 'type'>) => void): AsyncGenerator<unknown, void> {
+export async function* curveJob(
+  trainer: Trainer,
+  settings: Settings,
+  budgetScale: number,
+  report: (r: Omit<LabelCurveReport, 'type'>) => void,
+): AsyncGenerator<unknown, void> {
   const step = trainer.step;
   const ctx = await studyContext(trainer, settings, budgetScale);
   const points: LabelStudy[] = [];
@@ -23,10 +28,22 @@ export async function* curveJob(trainer: Trainer, settings: Settings, budgetScal
       const now = performance.now();
       if (now - lastReport < REPORT_MS) return;
       lastReport = now;
-      report({ status: 'running', progress: (i + p) / CURVE_LABELS.length, message: `${name}: ${message}`, step, points: points.slice() });
+      report({
+        status: 'running',
+        progress: (i + p) / CURVE_LABELS.length,
+        message: `${name}: ${message}`,
+        step,
+        points: points.slice(),
+      });
     });
     points.push(point);
-    report({ status: 'running', progress: (i + 1) / CURVE_LABELS.length, message: `${name} done`, step, points: points.slice() });
+    report({
+      status: 'running',
+      progress: (i + 1) / CURVE_LABELS.length,
+      message: `${name} done`,
+      step,
+      points: points.slice(),
+    });
   }
   report({ status: 'done', progress: 1, message: '', step, points });
 }

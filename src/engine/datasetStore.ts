@@ -26,10 +26,14 @@ export class DatasetStore {
   async load(id: string, assetBase: string): Promise<Dataset> {
     const cached = this.made.get(id);
     if (cached) return cached;
-    const d = id === 'user' ? userDatasetFrom(this.userData)
-      : id === 'shapes' ? makeShapes(SHAPES_COUNT, SHAPES_SEED)
-        : id === 'twoShapes' ? makeTwoShapes(SHAPES_COUNT, SHAPES_SEED)
-          : await loadMnist(new URL('data/mnist.bin', assetBase).href);
+    const d =
+      id === 'user'
+        ? userDatasetFrom(this.userData)
+        : id === 'shapes'
+          ? makeShapes(SHAPES_COUNT, SHAPES_SEED)
+          : id === 'twoShapes'
+            ? makeTwoShapes(SHAPES_COUNT, SHAPES_SEED)
+            : await loadMnist(new URL('data/mnist.bin', assetBase).href);
     this.made.set(id, d);
     return d;
   }

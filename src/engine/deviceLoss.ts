@@ -7,19 +7,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../protocol';
 
-interface WebGpuBackendLike { device?: GPUDevice }
-interface WebGlBackendLike { gpgpu?: { gl?: WebGLRenderingContext } }
+interface WebGpuBackendLike {
+  device?: GPUDevice;
+}
+interface WebGlBackendLike {
+  gpgpu?: { gl?: WebGLRenderingContext };
+}
 
 let gone = false;
 /** Bumped on every watch, so a handler left from an earlier backend stays quiet. */
 let watchId = 0;
 
 function webgpuDevice(): GPUDevice | null {
-  return tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGpuBackendLike).device ?? null : null;
+  return tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as WebGpuBackendLike).device ?? null) : null;
 }
 
 function webglContext(): WebGLRenderingContext | null {
-  return tf.getBackend() === 'webgl' ? (tf.backend() as unknown as WebGlBackendLike).gpgpu?.gl ?? null : null;
+  return tf.getBackend() === 'webgl' ? ((tf.backend() as unknown as WebGlBackendLike).gpgpu?.gl ?? null) : null;
 }
 
 /** Calls `onLost` once if the current backend's GPU goes away; nothing for wasm and cpu. */

@@ -15,7 +15,11 @@ export function imagesTensor(data: Dataset, indices: ArrayLike<number>): tf.Tens
 }
 
 /** h and z (z L2-normalised) of some images, read back to the CPU; nothing stays on the backend. */
-export async function embed(encoder: Encoder, data: Dataset, indices: ArrayLike<number>): Promise<{ h: Float32Array; z: Float32Array }> {
+export async function embed(
+  encoder: Encoder,
+  data: Dataset,
+  indices: ArrayLike<number>,
+): Promise<{ h: Float32Array; z: Float32Array }> {
   const [h, z] = tf.tidy(() => {
     const hh = encoder.encode(imagesTensor(data, indices));
     return [hh, l2Normalize(encoder.project(hh))];
@@ -71,14 +75,21 @@ export async function knnChunk(
   const m = qEnd - qStart;
   return labelSets.map(({ labels, numClasses }) => {
     const out = new Int32Array(m);
-    for (let i = 0; i < m; i++) out[i] = vote(idx.subarray(i * kk, (i + 1) * kk), sim.subarray(i * kk, (i + 1) * kk), labels, numClasses);
+    for (let i = 0; i < m; i++)
+      out[i] = vote(idx.subarray(i * kk, (i + 1) * kk), sim.subarray(i * kk, (i + 1) * kk), labels, numClasses);
     return out;
   });
 }
 
 /** All queries at once, in chunks: the tfjs counterpart of core/knn.ts's knnPredict. */
 export async function knnPredictTf(
-  ref: Float32Array, refLabels: ArrayLike<number>, queries: Float32Array, dim: number, k: number, numClasses: number, chunk = 256,
+  ref: Float32Array,
+  refLabels: ArrayLike<number>,
+  queries: Float32Array,
+  dim: number,
+  k: number,
+  numClasses: number,
+  chunk = 256,
 ): Promise<Int32Array> {
   const m = queries.length / dim;
   const out = new Int32Array(m);

@@ -13,7 +13,8 @@ export class LossHistory {
   }
 
   private halve(): void {
-    const s: number[] = [], l: number[] = [];
+    const s: number[] = [],
+      l: number[] = [];
     for (let i = 0; i + 1 < this.losses.length; i += 2) {
       s.push(this.steps[i + 1]);
       l.push((this.losses[i] + this.losses[i + 1]) / 2);

@@ -41,7 +41,10 @@ export class LabelRunner implements BackgroundSource {
   requestProbe(lpc: LabelsPerClass, budgetScale = 1): void {
     if (!this.ctx || this.jobs.has(lpc)) return;
     const scale = clampScale(budgetScale);
-    this.jobs.push(lpc, probeJob(this.ctx, lpc, scale, (r) => this.postProbe(lpc, r)));
+    this.jobs.push(
+      lpc,
+      probeJob(this.ctx, lpc, scale, (r) => this.postProbe(lpc, r)),
+    );
     this.postProbe(lpc, { status: 'queued', message: 'Waiting for its turn…', budgetScale: scale });
   }
 
@@ -53,7 +56,10 @@ export class LabelRunner implements BackgroundSource {
   requestCurve(budgetScale = 1): void {
     if (!this.ctx || this.jobs.has('curve')) return;
     const t = this.ctx.trainer;
-    this.jobs.push('curve', curveJob(t, this.ctx.settings(), clampScale(budgetScale), (r) => this.postCurve(r)));
+    this.jobs.push(
+      'curve',
+      curveJob(t, this.ctx.settings(), clampScale(budgetScale), (r) => this.postCurve(r)),
+    );
     this.postCurve({ status: 'running', progress: 0, message: 'Waiting for its turn…', step: t.step, points: [] });
   }
 
@@ -99,9 +105,25 @@ export class LabelRunner implements BackgroundSource {
   private postProbe(lpc: LabelsPerClass, r: Partial<ProbeReport>): void {
     const t = this.ctx?.trainer;
     this.post({
-      type: 'probe', labelsPerClass: lpc, status: 'running', progress: 0, message: '', trainCount: 0, fitCount: 0, valCount: 0,
-      draws: 0, drawsWanted: 0, results: {}, fineTuneSteps: null, scratchSteps: null, scratchMatchedSteps: null, convergedSteps: null,
-      budgetScale: 1, step: t?.step ?? 0, epoch: t?.epoch ?? 0, ...r,
+      type: 'probe',
+      labelsPerClass: lpc,
+      status: 'running',
+      progress: 0,
+      message: '',
+      trainCount: 0,
+      fitCount: 0,
+      valCount: 0,
+      draws: 0,
+      drawsWanted: 0,
+      results: {},
+      fineTuneSteps: null,
+      scratchSteps: null,
+      scratchMatchedSteps: null,
+      convergedSteps: null,
+      budgetScale: 1,
+      step: t?.step ?? 0,
+      epoch: t?.epoch ?? 0,
+      ...r,
     });
   }
 }

@@ -7,8 +7,15 @@
 
 import { gatherImages, type Dataset } from '../core/dataset';
 import {
-  drawsFor, FINETUNE, labelledDraw, SCRATCH_LR, scaled, summarise, SUPERVISED_BUDGET,
-  type CurveLabels, type MethodId,
+  drawsFor,
+  FINETUNE,
+  labelledDraw,
+  SCRATCH_LR,
+  scaled,
+  summarise,
+  SUPERVISED_BUDGET,
+  type CurveLabels,
+  type MethodId,
 } from '../core/labelRecipe';
 import type { Settings } from '../core/settings';
 import type { LabelStudy } from '../protocol';
@@ -44,7 +51,12 @@ export interface StudyContext {
 export type StudyProgress = (p: number, message: string, partial: LabelStudy) => void;
 
 /** Rows of features for `indices`, a chunk per next(). */
-async function* features(loan: EncoderLoan, data: Dataset, indices: Int32Array, hDim: number): AsyncGenerator<void, Float32Array> {
+async function* features(
+  loan: EncoderLoan,
+  data: Dataset,
+  indices: Int32Array,
+  hDim: number,
+): AsyncGenerator<void, Float32Array> {
   const out = new Float32Array(indices.length * hDim);
   for (let s = 0; s < indices.length; s += EMBED_CHUNK) {
     const e = loan();
@@ -58,21 +70,48 @@ async function* features(loan: EncoderLoan, data: Dataset, indices: Int32Array, 
   return out;
 }
 
-export async function* studyLabels(ctx: StudyContext, lpc: CurveLabels, progress: StudyProgress): AsyncGenerator<void, LabelStudy> {
+export async function* studyLabels(
+  ctx: StudyContext,
+  lpc: CurveLabels,
+  progress: StudyProgress,
+): AsyncGenerator<void, LabelStudy> {
   const { data: d, settings: s, budgetScale: scale } = ctx;
   const numClasses = d.classNames.length;
   const hDim = ctx.hDim;
   const size = d.height * d.width * d.channels;
   const draws = drawsFor(lpc);
-  const values: Record<MethodId, number[]> = { pretrained: [], finetune: [], scratch: [], scratchConverged: [], pixels: [], random: [] };
-  const steps = { fineTune: [] as number[], scratch: [] as number[], matched: [] as number[], converged: [] as number[] };
+  const values: Record<MethodId, number[]> = {
+    pretrained: [],
+    finetune: [],
+    scratch: [],
+    scratchConverged: [],
+    pixels: [],
+    random: [],
+  };
+  const steps = {
+    fineTune: [] as number[],
+    scratch: [] as number[],
+    matched: [] as number[],
+    converged: [] as number[],
+  };
   const first = labelledDraw(ctx.pool, d.labels, numClasses, lpc, s.seed, 0);
   const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
   const study = (done: number): LabelStudy => ({
-    labelsPerClass: lpc, trainCount: first.fit.length + first.val.length, fitCount: first.fit.length, valCount: first.val.length,
-    draws: done, drawsWanted: draws,
-    results: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, summarise(v)]).filter(([, v]) => v)),
-    fineTuneSteps: mean(steps.fineTune), scratchSteps: mean(steps.scratch), scratchMatchedSteps: mean(steps.matched), convergedSteps: mean(steps.converged),
+    labelsPerClass: lpc,
+    trainCount: first.fit.length + first.val.length,
+    fitCount: first.fit.length,
+    valCount: first.val.length,
+    draws: done,
+    drawsWanted: draws,
+    results: Object.fromEntries(
+      Object.entries(values)
+        .map(([k, v]) => [k, summarise(v)])
+        .filter(([, v]) => v),
+    ),
+    fineTuneSteps: mean(steps.fineTune),
+    scratchSteps: mean(steps.scratch),
+    scratchMatchedSteps: mean(steps.matched),
+    convergedSteps: mean(steps.converged),
     budgetScale: scale,
   });
   const testY = Int32Array.from(ctx.test, (i) => d.labels[i]);
@@ -90,10 +129,15 @@ export async function* studyLabels(ctx: StudyContext, lpc: CurveLabels, progress
     const fitY = Int32Array.from(fit, (i) => d.labels[i]);
     const valY = Int32Array.from(val, (i) => d.labels[i]);
     let part = 0;
-    const tell = (p: number, what: string) => progress((k + (part + p) / parts) / draws, `Draw ${k + 1} of ${draws}: ${what}…`, study(k));
+    const tell = (p: number, what: string) =>
+      progress((k + (part + p) / parts) / draws, `Draw ${k + 1} of ${draws}: ${what}…`, study(k));
 
     // A linear probe on features of fit, validation and the held-out set (cached per study set).
-    const probe = async function* (name: string, feats: (idx: Int32Array) => AsyncGenerator<void, Float32Array>, dim: number) {
+    const probe = async function* (
+      name: string,
+      feats: (idx: Int32Array) => AsyncGenerator<void, Float32Array>,
+      dim: number,
+    ) {
       const testKey = `${name}|${dim}`;
       let testX = ctx.testFeatures.get(testKey);
       if (!testX) {
@@ -103,20 +147,40 @@ export async function* studyLabels(ctx: StudyContext, lpc: CurveLabels, progress
       const fitX = yield* feats(fit);
       const valX = val.length ? yield* feats(val) : null;
       const g = linearProbeSteps(fitX, fitY, testX, testY, dim, numClasses, {
-        normalize: true, iterations: scaled(PROBE_DEFAULTS.iterations, scale),
+        normalize: true,
+        iterations: scaled(PROBE_DEFAULTS.iterations, scale),
         ...(valX ? { val: { x: valX, y: valY } } : {}),
       });
       return (yield* drive(g, (p) => tell(p, `linear probe on ${name}`))).testAccuracy;
     };
-    const cached = async function* <T extends number | SupervisedResult>(key: string, run: () => AsyncGenerator<void, T>): AsyncGenerator<void, T> {
+    const cached = async function* <T extends number | SupervisedResult>(
+      key: string,
+      run: () => AsyncGenerator<void, T>,
+    ): AsyncGenerator<void, T> {
       const hit = cache.get(key) as T | undefined;
       if (hit !== undefined) return hit;
       const v = yield* run();
       cache.set(key, v);
       return v;
     };
-    const supervised = async function* (encoder: Encoder, stepsWanted: number, lrs: { encoderLr: number; headLr: number }, patience: number, what: string) {
-      const g = trainSupervised({ data: d, encoder, fit, val, test: ctx.test, settings: s, steps: stepsWanted, ...lrs, patience });
+    const supervised = async function* (
+      encoder: Encoder,
+      stepsWanted: number,
+      lrs: { encoderLr: number; headLr: number },
+      patience: number,
+      what: string,
+    ) {
+      const g = trainSupervised({
+        data: d,
+        encoder,
+        fit,
+        val,
+        test: ctx.test,
+        settings: s,
+        steps: stepsWanted,
+        ...lrs,
+        patience,
+      });
       return yield* drive(g, (p) => tell(p, what));
     };
     const drawKey = `${keyBase}|${k}`;
@@ -126,15 +190,26 @@ export async function* studyLabels(ctx: StudyContext, lpc: CurveLabels, progress
     values.pretrained.push(yield* probe('pre-trained h', (idx) => features(pretrainedLoan, d, idx, hDim), hDim));
     part++;
     // eslint-disable-next-line require-yield
-    const pixels = async function* (idx: Int32Array): AsyncGenerator<void, Float32Array> { return gatherImages(d, idx); };
+    const pixels = async function* (idx: Int32Array): AsyncGenerator<void, Float32Array> {
+      return gatherImages(d, idx);
+    };
     values.pixels.push(yield* cached(`${drawKey}|pixels`, () => probe('raw pixels', pixels, size)));
     part++;
-    values.random.push(yield* cached(`${drawKey}|random`, () => probe('random-init h', (idx) => features(randomLoan, d, idx, hDim), hDim)));
+    values.random.push(
+      yield* cached(`${drawKey}|random`, () =>
+        probe('random-init h', (idx) => features(randomLoan, d, idx, hDim), hDim),
+      ),
+    );
     part++;
 
     const maxSteps = scaled(SUPERVISED_BUDGET.maxSteps, scale);
-    const ft = yield* supervised(encoderFrom(ctx.build, ctx.weights), withVal ? maxSteps : scaled(SUPERVISED_BUDGET.fineTuneSteps, scale),
-      FINETUNE, withVal ? SUPERVISED_BUDGET.patience : Infinity, 'fine-tuning the pre-trained encoder');
+    const ft = yield* supervised(
+      encoderFrom(ctx.build, ctx.weights),
+      withVal ? maxSteps : scaled(SUPERVISED_BUDGET.fineTuneSteps, scale),
+      FINETUNE,
+      withVal ? SUPERVISED_BUDGET.patience : Infinity,
+      'fine-tuning the pre-trained encoder',
+    );
     values.finetune.push(ft.testAccuracy);
     steps.fineTune.push(ft.ran);
     part++;
@@ -142,15 +217,29 @@ export async function* studyLabels(ctx: StudyContext, lpc: CurveLabels, progress
     // Compute-matched: the images pre-training and this fine-tuning put through the network.
     const budget = scratchSteps(ctx.pretrainImages + ft.ran * SUPERVISED_BUDGET.batch);
     const matchedSteps = scaled(budget.steps, scale);
-    const sc = yield* cached(`${drawKey}|scratch|${matchedSteps}|${augKey}`, () => supervised(ctx.build(), matchedSteps,
-      { encoderLr: SCRATCH_LR, headLr: SCRATCH_LR }, Infinity, 'from scratch, compute-matched'));
+    const sc = yield* cached(`${drawKey}|scratch|${matchedSteps}|${augKey}`, () =>
+      supervised(
+        ctx.build(),
+        matchedSteps,
+        { encoderLr: SCRATCH_LR, headLr: SCRATCH_LR },
+        Infinity,
+        'from scratch, compute-matched',
+      ),
+    );
     values.scratch.push(sc.testAccuracy);
     steps.scratch.push(matchedSteps);
     steps.matched.push(scaled(budget.matched, scale));
     part++;
 
-    const cv = yield* cached(`${drawKey}|converged|${augKey}`, () => supervised(ctx.build(), withVal ? maxSteps : scaled(SUPERVISED_BUDGET.convergedSteps, scale),
-      { encoderLr: SCRATCH_LR, headLr: SCRATCH_LR }, withVal ? SUPERVISED_BUDGET.patience : Infinity, 'from scratch, to convergence'));
+    const cv = yield* cached(`${drawKey}|converged|${augKey}`, () =>
+      supervised(
+        ctx.build(),
+        withVal ? maxSteps : scaled(SUPERVISED_BUDGET.convergedSteps, scale),
+        { encoderLr: SCRATCH_LR, headLr: SCRATCH_LR },
+        withVal ? SUPERVISED_BUDGET.patience : Infinity,
+        'from scratch, to convergence',
+      ),
+    );
     values.scratchConverged.push(cv.testAccuracy);
     steps.converged.push(cv.ran);
     progress((k + 1) / draws, `Draw ${k + 1} of ${draws} done`, study(k + 1));

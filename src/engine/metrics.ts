@@ -18,7 +18,15 @@ import { l2Normalize } from './ops/losses';
 import type { Settings } from '../core/settings';
 import type { EngineEvent, FactorKnn, KnnBaselines, Metrics, MetricsPoint } from '../protocol';
 import { makeViews } from './augmentBatch';
-import { builtPerChunk, embed, frozenEncoder, imagesTensor, knnChunk, prepareReference, type EncoderLoan } from './eval';
+import {
+  builtPerChunk,
+  embed,
+  frozenEncoder,
+  imagesTensor,
+  knnChunk,
+  prepareReference,
+  type EncoderLoan,
+} from './eval';
 import type { Encoder } from './model';
 import type { Trainer } from './trainer';
 import { EvalBudget } from './evalBudget';
@@ -35,9 +43,14 @@ const KNN_CHUNK_MACS = 1.5e9;
 const IDLE_REEVAL_STEPS = 20;
 const HISTORY_CAP = 400;
 
-
 /** Labels of one factor, per row of the training and the held-out lists. */
-interface FactorRows { name: string; numClasses: number; train: Int32Array; test: Int32Array; chance: number }
+interface FactorRows {
+  name: string;
+  numClasses: number;
+  train: Int32Array;
+  test: Int32Array;
+  chance: number;
+}
 
 export interface RunContext {
   trainer: Trainer;
@@ -53,7 +66,9 @@ function factorRows(t: Trainer): FactorRows[] {
     const counts = new Array<number>(f.classes.length).fill(0);
     for (const v of test) counts[v]++;
     return {
-      name: f.name, numClasses: f.classes.length, test,
+      name: f.name,
+      numClasses: f.classes.length,
+      test,
       train: Int32Array.from(t.train, (i) => f.values[i]),
       chance: Math.max(...counts) / test.length,
     };
@@ -61,7 +76,12 @@ function factorRows(t: Trainer): FactorRows[] {
 }
 
 /** Embeds `indices` chunk by chunk into h and z arrays; `enc()` gives the encoder for a chunk. */
-async function* embedAll(enc: EncoderLoan, t: Trainer, indices: Int32Array, out: { h: Float32Array; z: Float32Array }): Job {
+async function* embedAll(
+  enc: EncoderLoan,
+  t: Trainer,
+  indices: Int32Array,
+  out: { h: Float32Array; z: Float32Array },
+): Job {
   const { hDim, zDim } = t.encoder;
   for (let s = 0; s < indices.length; s += EMBED_CHUNK) {
     const e = enc();
@@ -77,7 +97,13 @@ async function* embedAll(enc: EncoderLoan, t: Trainer, indices: Int32Array, out:
 }
 
 /** kNN accuracy of every held-out row for every factor, one query chunk per next(). */
-async function* knnAll(ref: Float32Array, queries: Float32Array, dim: number, k: number, rows: FactorRows[]): Job<number[]> {
+async function* knnAll(
+  ref: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  k: number,
+  rows: FactorRows[],
+): Job<number[]> {
   const m = rows[0].test.length;
   const correct = new Array<number>(rows.length).fill(0);
   const sets = rows.map((r) => ({ labels: r.train, numClasses: r.numClasses }));
@@ -90,14 +116,21 @@ async function* knnAll(ref: Float32Array, queries: Float32Array, dim: number, k:
   for (let s = 0; s < m; s += chunk) {
     const e = Math.min(m, s + chunk);
     const preds = await knnChunk(refT, queries, dim, s, e, k, sets);
-    preds.forEach((p, f) => { for (let i = 0; i < p.length; i++) if (p[i] === rows[f].test[s + i]) correct[f]++; });
+    preds.forEach((p, f) => {
+      for (let i = 0; i < p.length; i++) if (p[i] === rows[f].test[s + i]) correct[f]++;
+    });
     yield;
   }
   return correct.map((c) => c / m);
 }
 
 /** kNN accuracy per factor on h and on z of the encoder `enc` lends, over the whole split. */
-async function* knnOfEncoder(enc: EncoderLoan, t: Trainer, k: number, rows: FactorRows[]): Job<{ h: number[]; z: number[] }> {
+async function* knnOfEncoder(
+  enc: EncoderLoan,
+  t: Trainer,
+  k: number,
+  rows: FactorRows[],
+): Job<{ h: number[]; z: number[] }> {
   const { hDim, zDim } = t.encoder;
   const tr = { h: new Float32Array(t.train.length * hDim), z: new Float32Array(t.train.length * zDim) };
   const te = { h: new Float32Array(t.test.length * hDim), z: new Float32Array(t.test.length * zDim) };
@@ -107,7 +140,11 @@ async function* knnOfEncoder(enc: EncoderLoan, t: Trainer, k: number, rows: Fact
 }
 
 /** The periodic evaluation in progress: its chunks' total time, and whether the budget pays for it. */
-interface Cycle { job: Job; costMs: number; free: boolean }
+interface Cycle {
+  job: Job;
+  costMs: number;
+  free: boolean;
+}
 
 export class MetricsRunner implements BackgroundSource {
   private ctx: RunContext | null = null;
@@ -245,19 +282,30 @@ export class MetricsRunner implements BackgroundSource {
   }
 
   private cacheKey(): string {
-    const t = this.ctx!.trainer, s = this.ctx!.settings();
+    const t = this.ctx!.trainer,
+      s = this.ctx!.settings();
     return [t.data.id, s.seed, s.model, t.encoder.zDim, this.k].join('|');
   }
 
   /** kNN on raw pixels and on the seeded random-init encoder (rebuilt per chunk: nothing stays alive). */
   private async *computeBaselines(key: string): Job {
     const { trainer: t } = this.ctx!;
-    const d = t.data, size = d.height * d.width * d.channels;
-    const rawTrain = gatherImages(d, t.train), rawTest = gatherImages(d, t.test);
+    const d = t.data,
+      size = d.height * d.width * d.channels;
+    const rawTrain = gatherImages(d, t.train),
+      rawTest = gatherImages(d, t.test);
     yield;
     const raw = yield* knnAll(rawTrain, rawTest, size, this.k, this.rows);
     const k = this.k;
-    const random = this.initPoint?.k === k ? this.initPoint : yield* knnOfEncoder(builtPerChunk(() => t.freshEncoder()), t, k, this.rows);
+    const random =
+      this.initPoint?.k === k
+        ? this.initPoint
+        : yield* knnOfEncoder(
+            builtPerChunk(() => t.freshEncoder()),
+            t,
+            k,
+            this.rows,
+          );
     this.baselines = { raw, randomH: random.h, randomZ: random.z };
     baselineCache.set(key, this.baselines);
     this.sendMetrics();
@@ -280,13 +328,23 @@ export class MetricsRunner implements BackgroundSource {
     } finally {
       lent.done();
     }
-    const knnByFactor: FactorKnn[] = this.rows.map((r, f) => ({ name: r.name, chance: r.chance, h: acc.h[f], z: acc.z[f] }));
+    const knnByFactor: FactorKnn[] = this.rows.map((r, f) => ({
+      name: r.name,
+      chance: r.chance,
+      h: acc.h[f],
+      z: acc.z[f],
+    }));
     this.history.push({
-      ...at, k,
-      knnH: acc.h[0], knnZ: acc.z[0], knnByFactor, ...geo,
+      ...at,
+      k,
+      knnH: acc.h[0],
+      knnZ: acc.z[0],
+      knnByFactor,
+      ...geo,
       falseNegativeShare: this.fn.count ? this.fn.sum / this.fn.count : NaN,
     });
-    if (this.history.length > HISTORY_CAP) this.history = this.history.filter((_, i) => i % 2 === 0 || i === this.history.length - 1);
+    if (this.history.length > HISTORY_CAP)
+      this.history = this.history.filter((_, i) => i % 2 === 0 || i === this.history.length - 1);
     this.fn = { sum: 0, count: 0 };
     this.lastPointStep = at.step;
     if (fromInit) this.initPoint = { k, h: acc.h, z: acc.z };
@@ -296,8 +354,13 @@ export class MetricsRunner implements BackgroundSource {
     if (!this.ctx) return;
     const dim = this.ctx.trainer.encoder.zDim;
     const m: Metrics = {
-      type: 'metrics', k: this.k, dim, uniformityOptimum: uniformityOptimum(dim),
-      factors: this.rows.map((r) => r.name), history: this.history.slice(), baselines: this.baselines,
+      type: 'metrics',
+      k: this.k,
+      dim,
+      uniformityOptimum: uniformityOptimum(dim),
+      factors: this.rows.map((r) => r.name),
+      history: this.history.slice(),
+      baselines: this.baselines,
       evalShare: this.budget.share,
       oneOffEvalMs: this.budget.oneOffMs,
       lastEvalMs: this.budget.lastCycleMs,
@@ -312,8 +375,14 @@ export class MetricsRunner implements BackgroundSource {
  * display set. The views' seed is fixed for the run, so a change over time is the encoder's,
  * not a new draw of augmentations.
  */
-async function displayGeometry(encoder: Encoder, t: Trainer, s: Settings): Promise<{ alignment: number; uniformity: number }> {
-  const idx = t.displayIndices, n = idx.length, dim = encoder.zDim;
+async function displayGeometry(
+  encoder: Encoder,
+  t: Trainer,
+  s: Settings,
+): Promise<{ alignment: number; uniformity: number }> {
+  const idx = t.displayIndices,
+    n = idx.length,
+    dim = encoder.zDim;
   const [z1, z2, z0] = tf.tidy(() => {
     const x = imagesTensor(t.data, idx);
     const [v1, v2] = makeViews(x, augmentParams(s.augments), deriveSeed(s.seed, 31337));

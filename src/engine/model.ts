@@ -19,7 +19,11 @@ export interface ModelShape {
 }
 
 /** One conv layer: kernel size, output channels, and how it halves the resolution. */
-interface ConvSpec { k: 3 | 5; out: number; down: 'pool' | 'stride' }
+interface ConvSpec {
+  k: 3 | 5;
+  out: number;
+  down: 'pool' | 'stride';
+}
 
 interface Architecture {
   convs: ConvSpec[];
@@ -42,8 +46,23 @@ interface Architecture {
  *   dimension is fixed at 32).
  */
 export const ARCHITECTURES: Record<ModelId, Architecture> = {
-  default: { convs: [{ k: 3, out: 16, down: 'stride' }, { k: 3, out: 32, down: 'stride' }], h: 128, head: [128] },
-  reference: { convs: [{ k: 3, out: 16, down: 'pool' }, { k: 3, out: 32, down: 'pool' }], h: 64, head: [], zDim: 32 },
+  default: {
+    convs: [
+      { k: 3, out: 16, down: 'stride' },
+      { k: 3, out: 32, down: 'stride' },
+    ],
+    h: 128,
+    head: [128],
+  },
+  reference: {
+    convs: [
+      { k: 3, out: 16, down: 'pool' },
+      { k: 3, out: 32, down: 'pool' },
+    ],
+    h: 64,
+    head: [],
+    zDim: 32,
+  },
 };
 
 /**
@@ -54,16 +73,30 @@ export const ARCHITECTURES: Record<ModelId, Architecture> = {
  * of training (docs/decisions/0004).
  */
 const DEFAULT_RGB: Architecture = {
-  convs: [{ k: 3, out: 16, down: 'pool' }, { k: 3, out: 32, down: 'pool' }, { k: 3, out: 64, down: 'pool' }],
-  h: 128, head: [128], pool: 'mean',
+  convs: [
+    { k: 3, out: 16, down: 'pool' },
+    { k: 3, out: 32, down: 'pool' },
+    { k: 3, out: 64, down: 'pool' },
+  ],
+  h: 128,
+  head: [128],
+  pool: 'mean',
 };
 
 export function architectureFor(id: ModelId, shape: ModelShape): Architecture {
   return id === 'default' && shape.channels === 3 ? DEFAULT_RGB : ARCHITECTURES[id];
 }
 
-interface ConvLayer { spec: ConvSpec; w: tf.Variable<tf.Rank.R4>; b: tf.Variable<tf.Rank.R1> }
-interface DenseLayer { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1>; relu: boolean }
+interface ConvLayer {
+  spec: ConvSpec;
+  w: tf.Variable<tf.Rank.R4>;
+  b: tf.Variable<tf.Rank.R1>;
+}
+interface DenseLayer {
+  w: tf.Variable<tf.Rank.R2>;
+  b: tf.Variable<tf.Rank.R1>;
+  relu: boolean;
+}
 
 export interface Encoder {
   id: ModelId;
@@ -78,7 +111,12 @@ export interface Encoder {
   dispose(): void;
 }
 
-export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch: Architecture = architectureFor(id, shape)): Encoder {
+export function buildEncoder(
+  id: ModelId,
+  shape: ModelShape,
+  seed: number,
+  arch: Architecture = architectureFor(id, shape),
+): Encoder {
   let seedCounter = seed * 1000;
   const nextSeed = () => seedCounter++;
   const zDim = arch.zDim ?? shape.embeddingDim;
@@ -96,12 +134,16 @@ export function buildEncoder(id: ModelId, shape: ModelShape, seed: number, arch:
         relu,
       };
     };
-    let cin = shape.channels, h = shape.height, w = shape.width;
+    let cin = shape.channels,
+      h = shape.height,
+      w = shape.width;
     for (const spec of arch.convs) {
       const lim = Math.sqrt(6 / (spec.k * spec.k * cin));
       convs.push({
         spec,
-        w: tf.variable(tf.randomUniform([spec.k, spec.k, cin, spec.out], -lim, lim, 'float32', nextSeed()) as tf.Tensor4D),
+        w: tf.variable(
+          tf.randomUniform([spec.k, spec.k, cin, spec.out], -lim, lim, 'float32', nextSeed()) as tf.Tensor4D,
+        ),
         b: tf.variable(tf.zeros([spec.out]) as tf.Tensor1D),
       });
       cin = spec.out;

@@ -23,7 +23,12 @@ export interface ProbeOptions {
   val?: { x: Float32Array; y: Int32Array };
 }
 
-export const PROBE_DEFAULTS: ProbeOptions = { iterations: PROBE_ITERATIONS, learningRate: 0.02, weightDecay: 1e-4, normalize: false };
+export const PROBE_DEFAULTS: ProbeOptions = {
+  iterations: PROBE_ITERATIONS,
+  learningRate: 0.02,
+  weightDecay: 1e-4,
+  normalize: false,
+};
 /** Iterations between two yields of the generator (a caller interleaves other work there). */
 const YIELD_EVERY = PROBE_EVAL_EVERY;
 
@@ -34,9 +39,16 @@ export interface ProbeResult {
 
 /** Per-feature mean and 1 / std over rows (constant features get 1, i.e. are only centred). */
 function standardiser(x: Float32Array, n: number, dim: number): { mean: Float32Array; invStd: Float32Array } {
-  const mean = new Float32Array(dim), invStd = new Float32Array(dim);
-  const acc = new Float64Array(dim), acc2 = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) { const v = x[i * dim + d]; acc[d] += v; acc2[d] += v * v; }
+  const mean = new Float32Array(dim),
+    invStd = new Float32Array(dim);
+  const acc = new Float64Array(dim),
+    acc2 = new Float64Array(dim);
+  for (let i = 0; i < n; i++)
+    for (let d = 0; d < dim; d++) {
+      const v = x[i * dim + d];
+      acc[d] += v;
+      acc2[d] += v * v;
+    }
   for (let d = 0; d < dim; d++) {
     const m = acc[d] / n;
     const variance = Math.max(0, acc2[d] / n - m * m);
@@ -66,8 +78,13 @@ export function linearProbe(...args: Parameters<typeof linearProbeSteps>): Promi
  * freed when it ends, also when the caller abandons it (return() runs the finally).
  */
 export async function* linearProbeSteps(
-  trainX: Float32Array, trainY: Int32Array, testX: Float32Array, testY: Int32Array,
-  dim: number, numClasses: number, options: Partial<ProbeOptions> = {},
+  trainX: Float32Array,
+  trainY: Int32Array,
+  testX: Float32Array,
+  testY: Int32Array,
+  dim: number,
+  numClasses: number,
+  options: Partial<ProbeOptions> = {},
 ): AsyncGenerator<number, ProbeResult> {
   const o = { ...PROBE_DEFAULTS, ...options };
   const n = trainY.length;
@@ -79,7 +96,8 @@ export async function* linearProbeSteps(
     if (valX && valY) valX = normalizeRows(valX, valY.length, dim);
   }
   const { mean, invStd } = standardiser(trainX, n, dim);
-  const std = (x: Float32Array, rows: number) => tf.tidy(() => tf.mul(tf.sub(tf.tensor2d(x, [rows, dim]), tf.tensor1d(mean)), tf.tensor1d(invStd)) as tf.Tensor2D);
+  const std = (x: Float32Array, rows: number) =>
+    tf.tidy(() => tf.mul(tf.sub(tf.tensor2d(x, [rows, dim]), tf.tensor1d(mean)), tf.tensor1d(invStd)) as tf.Tensor2D);
   const xVal = valX && valY?.length ? std(valX, valY.length) : null;
   const [xTrain, yTrain, xTest, w, b] = tf.tidy(() => {
     return [
@@ -93,7 +111,11 @@ export async function* linearProbeSteps(
   const opt = tf.train.adam(o.learningRate);
   const predict = async (x: tf.Tensor2D) => {
     const p = tf.tidy(() => tf.argMax(tf.add(matMul(x, w), b), 1));
-    try { return (await p.data()) as Int32Array; } finally { p.dispose(); }
+    try {
+      return (await p.data()) as Int32Array;
+    } finally {
+      p.dispose();
+    }
   };
   const acc = (pred: Int32Array, y: Int32Array) => pred.reduce((s, v, i) => s + (v === y[i] ? 1 : 0), 0) / y.length;
   // Validation: accuracy, ties broken by the lower cross-entropy (a few validation images tie often).
@@ -114,11 +136,15 @@ export async function* linearProbeSteps(
   try {
     for (let it = 0; it < o.iterations; it++) {
       tf.tidy(() => {
-        opt.minimize(() => {
-          const logits = tf.add(matMul(xTrain, w), b);
-          const ce = tf.losses.softmaxCrossEntropy(yTrain, logits);
-          return tf.add(ce, tf.mul(o.weightDecay, tf.sum(tf.square(w)))) as tf.Scalar;
-        }, false, [w, b]);
+        opt.minimize(
+          () => {
+            const logits = tf.add(matMul(xTrain, w), b);
+            const ce = tf.losses.softmaxCrossEntropy(yTrain, logits);
+            return tf.add(ce, tf.mul(o.weightDecay, tf.sum(tf.square(w)))) as tf.Scalar;
+          },
+          false,
+          [w, b],
+        );
       });
       const last = it === o.iterations - 1;
       if (xVal && yVal && valY && (it % YIELD_EVERY === YIELD_EVERY - 1 || last)) {

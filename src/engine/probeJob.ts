@@ -11,22 +11,39 @@ import type { Trainer } from './trainer';
 
 const REPORT_MS = 250;
 
-interface Ctx { trainer: Trainer; settings: () => Settings }
+interface Ctx {
+  trainer: Trainer;
+  settings: () => Settings;
+}
 
 /** What a study needs of the run, with the pre-trained weights copied now: training steps run
  *  between the study's slices, and every method must start from the same weights. */
 export async function studyContext(t: Trainer, s: Settings, budgetScale: number): Promise<StudyContext> {
   return {
-    data: t.data, pool: t.train, test: t.test, settings: s, build: () => t.freshEncoder(), hDim: t.encoder.hDim,
-    weights: await readWeights(t.encoder), pretrainImages: 2 * t.seen, budgetScale, testFeatures: new Map(),
+    data: t.data,
+    pool: t.train,
+    test: t.test,
+    settings: s,
+    build: () => t.freshEncoder(),
+    hDim: t.encoder.hDim,
+    weights: await readWeights(t.encoder),
+    pretrainImages: 2 * t.seen,
+    budgetScale,
+    testFeatures: new Map(),
   };
 }
 
-export async function* probeJob(ctx: Ctx, lpc: LabelsPerClass, budgetScale: number, report: (r: Partial<ProbeReport>) => void): AsyncGenerator<unknown, void> {
+export async function* probeJob(
+  ctx: Ctx,
+  lpc: LabelsPerClass,
+  budgetScale: number,
+  report: (r: Partial<ProbeReport>) => void,
+): AsyncGenerator<unknown, void> {
   const t = ctx.trainer;
   const at = { step: t.step, epoch: t.epoch };
   const study = await studyContext(t, ctx.settings(), budgetScale);
-  let lastReport = 0, lastDraws = 0;
+  let lastReport = 0,
+    lastDraws = 0;
   // Throttled, except when a draw has finished: its figures show at once.
   const progress = (p: number, message: string, partial: LabelStudy) => {
     const now = performance.now();

@@ -39,7 +39,11 @@ function queryPixels(t: Trainer, cmd: QueryCommand): Uint8Array {
   return toDatasetFormat(cmd.source, d);
 }
 
-export async function runQuery(t: Trainer, cmd: QueryCommand, settings: Settings): Promise<{ result: QueryResult; transfer: Transferable[] }> {
+export async function runQuery(
+  t: Trainer,
+  cmd: QueryCommand,
+  settings: Settings,
+): Promise<{ result: QueryResult; transfer: Transferable[] }> {
   const d = t.data;
   const size = imageSize(d);
   const pixels = queryPixels(t, cmd);
@@ -63,16 +67,27 @@ export async function runQuery(t: Trainer, cmd: QueryCommand, settings: Settings
     const out = new Uint8Array(indices.length * size);
     indices.forEach((idx, k) => out.set(d.pixels.subarray(idx * size, (idx + 1) * size), k * size));
     return {
-      indices, similarities: Float32Array.from(near, (n) => n.similarity),
-      labels: Array.from(indices, (idx) => imageLabel(d, idx)), pixels: out,
+      indices,
+      similarities: Float32Array.from(near, (n) => n.similarity),
+      labels: Array.from(indices, (idx) => imageLabel(d, idx)),
+      pixels: out,
     };
   };
   const h = neighbours(qh, ref.h, t.encoder.hDim);
   const zNeighbours = neighbours(qz, ref.z, t.encoder.zDim);
   const anchor = cmd.anchor ? await anchorBatch(t, x, settings) : null;
   const result: QueryResult = {
-    type: 'queryResult', id: cmd.id, step: t.step, height: d.height, width: d.width, channels: d.channels,
-    query: pixels, z: qz, h, zNeighbours, anchor,
+    type: 'queryResult',
+    id: cmd.id,
+    step: t.step,
+    height: d.height,
+    width: d.width,
+    channels: d.channels,
+    query: pixels,
+    z: qz,
+    h,
+    zNeighbours,
+    anchor,
   };
   const transfer: Transferable[] = [pixels.buffer, qz.buffer, h.pixels.buffer, zNeighbours.pixels.buffer];
   if (anchor) transfer.push(anchor.batch.embeddings.buffer, anchor.views.pixels.buffer);
@@ -90,7 +105,10 @@ async function anchorBatch(t: Trainer, query: Float32Array, settings: Settings):
   const source = t.lastIndices ?? t.train;
   const indices = Int32Array.from({ length: n }, (_, i) => source[i % source.length]);
   indices[0] = -1;
-  const imgs = gatherImages(d, indices.map((i) => Math.max(0, i)));
+  const imgs = gatherImages(
+    d,
+    indices.map((i) => Math.max(0, i)),
+  );
   imgs.set(query, 0);
   const x = tf.tensor4d(imgs, [n, d.height, d.width, d.channels]);
   const [v1, v2] = makeViews(x, augmentParams(settings.augments), deriveSeed(settings.seed, QUERY_STREAM));

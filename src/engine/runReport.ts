@@ -25,7 +25,10 @@ function wasmHeapBytes(): number | undefined {
 
 type Post = (ev: EngineEvent, transfer?: Transferable[]) => void;
 /** active: playing or Step presses left (what the page shows as running); playing: Play is on. */
-export interface TrainingState { active: boolean; playing: boolean }
+export interface TrainingState {
+  active: boolean;
+  playing: boolean;
+}
 
 export class RunReport {
   /** The last step's batch and views, sent with the next snapshot only (they are large). */
@@ -36,7 +39,12 @@ export class RunReport {
   private history = new LossHistory(HISTORY_MAX);
   private readonly plateau = new ChancePlateau();
   private stepTimes: number[] = [];
-  private display: { value: Snapshot['display']; fresh: boolean; costMs: number; at: number } = { value: null, fresh: false, costMs: 0, at: 0 };
+  private display: { value: Snapshot['display']; fresh: boolean; costMs: number; at: number } = {
+    value: null,
+    fresh: false,
+    costMs: 0,
+    at: 0,
+  };
   private lastSnapshotAt = 0;
 
   constructor(private readonly post: Post) {}
@@ -88,10 +96,15 @@ export class RunReport {
     const embeddings = await t.embedDisplay();
     const now = performance.now();
     // Weights that diverged since the last loss read: keep showing the last good display set.
-    if (!allFinite(embeddings)) { this.display.at = now; return; }
+    if (!allFinite(embeddings)) {
+      this.display.at = now;
+      return;
+    }
     this.display = {
       value: { embeddings, labels: t.displayLabels(), indices: t.displayIndices.slice(), step: t.step },
-      fresh: true, costMs: now - t0, at: now,
+      fresh: true,
+      costMs: now - t0,
+      at: now,
     };
   }
 
@@ -148,10 +161,22 @@ export class RunReport {
     const batch = r.batch!; // explain steps always read their batch
     const n = batch.n;
     const before = batch.embeddings.slice();
-    this.post({
-      type: 'explain', step, n, dim: before.length / (2 * n), temperature: s.temperature, lossId: s.loss,
-      before, after: r.explain.after, labels: batch.labels.slice(), lossBefore: r.loss, lossAfter: r.explain.lossAfter,
-    }, [before.buffer, r.explain.after.buffer]);
+    this.post(
+      {
+        type: 'explain',
+        step,
+        n,
+        dim: before.length / (2 * n),
+        temperature: s.temperature,
+        lossId: s.loss,
+        before,
+        after: r.explain.after,
+        labels: batch.labels.slice(),
+        lossBefore: r.loss,
+        lossAfter: r.explain.lossAfter,
+      },
+      [before.buffer, r.explain.after.buffer],
+    );
   }
 }
 

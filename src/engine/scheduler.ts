@@ -54,8 +54,14 @@ export interface RunHooks {
   failed(e: unknown): void;
 }
 
-interface Chore { run: () => Promise<void>; failed: (e: unknown) => void }
-interface Query { wanted: (() => Promise<void>) | null; busy: boolean }
+interface Chore {
+  run: () => Promise<void>;
+  failed: (e: unknown) => void;
+}
+interface Query {
+  wanted: (() => Promise<void>) | null;
+  busy: boolean;
+}
 
 export class Scheduler {
   private playingFlag = false;
@@ -114,19 +120,25 @@ export class Scheduler {
    *  is wanted (playing, or Step presses made while the rebuild ran). */
   rebuild(task: () => Promise<void>): void {
     this.rebuilds++;
-    this.enqueue(() => task().finally(() => {
-      if (--this.rebuilds > 0) return;
-      // Queries and Step presses that arrived meanwhile waited for a usable run.
-      this.retryQueries();
-      this.kick();
-    }));
+    this.enqueue(() =>
+      task().finally(() => {
+        if (--this.rebuilds > 0) return;
+        // Queries and Step presses that arrived meanwhile waited for a usable run.
+        this.retryQueries();
+        this.kick();
+      }),
+    );
   }
 
   /** A one-shot job that reads the weights: between two steps, or at once when idle. */
   chore(run: () => Promise<void>, failed: (e: unknown) => void): void {
     this.chores.push({ run, failed });
     // A running loop picks it up after its current step; an idle background slice gives way.
-    if (!this.looping) this.enqueue(async () => { await this.runChores(); this.pumpIdle(); });
+    if (!this.looping)
+      this.enqueue(async () => {
+        await this.runChores();
+        this.pumpIdle();
+      });
   }
 
   /** A latency-sensitive request; a newer one under the same key replaces one not yet started. */
@@ -173,7 +185,11 @@ export class Scheduler {
   pumpIdle(): void {
     if (this.idleRunning || this.looping || !this.run.hasRun()) return;
     this.idleRunning = true;
-    this.enqueue(() => this.drainIdle().finally(() => { this.idleRunning = false; }));
+    this.enqueue(() =>
+      this.drainIdle().finally(() => {
+        this.idleRunning = false;
+      }),
+    );
   }
 
   private enqueue(task: () => Promise<void>): void {

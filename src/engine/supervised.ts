@@ -53,15 +53,33 @@ export function encoderFrom(build: () => Encoder, weights: Float32Array[]): Enco
 
 /** Accuracy and mean cross-entropy of encoder + head on `indices`, a chunk at a time; nothing
  *  stays on the backend. */
-async function evaluate(data: Dataset, encoder: Encoder, w: tf.Tensor2D, b: tf.Tensor1D, indices: Int32Array): Promise<{ accuracy: number; loss: number }> {
+async function evaluate(
+  data: Dataset,
+  encoder: Encoder,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  indices: Int32Array,
+): Promise<{ accuracy: number; loss: number }> {
   const numClasses = data.classNames.length;
-  let correct = 0, loss = 0;
+  let correct = 0,
+    loss = 0;
   for (let s = 0; s < indices.length; s += EVAL_CHUNK) {
     const part = indices.subarray(s, s + EVAL_CHUNK);
     const y = Int32Array.from(part, (i) => data.labels[i]);
     const [p, l] = tf.tidy(() => {
       const logits = tf.add(matMul(encoder.encode(imagesTensor(data, part)), w), b);
-      return [tf.argMax(logits, 1), tf.sum(tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(y, 'int32'), numClasses), logits, undefined, undefined, tf.Reduction.NONE))];
+      return [
+        tf.argMax(logits, 1),
+        tf.sum(
+          tf.losses.softmaxCrossEntropy(
+            tf.oneHot(tf.tensor1d(y, 'int32'), numClasses),
+            logits,
+            undefined,
+            undefined,
+            tf.Reduction.NONE,
+          ),
+        ),
+      ];
     });
     const [pred, sum] = (await Promise.all([p.data(), l.data()])) as [Int32Array, Float32Array];
     tf.dispose([p, l]);
@@ -91,7 +109,9 @@ export async function* trainSupervised(r: SupervisedRun): AsyncGenerator<number,
   const [w, b] = tf.tidy(() => {
     const lim = Math.sqrt(6 / (encoder.hDim + numClasses));
     return [
-      tf.variable(tf.randomUniform([encoder.hDim, numClasses], -lim, lim, 'float32', deriveSeed(settings.seed, 4242))) as tf.Variable<tf.Rank.R2>,
+      tf.variable(
+        tf.randomUniform([encoder.hDim, numClasses], -lim, lim, 'float32', deriveSeed(settings.seed, 4242)),
+      ) as tf.Variable<tf.Rank.R2>,
       tf.variable(tf.zeros([numClasses])) as tf.Variable<tf.Rank.R1>,
     ];
   });
@@ -104,13 +124,18 @@ export async function* trainSupervised(r: SupervisedRun): AsyncGenerator<number,
   // A full batch even when fewer images are labelled (8 with one per class on Shapes): each then
   // comes several times per batch, in different augmented views.
   const batch = SUPERVISED_BUDGET.batch;
-  let order: Int32Array = Int32Array.from(r.fit), cursor = order.length;
-  let step = 0, sinceBest = 0;
+  let order: Int32Array = Int32Array.from(r.fit),
+    cursor = order.length;
+  let step = 0,
+    sinceBest = 0;
   try {
     while (step < r.steps) {
       const idx = new Int32Array(batch);
       for (let i = 0; i < batch; i++) {
-        if (cursor >= order.length) { order = rng.shuffle(order) as Int32Array; cursor = 0; }
+        if (cursor >= order.length) {
+          order = rng.shuffle(order) as Int32Array;
+          cursor = 0;
+        }
         idx[i] = order[cursor++];
       }
       const y = Int32Array.from(idx, (i) => data.labels[i]);
@@ -123,7 +148,10 @@ export async function* trainSupervised(r: SupervisedRun): AsyncGenerator<number,
         } else {
           const { grads } = tf.variableGrads(loss, vars);
           encOpt.applyGradients(encoder.variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-          headOpt.applyGradients([{ name: w.name, tensor: grads[w.name] }, { name: b.name, tensor: grads[b.name] }]);
+          headOpt.applyGradients([
+            { name: w.name, tensor: grads[w.name] },
+            { name: b.name, tensor: grads[b.name] },
+          ]);
         }
       });
       step++;

@@ -22,7 +22,9 @@ export function injectFault(fault: FaultKind): string | null {
       throw new Error('Injected worker crash (test)');
     case 'hang': {
       const end = Date.now() + HANG_MS;
-      while (Date.now() < end) { /* spin: no heartbeat, no message is handled */ }
+      while (Date.now() < end) {
+        /* spin: no heartbeat, no message is handled */
+      }
       return null;
     }
   }

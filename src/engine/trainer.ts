@@ -48,7 +48,10 @@ export interface StepResult {
 
 export class NonFiniteLossError extends Error {
   /** value: the loss as text; step: the step whose weights training went back to. */
-  constructor(readonly value: string, readonly step: number) {
+  constructor(
+    readonly value: string,
+    readonly step: number,
+  ) {
     super(value);
   }
 }
@@ -93,7 +96,11 @@ export class Trainer {
   private checkpoint: Checkpoint | null = null;
 
   /** trainFilter: which training images a run may use (CLIP leaves out its held-out compositions). */
-  constructor(readonly data: Dataset, settings: Settings, trainFilter?: (train: Int32Array) => Int32Array) {
+  constructor(
+    readonly data: Dataset,
+    settings: Settings,
+    trainFilter?: (train: Int32Array) => Int32Array,
+  ) {
     this.settings = settings;
     const numClasses = data.classNames.length;
     if (data.id === USER_DATASET_ID) {
@@ -123,8 +130,13 @@ export class Trainer {
   /** A new encoder of this run's architecture at its seeded initialisation (the caller disposes
    *  it): the random-init baselines, and the shell that a frozen evaluation loads its copied weights into. */
   freshEncoder(): Encoder {
-    const d = this.data, s = this.settings;
-    return buildEncoder(s.model, { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim }, s.seed);
+    const d = this.data,
+      s = this.settings;
+    return buildEncoder(
+      s.model,
+      { height: d.height, width: d.width, channels: d.channels, embeddingDim: s.embeddingDim },
+      s.seed,
+    );
   }
 
   get epoch(): number {
@@ -160,7 +172,9 @@ export class Trainer {
   }
 
   private orderFor(epoch: number): Int32Array {
-    return new Rng(deriveSeed(this.settings.seed, 1_000_000 + epoch)).shuffle(Int32Array.from(this.train)) as Int32Array;
+    return new Rng(deriveSeed(this.settings.seed, 1_000_000 + epoch)).shuffle(
+      Int32Array.from(this.train),
+    ) as Int32Array;
   }
 
   /**
@@ -184,8 +198,15 @@ export class Trainer {
     const x = imagesTensor(this.data, indices);
     const [v1, v2] = makeViews(x, params, stepSeed);
     x.dispose();
-    const { value, grads, z: zKept } = lossAndGrads(this.encoder, v1, v2, {
-      loss: s.loss, temperature: s.temperature, labels, poison: this.poisonNext,
+    const {
+      value,
+      grads,
+      z: zKept,
+    } = lossAndGrads(this.encoder, v1, v2, {
+      loss: s.loss,
+      temperature: s.temperature,
+      labels,
+      poison: this.poisonNext,
     });
     this.poisonNext = false;
     this.pending.push({ step: this.step + 1, value });
@@ -210,7 +231,10 @@ export class Trainer {
     let batch: StepResult['batch'];
     let batchViews: ViewPairs | undefined;
     if (readBatch || explain) {
-      const [emb, views] = await Promise.all([zKept.data() as Promise<Float32Array>, this.viewPixels(v1, v2, indices.slice(0, kb))]);
+      const [emb, views] = await Promise.all([
+        zKept.data() as Promise<Float32Array>,
+        this.viewPixels(v1, v2, indices.slice(0, kb)),
+      ]);
       batch = { embeddings: emb, labels, indices, n };
       batchViews = views;
     }
@@ -220,9 +244,15 @@ export class Trainer {
     this.seen += n;
     return {
       loss: losses.length ? losses[losses.length - 1].loss : NaN,
-      losses, labels, n, batch, batchViews,
+      losses,
+      labels,
+      n,
+      batch,
+      batchViews,
       explain: explained,
-      batchFactors: this.data.factors.map((f) => Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]])),
+      batchFactors: this.data.factors.map((f) =>
+        Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]]),
+      ),
     };
   }
 
@@ -252,7 +282,11 @@ export class Trainer {
   private takeCheckpoint(): void {
     this.dropCheckpoint();
     this.checkpoint = {
-      step: this.step, seen: this.seen, cursor: this.cursor, orderEpoch: this.orderEpoch, order: this.order,
+      step: this.step,
+      seen: this.seen,
+      cursor: this.cursor,
+      orderEpoch: this.orderEpoch,
+      order: this.order,
       weights: this.encoder.variables.map((v) => tf.clone(v)),
       adam: this.optimizer.snapshot(),
     };
@@ -279,7 +313,11 @@ export class Trainer {
 
   /** Slow motion: the step's own views through the updated weights, so "before" and "after"
    *  differ only by the update, not by new augmentations. */
-  private async reembed(v1: tf.Tensor4D, v2: tf.Tensor4D, labels: Int32Array): Promise<{ after: Float32Array; lossAfter: number }> {
+  private async reembed(
+    v1: tf.Tensor4D,
+    v2: tf.Tensor4D,
+    labels: Int32Array,
+  ): Promise<{ after: Float32Array; lossAfter: number }> {
     const s = this.settings;
     const [z, loss] = tf.tidy(() => {
       const raw = this.encoder.project(this.encoder.encode(tf.concat([v1, v2], 0)));
@@ -311,10 +349,15 @@ export class Trainer {
     const d = this.data;
     const k = indices.length;
     const t = tf.tidy(() => {
-      const both = tf.reshape(tf.stack([tf.slice(v1, 0, k), tf.slice(v2, 0, k)], 1), [2 * k, d.height, d.width, d.channels]);
+      const both = tf.reshape(tf.stack([tf.slice(v1, 0, k), tf.slice(v2, 0, k)], 1), [
+        2 * k,
+        d.height,
+        d.width,
+        d.channels,
+      ]);
       return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
     });
-    const pixels = Uint8Array.from(await t.data() as Int32Array);
+    const pixels = Uint8Array.from((await t.data()) as Int32Array);
     t.dispose();
     return { count: k, height: d.height, width: d.width, channels: d.channels, pixels, indices };
   }
@@ -331,7 +374,7 @@ export class Trainer {
         const p = this.encoder.project(this.encoder.encode(x));
         return l2Normalize(p);
       });
-      out.set(await z.data() as Float32Array, start * dim);
+      out.set((await z.data()) as Float32Array, start * dim);
       z.dispose();
     }
     return out;
@@ -350,19 +393,28 @@ export class Trainer {
     // Never save weights whose losses are still unread (deferred reads): read them first.
     if (this.pending.length) throw new Error('Losses are still unread; call flush() first.');
     const vars = this.encoder.variables;
-    const read = async (t: tf.Tensor): Promise<SavedTensor> => ({ shape: t.shape.slice(), data: Float32Array.from(await t.data() as Float32Array) });
+    const read = async (t: tf.Tensor): Promise<SavedTensor> => ({
+      shape: t.shape.slice(),
+      data: Float32Array.from((await t.data()) as Float32Array),
+    });
     const weights = await Promise.all(vars.map(read));
     let optimizer: ModelState['optimizer'] = null;
     if (this.optimizer.iterations > 0) {
       const m = await this.optimizer.moments();
-      const asSaved = (parts: Float32Array[]) => parts.map((data, i): SavedTensor => ({ shape: vars[i].shape.slice(), data }));
+      const asSaved = (parts: Float32Array[]) =>
+        parts.map((data, i): SavedTensor => ({ shape: vars[i].shape.slice(), data }));
       optimizer = { iterations: m.iterations, firstMoment: asSaved(m.first), secondMoment: asSaved(m.second) };
     }
     const s = this.settings;
     return {
       arch: { dataset: s.dataset, model: s.model, embeddingDim: s.embeddingDim, seed: s.seed },
-      step: this.step, seen: this.seen, orderEpoch: this.orderEpoch, cursor: this.cursor,
-      weights, optimizer, savedAt: new Date().toISOString(),
+      step: this.step,
+      seen: this.seen,
+      orderEpoch: this.orderEpoch,
+      cursor: this.cursor,
+      weights,
+      optimizer,
+      savedAt: new Date().toISOString(),
     };
   }
 
@@ -372,14 +424,22 @@ export class Trainer {
    */
   async restore(state: ModelState): Promise<string | null> {
     const vars = this.encoder.variables;
-    const mismatch = shapeMismatch(vars.map((v) => v.shape), state);
+    const mismatch = shapeMismatch(
+      vars.map((v) => v.shape),
+      state,
+    );
     if (mismatch) return mismatch;
     if (this.step !== 0) return 'A model can only be restored into a fresh run.';
     tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(state.weights[i].data, state.weights[i].shape))));
     this.atInit = false;
     const o = state.optimizer;
     // decodeModelFile has checked that each moment has its weight's shape, and the weights fit.
-    if (o) this.optimizer.setMoments({ iterations: o.iterations, first: o.firstMoment.map((t) => t.data), second: o.secondMoment.map((t) => t.data) });
+    if (o)
+      this.optimizer.setMoments({
+        iterations: o.iterations,
+        first: o.firstMoment.map((t) => t.data),
+        second: o.secondMoment.map((t) => t.data),
+      });
     this.step = state.step;
     this.seen = state.seen;
     this.orderEpoch = state.orderEpoch;

@@ -22,7 +22,6 @@ import { DatasetStore } from './datasetStore';
 import { NonFiniteLossError, Trainer } from './trainer';
 import type { ClipTrainer } from './clip/clipTrainer';
 
-
 const post = (ev: EngineEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(ev, transfer);
 
 let settings: Settings | null = null;
@@ -115,7 +114,10 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     case 'stopLabelCurve':
       // A chore, so no slice of the curve is in flight when it is taken out.
-      schedule.chore(() => studies.stopCurve(), (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }));
+      schedule.chore(
+        () => studies.stopCurve(),
+        (e) => post({ type: 'error', kind: 'fatal', message: errorText(e) }),
+      );
       break;
     case 'setMetrics':
       metrics.setK(cmd.knnK);
@@ -146,7 +148,10 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     case 'checkpoint': {
       const id = cmd.id;
-      schedule.chore(() => checkpoint(id), (e) => post({ type: 'checkpoint', id, state: null, message: errorText(e) }));
+      schedule.chore(
+        () => checkpoint(id),
+        (e) => post({ type: 'checkpoint', id, state: null, message: errorText(e) }),
+      );
       break;
     }
     case 'fault': {
@@ -170,7 +175,10 @@ self.onmessage = (e: MessageEvent<Command>) => {
         if (!clip) return;
         const { clipEvaluate } = await import('./clip/clipQueries');
         const r = await clipEvaluate(clip, templates);
-        post(r, r.factors.map((f) => f.confusion.buffer));
+        post(
+          r,
+          r.factors.map((f) => f.confusion.buffer),
+        );
       });
       break;
     }
@@ -196,10 +204,27 @@ async function exportEmbeddings(): Promise<void> {
   if (!t) throw new Error('The model is still being built; try again in a moment.');
   const { h, z } = await t.embedDisplayBoth();
   const idx = t.displayIndices.slice();
-  const factors = t.data.factors.map((f) => ({ name: f.name, classes: f.classes, values: Int32Array.from(idx, (i) => f.values[i]) }));
+  const factors = t.data.factors.map((f) => ({
+    name: f.name,
+    classes: f.classes,
+    values: Int32Array.from(idx, (i) => f.values[i]),
+  }));
   const captions = clip === t ? await clip.displayCaptionPoints() : undefined;
-  post({ type: 'embeddings', step: t.step, count: idx.length, indices: idx, z, zDim: t.encoder.zDim, h, hDim: t.encoder.hDim, factors, captions },
-    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer), ...(captions ? [captions.z.buffer] : [])]);
+  post(
+    {
+      type: 'embeddings',
+      step: t.step,
+      count: idx.length,
+      indices: idx,
+      z,
+      zDim: t.encoder.zDim,
+      h,
+      hDim: t.encoder.hDim,
+      factors,
+      captions,
+    },
+    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer), ...(captions ? [captions.z.buffer] : [])],
+  );
 }
 
 async function saveModel(): Promise<void> {
@@ -207,8 +232,14 @@ async function saveModel(): Promise<void> {
   if (!t) throw new Error('The model is still being built; try again in a moment.');
   await flushLosses(t);
   const state = await t.saveState();
-  const tensors = [...state.weights, ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : [])];
-  post({ type: 'modelSaved', state }, tensors.map((x) => x.data.buffer));
+  const tensors = [
+    ...state.weights,
+    ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : []),
+  ];
+  post(
+    { type: 'modelSaved', state },
+    tensors.map((x) => x.data.buffer),
+  );
 }
 
 /** The page's recovery copy: the same state as a save, without the download. */
@@ -217,8 +248,14 @@ async function checkpoint(id: number): Promise<void> {
   if (!t) throw new Error('no run yet');
   await flushLosses(t);
   const state = await t.saveState();
-  const tensors = [...state.weights, ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : [])];
-  post({ type: 'checkpoint', id, state }, tensors.map((x) => x.data.buffer));
+  const tensors = [
+    ...state.weights,
+    ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : []),
+  ];
+  post(
+    { type: 'checkpoint', id, state },
+    tensors.map((x) => x.data.buffer),
+  );
 }
 
 /**
@@ -311,9 +348,18 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   metrics.start(trainer, () => settings!);
   studies.start(trainer, () => settings!);
   post({
-    type: 'ready', dataset: settings!.dataset, trainCount: trainer.train.length, testCount: trainer.test.length,
-    classNames: data.classNames, parameterCount: trainer.encoder.parameterCount,
-    factors: data.factors.map((f) => ({ name: f.name, classes: f.classes, swatches: f.swatches, displayValues: Int32Array.from(t.displayIndices, (i) => f.values[i]) })),
+    type: 'ready',
+    dataset: settings!.dataset,
+    trainCount: trainer.train.length,
+    testCount: trainer.test.length,
+    classNames: data.classNames,
+    parameterCount: trainer.encoder.parameterCount,
+    factors: data.factors.map((f) => ({
+      name: f.name,
+      classes: f.classes,
+      swatches: f.swatches,
+      displayValues: Int32Array.from(t.displayIndices, (i) => f.values[i]),
+    })),
   });
   await report.refreshDisplay(t);
   sendSnapshot(true);

@@ -15,7 +15,11 @@ export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
 export type Command =
   /** Builds (or rebuilds) data, model and optimizer for these settings; sent first and on reset-level changes. */
-  | { type: 'configure'; settings: Settings; /** The page's base URL: data assets are resolved against it. */ assetBase: string }
+  | {
+      type: 'configure';
+      settings: Settings;
+      /** The page's base URL: data assets are resolved against it. */ assetBase: string;
+    }
   | { type: 'play' }
   | { type: 'pause' }
   /** explain: the next step also re-embeds its own views after the update and sends an 'explain' event (slow motion). */
@@ -173,14 +177,34 @@ export interface Explain {
   lossAfter: number;
 }
 
-export type EngineEvent = Snapshot | EngineError | BackendInfo | Ready | Preview | Explain | Metrics | ProbeReport | LabelCurveReport
-  | EmbeddingsExport | ModelSaved | ModelLoaded | TransferFailed | Heartbeat | Checkpoint | DeviceLost | QueryResult
-  | ClipState | ClipEval | ClipSearch;
+export type EngineEvent =
+  | Snapshot
+  | EngineError
+  | BackendInfo
+  | Ready
+  | Preview
+  | Explain
+  | Metrics
+  | ProbeReport
+  | LabelCurveReport
+  | EmbeddingsExport
+  | ModelSaved
+  | ModelLoaded
+  | TransferFailed
+  | Heartbeat
+  | Checkpoint
+  | DeviceLost
+  | QueryResult
+  | ClipState
+  | ClipEval
+  | ClipSearch;
 
 // ---- Faults: what the page needs to replace a failed worker or backend ----
 
 /** Sent every HEARTBEAT_MS while the worker's event loop turns; silence means it hangs. */
-export interface Heartbeat { type: 'heartbeat' }
+export interface Heartbeat {
+  type: 'heartbeat';
+}
 
 /** The run's full state (the saved-model format) for the page to keep; null when it could not be read. */
 export interface Checkpoint {

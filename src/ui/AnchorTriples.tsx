@@ -22,7 +22,8 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
   const n = batch.n;
   const views = snapshot.batchViews ?? null;
   // Label -1: a query the user made the anchor (a drawing or a clicked image).
-  const name = (row: number) => batch.labels[row] < 0 ? 'your query' : classNames[batch.labels[row]] ?? String(batch.labels[row]);
+  const name = (row: number) =>
+    batch.labels[row] < 0 ? 'your query' : (classNames[batch.labels[row]] ?? String(batch.labels[row]));
   const who = (row: number) => `view ${row < n ? 1 : 2} of image ${(row % n) + 1}`;
   const step = (d: number) => setPlayground({ anchor: (an.anchor + d + 2 * n) % (2 * n) });
   const maxP = Math.max(an.pPos, ...an.negatives.map((g) => g.p));
@@ -33,34 +34,59 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
       <div className="tp-head">
         <h2>Anchor and its negatives</h2>
         <div className="tp-nav">
-          <button onClick={() => step(-1)} aria-label="Previous anchor" title="Make the previous batch row the anchor.">◀</button>
-          <span className="muted" data-testid="anchor-row">row {an.anchor + 1} of {2 * n}</span>
-          <button onClick={() => step(1)} aria-label="Next anchor" title="Make the next batch row the anchor.">▶</button>
+          <button onClick={() => step(-1)} aria-label="Previous anchor" title="Make the previous batch row the anchor.">
+            ◀
+          </button>
+          <span className="muted" data-testid="anchor-row">
+            row {an.anchor + 1} of {2 * n}
+          </span>
+          <button onClick={() => step(1)} aria-label="Next anchor" title="Make the next batch row the anchor.">
+            ▶
+          </button>
         </div>
       </div>
       <div className="tp-body">
         <div className="tp-pair">
           <figure className="tp-card tp-anchor" data-testid="triple-anchor">
             <ViewImage views={views} slot={viewSlot(an.anchor, n, views)} label={`Anchor: ${who(an.anchor)}`} />
-            <figcaption><b>Anchor</b><span>{name(an.anchor)} · {who(an.anchor)}</span></figcaption>
+            <figcaption>
+              <b>Anchor</b>
+              <span>
+                {name(an.anchor)} · {who(an.anchor)}
+              </span>
+            </figcaption>
           </figure>
           <figure className="tp-card tp-positive" data-testid="triple-positive">
             <ViewImage views={views} slot={viewSlot(an.positive, n, views)} label={`Positive: ${who(an.positive)}`} />
             <figcaption>
               <b>Positive</b>
-              <span>s = <span data-testid="positive-sim">{an.posSim.toFixed(2)}</span></span>
-              {pushes && <span>p<sub>+</sub> = <span data-testid="p-positive">{fmtP(an.pPos)}</span></span>}
+              <span>
+                s = <span data-testid="positive-sim">{an.posSim.toFixed(2)}</span>
+              </span>
+              {pushes && (
+                <span>
+                  p<sub>+</sub> = <span data-testid="p-positive">{fmtP(an.pPos)}</span>
+                </span>
+              )}
               {pushes && <Bar share={an.pPos / maxP} kind="pull" />}
             </figcaption>
           </figure>
           {pushes ? (
-            <div className="tp-loss" title="This anchor's loss term, -log p+: zero when all the weight is on the positive.">
+            <div
+              className="tp-loss"
+              title="This anchor's loss term, -log p+: zero when all the weight is on the positive."
+            >
               <span className="muted">loss term</span>
               <strong data-testid="anchor-loss">{an.loss.toFixed(3)}</strong>
-              <span className="muted">= −log p<sub>+</sub></span>
+              <span className="muted">
+                = −log p<sub>+</sub>
+              </span>
             </div>
           ) : (
-            <div className="tp-loss" title="This anchor's alignment term, the squared distance to its positive: zero when the two views coincide.">
+            <div
+              className="tp-loss"
+              title="This anchor's alignment term, the squared distance to its positive: zero when the two views coincide."
+            >
               <span className="muted">loss term</span>
               <strong data-testid="anchor-loss">{(2 - 2 * an.posSim).toFixed(3)}</strong>
               <span className="muted">= 2 − 2s</span>
@@ -68,19 +94,48 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
           )}
         </div>
         <div className="tp-negblock">
-          <h3 className="tp-sub">{pushes
-            ? <>{HARDEST} hardest of {an.negatives.length} negatives <span className="muted">(most similar first)</span></>
-            : <>{HARDEST} most similar of {an.negatives.length} other views <span className="muted">(not negatives: this loss ignores them)</span></>}</h3>
+          <h3 className="tp-sub">
+            {pushes ? (
+              <>
+                {HARDEST} hardest of {an.negatives.length} negatives <span className="muted">(most similar first)</span>
+              </>
+            ) : (
+              <>
+                {HARDEST} most similar of {an.negatives.length} other views{' '}
+                <span className="muted">(not negatives: this loss ignores them)</span>
+              </>
+            )}
+          </h3>
           <ol className="tp-negs">
             {an.negatives.slice(0, HARDEST).map((g) => (
-              <li key={g.index} className={g.falseNegative ? 'tp-card tp-false' : 'tp-card'} data-testid="triple-negative">
-                <button className="tp-pick" onClick={() => setPlayground({ anchor: g.index })} aria-label={`Make ${who(g.index)} the anchor`} title="Make this negative the anchor.">
-                  <ViewImage views={views} slot={viewSlot(g.index, n, views)} label={`Negative: ${who(g.index)}, ${name(g.index)}`} />
+              <li
+                key={g.index}
+                className={g.falseNegative ? 'tp-card tp-false' : 'tp-card'}
+                data-testid="triple-negative"
+              >
+                <button
+                  className="tp-pick"
+                  onClick={() => setPlayground({ anchor: g.index })}
+                  aria-label={`Make ${who(g.index)} the anchor`}
+                  title="Make this negative the anchor."
+                >
+                  <ViewImage
+                    views={views}
+                    slot={viewSlot(g.index, n, views)}
+                    label={`Negative: ${who(g.index)}, ${name(g.index)}`}
+                  />
                 </button>
                 <span className="tp-num">s = {g.sim.toFixed(2)}</span>
                 {pushes && <span className="tp-num">p = {fmtP(g.p)}</span>}
                 {pushes && <Bar share={g.p / maxP} kind="push" />}
-                {pushes && g.falseNegative && <span className="tp-badge" title="Same class as the anchor: without labels the loss cannot know, and pushes it away.">false negative</span>}
+                {pushes && g.falseNegative && (
+                  <span
+                    className="tp-badge"
+                    title="Same class as the anchor: without labels the loss cannot know, and pushes it away."
+                  >
+                    false negative
+                  </span>
+                )}
               </li>
             ))}
           </ol>
@@ -91,7 +146,11 @@ export function AnchorTriples({ snapshot, a, classNames }: Props) {
 }
 
 function Bar({ share, kind }: { share: number; kind: 'pull' | 'push' }) {
-  return <span className={`tp-bar tp-${kind}`} aria-hidden="true"><i style={{ width: `${Math.max(1, 100 * share)}%` }} /></span>;
+  return (
+    <span className={`tp-bar tp-${kind}`} aria-hidden="true">
+      <i style={{ width: `${Math.max(1, 100 * share)}%` }} />
+    </span>
+  );
 }
 
 /** Weights span 1 to 1e-40 at low temperature: fixed digits when readable, else scientific. */

@@ -63,25 +63,34 @@ export function App() {
 
   useEffect(() => {
     // "My images" starts once the stored images are loaded (useUserData sends it).
-    if (initial.settings.dataset !== 'user') send({ type: 'configure', settings: initial.settings, assetBase: document.baseURI });
+    if (initial.settings.dataset !== 'user')
+      send({ type: 'configure', settings: initial.settings, assetBase: document.baseURI });
   }, [send, initial]);
 
   // The URL always says what is on screen, so a copied link reopens it.
   useEffect(() => {
     const hash = '#' + serializeSettings(settings);
-    if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search.replace(/^\?.*$/, '') + hash);
+    if (location.hash !== hash)
+      history.replaceState(null, '', location.pathname + location.search.replace(/^\?.*$/, '') + hash);
   }, [settings]);
 
-  const change = useCallback((next: Settings) => {
-    const prev = settingsRef.current;
-    // Another dataset leaves the preset's experiment (its explanation would no longer fit).
-    if (next.dataset !== prev.dataset) next = { ...next, augments: defaultAugments(next.dataset), preset: '' };
-    settingsRef.current = next;
-    setSettings(next);
-    const needsReset = RESET_KEYS.some((k) => next[k] !== prev[k]);
-    if (needsReset) user.beforeConfigure(next);
-    send(needsReset ? { type: 'configure', settings: next, assetBase: document.baseURI } : { type: 'setParams', settings: next });
-  }, [send, user.beforeConfigure]);
+  const change = useCallback(
+    (next: Settings) => {
+      const prev = settingsRef.current;
+      // Another dataset leaves the preset's experiment (its explanation would no longer fit).
+      if (next.dataset !== prev.dataset) next = { ...next, augments: defaultAugments(next.dataset), preset: '' };
+      settingsRef.current = next;
+      setSettings(next);
+      const needsReset = RESET_KEYS.some((k) => next[k] !== prev[k]);
+      if (needsReset) user.beforeConfigure(next);
+      send(
+        needsReset
+          ? { type: 'configure', settings: next, assetBase: document.baseURI }
+          : { type: 'setParams', settings: next },
+      );
+    },
+    [send, user.beforeConfigure],
+  );
 
   const togglePlay = useCallback(() => {
     const next = !(playing || wantPlay);
@@ -90,7 +99,9 @@ export function App() {
   }, [playing, wantPlay, send]);
 
   // The button follows the engine once it answers; until then, what was asked.
-  useEffect(() => { if (engine.snapshot) setWantPlay(engine.snapshot.playing); }, [engine.snapshot]);
+  useEffect(() => {
+    if (engine.snapshot) setWantPlay(engine.snapshot.playing);
+  }, [engine.snapshot]);
 
   const step = useCallback(() => send({ type: 'step', n: 1 }), [send]);
   // Slow motion: pause, run one step that also re-embeds its views after the update, and walk
@@ -104,38 +115,63 @@ export function App() {
     setExplainShown(engine.explain ?? null);
   }, [send, engine.explain]);
 
-  const reset = useCallback(() => { setWantPlay(false); send({ type: 'pause' }); send({ type: 'reset' }); }, [send]);
+  const reset = useCallback(() => {
+    setWantPlay(false);
+    send({ type: 'pause' });
+    send({ type: 'reset' });
+  }, [send]);
   // A loaded model arrives with the engine already rebuilt for it: the page only takes on its settings.
-  const adoptLoaded = useCallback((next: Settings) => { settingsRef.current = next; setSettings(next); }, []);
+  const adoptLoaded = useCallback((next: Settings) => {
+    settingsRef.current = next;
+    setSettings(next);
+  }, []);
 
   // Classroom: presets and lesson steps set up experiments from fresh weights, so every class
   // sees the same thing; presentation mode is a setting, so a projector link keeps it.
-  const restartWith = useCallback((next: Settings) => {
-    settingsRef.current = next;
-    setSettings(next);
-    user.beforeConfigure(next);
-    send({ type: 'configure', settings: next, assetBase: document.baseURI });
-  }, [send, user.beforeConfigure]);
-  const choosePreset = useCallback((id: PresetId | '') => {
-    if (id) restartWith(withPreset(id, settingsRef.current));
-    else change({ ...settingsRef.current, preset: '' });
-  }, [restartWith, change]);
-  const play = useCallback(() => { setWantPlay(true); send({ type: 'play' }); }, [send]);
-  const pause = useCallback(() => { setWantPlay(false); send({ type: 'pause' }); }, [send]);
-  const enterLessonStep = useCallback((st: LessonStep) => {
-    const cur = settingsRef.current;
-    let next = st.preset ? withPreset(st.preset, cur) : cur;
-    if (st.settings) next = applyPatch(next, st.settings);
-    // Walking back and forth between steps of one experiment must not restart it.
-    if (serializeSettings(next) !== serializeSettings(cur)) {
-      const fresh = st.restart || next.preset !== cur.preset || RESET_KEYS.some((k) => next[k] !== cur[k]);
-      if (fresh) restartWith(next);
-      else change(next);
-    }
-    if (st.run === 'play') play();
-    else if (st.run === 'pause') pause();
-    else if (st.run === 'step') { pause(); send({ type: 'step', n: 1 }); }
-  }, [restartWith, change, play, pause, send]);
+  const restartWith = useCallback(
+    (next: Settings) => {
+      settingsRef.current = next;
+      setSettings(next);
+      user.beforeConfigure(next);
+      send({ type: 'configure', settings: next, assetBase: document.baseURI });
+    },
+    [send, user.beforeConfigure],
+  );
+  const choosePreset = useCallback(
+    (id: PresetId | '') => {
+      if (id) restartWith(withPreset(id, settingsRef.current));
+      else change({ ...settingsRef.current, preset: '' });
+    },
+    [restartWith, change],
+  );
+  const play = useCallback(() => {
+    setWantPlay(true);
+    send({ type: 'play' });
+  }, [send]);
+  const pause = useCallback(() => {
+    setWantPlay(false);
+    send({ type: 'pause' });
+  }, [send]);
+  const enterLessonStep = useCallback(
+    (st: LessonStep) => {
+      const cur = settingsRef.current;
+      let next = st.preset ? withPreset(st.preset, cur) : cur;
+      if (st.settings) next = applyPatch(next, st.settings);
+      // Walking back and forth between steps of one experiment must not restart it.
+      if (serializeSettings(next) !== serializeSettings(cur)) {
+        const fresh = st.restart || next.preset !== cur.preset || RESET_KEYS.some((k) => next[k] !== cur[k]);
+        if (fresh) restartWith(next);
+        else change(next);
+      }
+      if (st.run === 'play') play();
+      else if (st.run === 'pause') pause();
+      else if (st.run === 'step') {
+        pause();
+        send({ type: 'step', n: 1 });
+      }
+    },
+    [restartWith, change, play, pause, send],
+  );
   const [lessonOpen, setLessonOpen] = useState(false);
   const [lessonIndex, setLessonIndex] = useState(0);
   const goLesson = useCallback((i: number) => setLessonIndex(clampLesson(i)), []);
@@ -147,10 +183,21 @@ export function App() {
     change({ ...cur, presentation: cur.presentation === 'on' ? 'off' : 'on' });
   }, [change]);
   // Type sizes are in rem, so presentation mode scales the root font.
-  useEffect(() => { document.documentElement.classList.toggle('presenting', presenting); }, [presenting]);
-  useClassroomKeys({ lessonOpen, presenting, next: () => moveLesson(1), previous: () => moveLesson(-1), togglePresentation });
+  useEffect(() => {
+    document.documentElement.classList.toggle('presenting', presenting);
+  }, [presenting]);
+  useClassroomKeys({
+    lessonOpen,
+    presenting,
+    next: () => moveLesson(1),
+    previous: () => moveLesson(-1),
+    togglePresentation,
+  });
   useHiddenTabPause({
-    playing: playing || wantPlay, step: engine.snapshot?.step ?? 0, pause, play,
+    playing: playing || wantPlay,
+    step: engine.snapshot?.step ?? 0,
+    pause,
+    play,
     notify: (m) => setNotices((ns) => [...ns.filter((x) => !x.startsWith(HIDDEN_TAB_NOTICE)), m]),
   });
 
@@ -158,8 +205,13 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
       if (t.closest('input, select, textarea, button')) return;
-      if (e.key === ' ') { e.preventDefault(); togglePlay(); }
-      else if (e.key === 'ArrowRight') { e.preventDefault(); step(); }
+      if (e.key === ' ') {
+        e.preventDefault();
+        togglePlay();
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault();
+        step();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -171,14 +223,20 @@ export function App() {
   const [asAnchor, setAsAnchor] = useState(false);
   const queryId = useRef(0);
   const lastQueryAt = useRef(0);
-  const sendQuery = useCallback((source: QuerySource, anchor: boolean) => {
-    lastQueryAt.current = performance.now();
-    send({ type: 'query', id: ++queryId.current, source, anchor });
-  }, [send]);
-  const runQuery = useCallback((source: QuerySource, label: string) => {
-    setQuery({ source, label });
-    sendQuery(source, asAnchor);
-  }, [sendQuery, asAnchor]);
+  const sendQuery = useCallback(
+    (source: QuerySource, anchor: boolean) => {
+      lastQueryAt.current = performance.now();
+      send({ type: 'query', id: ++queryId.current, source, anchor });
+    },
+    [send],
+  );
+  const runQuery = useCallback(
+    (source: QuerySource, label: string) => {
+      setQuery({ source, label });
+      sendQuery(source, asAnchor);
+    },
+    [sendQuery, asAnchor],
+  );
   // Each answer re-embeds the held-out set, so while training it is asked at most every
   // REQUERY_MS (the last display set of a pause is still answered, after the wait).
   const displayStep = engine.snapshot?.display?.step;
@@ -187,79 +245,156 @@ export function App() {
   useEffect(() => {
     if (!shownQuery.current || displayStep === undefined) return;
     // The query shown when the timer fires: a drawing made meanwhile must not be replaced by an older one.
-    const t = setTimeout(() => { if (shownQuery.current) sendQuery(shownQuery.current.source, asAnchor); },
-      Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)));
+    const t = setTimeout(
+      () => {
+        if (shownQuery.current) sendQuery(shownQuery.current.source, asAnchor);
+      },
+      Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)),
+    );
     return () => clearTimeout(t);
   }, [displayStep, asAnchor, sendQuery]);
-  useEffect(() => { setQuery(null); setAsAnchor(false); }, [engine.ready]);
-  const chooseAnchor = useCallback((on: boolean) => {
-    setAsAnchor(on);
-    if (on) setPlayground({ anchor: 0 });
-    if (shownQuery.current) sendQuery(shownQuery.current.source, on);
-  }, [sendQuery]);
-  const queryAnchor = asAnchor ? engine.query?.anchor ?? null : null;
+  useEffect(() => {
+    setQuery(null);
+    setAsAnchor(false);
+  }, [engine.ready]);
+  const chooseAnchor = useCallback(
+    (on: boolean) => {
+      setAsAnchor(on);
+      if (on) setPlayground({ anchor: 0 });
+      if (shownQuery.current) sendQuery(shownQuery.current.source, on);
+    },
+    [sendQuery],
+  );
+  const queryAnchor = asAnchor ? (engine.query?.anchor ?? null) : null;
 
   const snap = engine.snapshot;
   // With "Use as anchor", the anchor panels show the query's batch (row 0 is the query).
-  const anchorSnap: Snapshot | null = snap && queryAnchor ? { ...snap, batch: queryAnchor.batch, batchViews: queryAnchor.views, batchFactors: null } : snap;
+  const anchorSnap: Snapshot | null =
+    snap && queryAnchor
+      ? { ...snap, batch: queryAnchor.batch, batchViews: queryAnchor.views, batchFactors: null }
+      : snap;
   const clipMode = settings.loss === 'clip';
   // A learned temperature is the engine's: the slider follows it.
-  const shownSettings = clipMode && settings.learnTemperature === 'on' && snap ? { ...settings, temperature: Number(snap.temperature.toFixed(4)) } : settings;
+  const shownSettings =
+    clipMode && settings.learnTemperature === 'on' && snap
+      ? { ...settings, temperature: Number(snap.temperature.toFixed(4)) }
+      : settings;
   const classNames = engine.ready?.classNames ?? [];
   const errorNotices = engine.errors.map((e) => e.message);
-  const backendNotices = engine.backend?.failures.length ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`] : [];
+  const backendNotices = engine.backend?.failures.length
+    ? [`Backend fallback: ${engine.backend.failures.join('; ')}. Running on ${engine.backend.name}.`]
+    : [];
 
   return (
     <div className={`app${presenting ? ' presenting' : ''}${lessonOpen ? ' with-lesson' : ''}`}>
       <header>
         <h1>Contrastive Playground</h1>
         <p className="tagline">A small encoder learns, without labels, that two views of one image belong together.</p>
-        <ClassroomBar preset={settings.preset} onPreset={choosePreset} lessonOpen={lessonOpen} onLesson={() => setLessonOpen((o) => !o)}
-          presenting={presenting} onPresent={togglePresentation} onAbout={() => setAboutOpen(true)} />
+        <ClassroomBar
+          preset={settings.preset}
+          onPreset={choosePreset}
+          lessonOpen={lessonOpen}
+          onLesson={() => setLessonOpen((o) => !o)}
+          presenting={presenting}
+          onPresent={togglePresentation}
+          onAbout={() => setAboutOpen(true)}
+        />
       </header>
       <PresetNote id={settings.preset} />
       <Notices
         items={[...notices, ...backendNotices, ...errorNotices, ...user.notices]}
         onDismiss={(i) => {
           if (i < notices.length) setNotices(notices.filter((_, k) => k !== i));
-          else if (i >= notices.length + backendNotices.length) engine.dismissError(i - notices.length - backendNotices.length);
+          else if (i >= notices.length + backendNotices.length)
+            engine.dismissError(i - notices.length - backendNotices.length);
         }}
       />
       {settings.controls === 'hidden' && <ShowControlsButton settings={settings} onChange={change} />}
       <main className={settings.controls === 'hidden' ? 'no-controls' : undefined}>
         {settings.controls !== 'hidden' && (
           <div className="col-controls">
-            <Controls settings={shownSettings} playing={playing || wantPlay} onChange={change} onPlay={togglePlay} onStep={step} onReset={reset} />
-            {clipMode && <Suspense fallback={null}><ClipControls settings={settings} state={engine.clipState ?? null} onChange={change} /></Suspense>}
+            <Controls
+              settings={shownSettings}
+              playing={playing || wantPlay}
+              onChange={change}
+              onPlay={togglePlay}
+              onStep={step}
+              onReset={reset}
+            />
+            {clipMode && (
+              <Suspense fallback={null}>
+                <ClipControls settings={settings} state={engine.clipState ?? null} onChange={change} />
+              </Suspense>
+            )}
             <RunControls settings={settings} onChange={change} onExplain={explainStep} />
             <ExportPanel settings={settings} engine={engine} send={send} onLoaded={adoptLoaded} />
-            <AugmentPanel settings={settings} onChange={change} preview={engine.preview ?? null} send={send} engineKey={engine.ready} />
+            <AugmentPanel
+              settings={settings}
+              onChange={change}
+              preview={engine.preview ?? null}
+              send={send}
+              engineKey={engine.ready}
+            />
           </div>
         )}
-        <EmbeddingView snapshot={snap} dim={snap?.dim ?? settings.embeddingDim} temperature={settings.temperature} classNames={classNames} factors={engine.ready?.factors}
-          queryZ={query ? engine.query?.z ?? null : null}
-          captionPoints={clipMode ? engine.clipState?.captions?.embeddings ?? null : null} />
+        <EmbeddingView
+          snapshot={snap}
+          dim={snap?.dim ?? settings.embeddingDim}
+          temperature={settings.temperature}
+          classNames={classNames}
+          factors={engine.ready?.factors}
+          queryZ={query ? (engine.query?.z ?? null) : null}
+          captionPoints={clipMode ? (engine.clipState?.captions?.embeddings ?? null) : null}
+        />
         <div className="side">
-          <QueryPanel dataset={settings.dataset} result={query ? engine.query ?? null : null} queryLabel={query?.label ?? null} onQuery={runQuery}
-            asAnchor={asAnchor} onAsAnchor={chooseAnchor} />
-          <UserImagesPanel library={user.library} looseClass={looseClass} onLooseClass={setLooseClass}
-            onSearch={(img) => runQuery({ kind: 'pixels', height: 32, width: 32, channels: 3, pixels: img.pixels }, img.className)} />
+          <QueryPanel
+            dataset={settings.dataset}
+            result={query ? (engine.query ?? null) : null}
+            queryLabel={query?.label ?? null}
+            onQuery={runQuery}
+            asAnchor={asAnchor}
+            onAsAnchor={chooseAnchor}
+          />
+          <UserImagesPanel
+            library={user.library}
+            looseClass={looseClass}
+            onLooseClass={setLooseClass}
+            onSearch={(img) =>
+              runQuery({ kind: 'pixels', height: 32, width: 32, channels: 3, pixels: img.pixels }, img.className)
+            }
+          />
           <Readouts snapshot={snap} backend={engine.backend} ready={engine.ready} batchSize={settings.batchSize} />
           {/* CLIP's anchor panel below shows its own softmax over the captions. */}
           {!clipMode && <AnchorTemperature snapshot={anchorSnap} temperature={settings.temperature} />}
-          <LossChart steps={snap?.lossSteps ?? new Int32Array(0)} losses={snap?.lossHistory ?? new Float32Array(0)} chance={chanceFor(settings.loss, settings.batchSize)} loss={settings.loss} />
+          <LossChart
+            steps={snap?.lossSteps ?? new Int32Array(0)}
+            losses={snap?.lossHistory ?? new Float32Array(0)}
+            chance={chanceFor(settings.loss, settings.batchSize)}
+            loss={settings.loss}
+          />
           <SpeedChart snapshot={snap} />
         </div>
       </main>
       {explainShown !== undefined && (
-        <SlowMotion explain={engine.explain && engine.explain !== explainShown ? engine.explain : null}
-          learningRate={settings.learningRate} onAgain={explainStep} onClose={() => setExplainShown(undefined)} />
+        <SlowMotion
+          explain={engine.explain && engine.explain !== explainShown ? engine.explain : null}
+          learningRate={settings.learningRate}
+          onAgain={explainStep}
+          onClose={() => setExplainShown(undefined)}
+        />
       )}
       {/* Below the fold on a projector: the anchor in detail, the batch, and what was learned. */}
       {clipMode ? (
         <Suspense fallback={null}>
-          <ClipSection settings={settings} snapshot={snap} state={engine.clipState ?? null} evaluation={engine.clipEval ?? null}
-            search={engine.clipSearch ?? null} probes={engine.probes} send={send} />
+          <ClipSection
+            settings={settings}
+            snapshot={snap}
+            state={engine.clipState ?? null}
+            evaluation={engine.clipEval ?? null}
+            search={engine.clipSearch ?? null}
+            probes={engine.probes}
+            send={send}
+          />
         </Suspense>
       ) : (
         <section className="contrast-row" aria-label="Anchor panels">
@@ -271,10 +406,22 @@ export function App() {
         <Measurements metrics={engine.metrics} probes={engine.probes} labelCurve={engine.labelCurve} send={send} />
         <ViewPairs views={snap?.batchViews ?? null} />
       </section>
-      {lessonOpen && <LessonPanel index={lessonIndex} onIndex={goLesson} onEnter={enterLessonStep} onClose={() => setLessonOpen(false)} />}
+      {lessonOpen && (
+        <LessonPanel
+          index={lessonIndex}
+          onIndex={goLesson}
+          onEnter={enterLessonStep}
+          onClose={() => setLessonOpen(false)}
+        />
+      )}
       {aboutOpen && (
         <Suspense fallback={null}>
-          <AboutMath snapshot={snap} temperature={settings.temperature} loss={settings.loss} onClose={() => setAboutOpen(false)} />
+          <AboutMath
+            snapshot={snap}
+            temperature={settings.temperature}
+            loss={settings.loss}
+            onClose={() => setAboutOpen(false)}
+          />
         </Suspense>
       )}
     </div>

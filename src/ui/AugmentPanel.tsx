@@ -45,13 +45,26 @@ export function AugmentPanel({ settings, onChange, preview, send, engineKey }: P
           return (
             <div key={a.name} className={`aug-row${disabled ? ' disabled' : ''}`} title={tip}>
               <label className="check">
-                <input type="checkbox" aria-label={a.label} checked={cur.on && !disabled} disabled={disabled}
-                  onChange={(e) => setAug(a.name, { on: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  aria-label={a.label}
+                  checked={cur.on && !disabled}
+                  disabled={disabled}
+                  onChange={(e) => setAug(a.name, { on: e.target.checked })}
+                />
                 {a.label}
               </label>
-              <input type="range" aria-label={`${a.label} strength`} min={0} max={1} step={0.05}
-                value={cur.strength} aria-valuetext={cur.strength.toFixed(2)} disabled={disabled || !cur.on}
-                onChange={(e) => setAug(a.name, { strength: Number(e.target.value), on: true })} />
+              <input
+                type="range"
+                aria-label={`${a.label} strength`}
+                min={0}
+                max={1}
+                step={0.05}
+                value={cur.strength}
+                aria-valuetext={cur.strength.toFixed(2)}
+                disabled={disabled || !cur.on}
+                onChange={(e) => setAug(a.name, { strength: Number(e.target.value), on: true })}
+              />
               <output>{disabled ? 'RGB only' : cur.on ? cur.strength.toFixed(2) : 'off'}</output>
             </div>
           );
@@ -59,15 +72,21 @@ export function AugmentPanel({ settings, onChange, preview, send, engineKey }: P
       </div>
       {grey && <p className="muted note">Colour jitter and greyscale need colour images: pick Shapes to use them.</p>}
       <h3>Preview: anchor and positive views</h3>
-      <div className="preview-grid" data-testid="augment-preview" data-version={preview ? previewSignature(preview) : ''}>
-        {preview
-          ? Array.from({ length: preview.count }, (_, k) => (
+      <div
+        className="preview-grid"
+        data-testid="augment-preview"
+        data-version={preview ? previewSignature(preview) : ''}
+      >
+        {preview ? (
+          Array.from({ length: preview.count }, (_, k) => (
             <div key={k} className="pair">
               <ImageTile views={preview} index={2 * k} label={`preview image ${k + 1}, view 1`} />
               <ImageTile views={preview} index={2 * k + 1} label={`preview image ${k + 1}, view 2`} />
             </div>
           ))
-          : <p className="muted">Preparing the preview…</p>}
+        ) : (
+          <p className="muted">Preparing the preview…</p>
+        )}
       </div>
     </section>
   );

@@ -18,9 +18,18 @@ export function CameraCapture({ library, className }: { library: UserImageLibrar
   const pending = useRef<ImageBitmap[]>([]);
   const chain = useRef(Promise.resolve());
 
-  useEffect(() => () => { stop.current?.(); closeCamera(stream); }, [stream]);
+  useEffect(
+    () => () => {
+      stop.current?.();
+      closeCamera(stream);
+    },
+    [stream],
+  );
   useEffect(() => {
-    if (video.current && stream) { video.current.srcObject = stream; void video.current.play().catch(() => {}); }
+    if (video.current && stream) {
+      video.current.srcObject = stream;
+      void video.current.play().catch(() => {});
+    }
   }, [stream]);
 
   const flush = () => {
@@ -57,21 +66,51 @@ export function CameraCapture({ library, className }: { library: UserImageLibrar
   return (
     <div className="ui-camera">
       {!stream ? (
-        <button type="button" onClick={() => void start()}>Use camera</button>
+        <button type="button" onClick={() => void start()}>
+          Use camera
+        </button>
       ) : (
         <>
           <video ref={video} className="ui-preview" muted playsInline aria-label="Camera preview" />
-          <button type="button" aria-pressed={holding}
-            onPointerDown={(e) => { e.currentTarget.setPointerCapture(e.pointerId); press(); }}
-            onPointerUp={release} onPointerCancel={release} onBlur={release}
-            onKeyDown={(e) => { if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) { e.preventDefault(); press(); } }}
-            onKeyUp={(e) => { if (e.key === ' ' || e.key === 'Enter') release(); }}>
+          <button
+            type="button"
+            aria-pressed={holding}
+            onPointerDown={(e) => {
+              e.currentTarget.setPointerCapture(e.pointerId);
+              press();
+            }}
+            onPointerUp={release}
+            onPointerCancel={release}
+            onBlur={release}
+            onKeyDown={(e) => {
+              if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) {
+                e.preventDefault();
+                press();
+              }
+            }}
+            onKeyUp={(e) => {
+              if (e.key === ' ' || e.key === 'Enter') release();
+            }}
+          >
             Hold to capture into {className}
           </button>
-          <button type="button" onClick={() => { release(); closeCamera(stream); setStream(null); }}>Stop camera</button>
+          <button
+            type="button"
+            onClick={() => {
+              release();
+              closeCamera(stream);
+              setStream(null);
+            }}
+          >
+            Stop camera
+          </button>
         </>
       )}
-      {error && <p role="alert" data-testid="camera-error">{error}</p>}
+      {error && (
+        <p role="alert" data-testid="camera-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

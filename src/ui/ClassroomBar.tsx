@@ -22,12 +22,29 @@ export function ClassroomBar({ preset, onPreset, lessonOpen, onLesson, presentin
   return (
     <nav className="classroom-bar" aria-label="Classroom">
       <PresetSelect value={preset} onChoose={onPreset} />
-      <button onClick={onLesson} onPointerDown={keepFocus} aria-pressed={lessonOpen}
-        title="Open or close the guided lesson: short steps, each setting up its experiment, with questions for the class (N / P to move).">Lesson</button>
-      <button onClick={onPresent} onPointerDown={keepFocus} aria-pressed={presenting}
-        title="Large type and high contrast for a projector, secondary controls hidden (F toggles, Escape leaves).">Presentation mode</button>
-      <button onClick={onAbout} onPointerDown={keepFocus}
-        title="The loss explained line by line, with the current anchor's numbers.">About the math</button>
+      <button
+        onClick={onLesson}
+        onPointerDown={keepFocus}
+        aria-pressed={lessonOpen}
+        title="Open or close the guided lesson: short steps, each setting up its experiment, with questions for the class (N / P to move)."
+      >
+        Lesson
+      </button>
+      <button
+        onClick={onPresent}
+        onPointerDown={keepFocus}
+        aria-pressed={presenting}
+        title="Large type and high contrast for a projector, secondary controls hidden (F toggles, Escape leaves)."
+      >
+        Presentation mode
+      </button>
+      <button
+        onClick={onAbout}
+        onPointerDown={keepFocus}
+        title="The loss explained line by line, with the current anchor's numbers."
+      >
+        About the math
+      </button>
     </nav>
   );
 }

@@ -11,7 +11,10 @@ import { TemperaturePanel } from './TemperaturePanel';
 import { anchorAnalysis } from './anchorAnalysis';
 import './playground.css';
 
-interface Props { snapshot: Snapshot | null; temperature: number }
+interface Props {
+  snapshot: Snapshot | null;
+  temperature: number;
+}
 
 function useAnchor({ snapshot, temperature }: Props) {
   const { anchor } = usePlayground();
@@ -22,7 +25,10 @@ export function ContrastPanels(props: Props & { classNames: string[] }) {
   const a = useAnchor(props);
   if (!props.snapshot || !a) {
     return (
-      <p className="panel muted contrast-empty">Press <b>Play</b> or <b>Step</b>: the first batch's anchor, its positive and its hardest negatives appear here, with the forces between them.</p>
+      <p className="panel muted contrast-empty">
+        Press <b>Play</b> or <b>Step</b>: the first batch's anchor, its positive and its hardest negatives appear here,
+        with the forces between them.
+      </p>
     );
   }
   return (
@@ -36,5 +42,12 @@ export function ContrastPanels(props: Props & { classNames: string[] }) {
 export function AnchorTemperature(props: Props) {
   const a = useAnchor(props);
   if (!props.snapshot || !a) return null;
-  return <TemperaturePanel a={a} temperature={props.temperature} trainedAt={props.snapshot.temperature} loss={props.snapshot.lossId} />;
+  return (
+    <TemperaturePanel
+      a={a}
+      temperature={props.temperature}
+      trainedAt={props.snapshot.temperature}
+      loss={props.snapshot.lossId}
+    />
+  );
 }

@@ -22,7 +22,14 @@ interface Props {
   throttleMs?: number;
 }
 
-export function DrawingPad({ onRaster, size = 280, penColour = '#fff', background = '#000', penWidth = 0.075, throttleMs = 150 }: Props) {
+export function DrawingPad({
+  onRaster,
+  size = 280,
+  penColour = '#fff',
+  background = '#000',
+  penWidth = 0.075,
+  throttleMs = 150,
+}: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [tool, setTool] = useState<Tool>('pen');
   const stroke = useRef<{ id: number; x: number; y: number } | null>(null);
@@ -34,7 +41,10 @@ export function DrawingPad({ onRaster, size = 280, penColour = '#fff', backgroun
   const ctx = () => canvasRef.current?.getContext('2d', { willReadFrequently: true }) ?? null;
 
   const emit = useCallback(() => {
-    if (timer.current) { clearTimeout(timer.current); timer.current = null; }
+    if (timer.current) {
+      clearTimeout(timer.current);
+      timer.current = null;
+    }
     const c = ctx();
     if (!c) return;
     const data = c.getImageData(0, 0, size, size).data;
@@ -50,7 +60,12 @@ export function DrawingPad({ onRaster, size = 280, penColour = '#fff', backgroun
     timer.current = setTimeout(emit, wait);
   }, [emit, throttleMs]);
 
-  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const point = (e: PointerEvent | React.PointerEvent) => {
     const r = canvasRef.current!.getBoundingClientRect();
@@ -109,13 +124,29 @@ export function DrawingPad({ onRaster, size = 280, penColour = '#fff', backgroun
 
   return (
     <div className="dp">
-      <canvas ref={canvasRef} className="dp-canvas" width={size} height={size} role="img" aria-label="Drawing pad"
+      <canvas
+        ref={canvasRef}
+        className="dp-canvas"
+        width={size}
+        height={size}
+        role="img"
+        aria-label="Drawing pad"
         style={{ background, touchAction: 'none' }}
-        onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up} />
+        onPointerDown={down}
+        onPointerMove={move}
+        onPointerUp={up}
+        onPointerCancel={up}
+      />
       <div className="dp-tools" role="toolbar" aria-label="Drawing tools">
-        <button type="button" aria-pressed={tool === 'pen'} onClick={() => setTool('pen')}>Pen</button>
-        <button type="button" aria-pressed={tool === 'eraser'} onClick={() => setTool('eraser')}>Eraser</button>
-        <button type="button" onClick={clear}>Clear drawing</button>
+        <button type="button" aria-pressed={tool === 'pen'} onClick={() => setTool('pen')}>
+          Pen
+        </button>
+        <button type="button" aria-pressed={tool === 'eraser'} onClick={() => setTool('eraser')}>
+          Eraser
+        </button>
+        <button type="button" onClick={clear}>
+          Clear drawing
+        </button>
       </div>
     </div>
   );

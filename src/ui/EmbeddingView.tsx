@@ -9,10 +9,28 @@
 import { useEffect, useRef, useState } from 'react';
 import { alignmentForces } from '../core/contrastMath';
 import { normalizeRows } from '../core/knn';
-import { circleAffine, lerpAffine, pcaAffine, projectPoints, sphereAffine, viewModeFor, type Affine } from '../core/viewProjection';
+import {
+  circleAffine,
+  lerpAffine,
+  pcaAffine,
+  projectPoints,
+  sphereAffine,
+  viewModeFor,
+  type Affine,
+} from '../core/viewProjection';
 import type { Projection } from '../core/pca';
 import type { Ready, Snapshot } from '../protocol';
-import { beginFrame, clampUnit, drawCircle, drawSphere, dot, frameSignature, pointRadius, ring, unitShare } from './embeddingDraw';
+import {
+  beginFrame,
+  clampUnit,
+  drawCircle,
+  drawSphere,
+  dot,
+  frameSignature,
+  pointRadius,
+  ring,
+  unitShare,
+} from './embeddingDraw';
 import { drawBatch } from './embeddingBatchDraw';
 import { anchorAfterKey, anchorAnnouncement } from './embeddingKeys';
 import { describeRow, pickRow } from './embeddingPick';
@@ -63,9 +81,16 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
 
   // Everything the animation loop reads lives in one ref, so a frame never waits on React.
   const live = useRef({
-    affFrom: null as Affine | null, affTo: null as Affine | null, pca: null as Projection | null,
-    yaw: -0.6, pitch: 0.35, shown: null as Float32Array | null, shownAff: null as Affine | null,
-    batchXY: null as Float32Array | null, raf: 0, draw: () => {},
+    affFrom: null as Affine | null,
+    affTo: null as Affine | null,
+    pca: null as Projection | null,
+    yaw: -0.6,
+    pitch: 0.35,
+    shown: null as Float32Array | null,
+    shownAff: null as Affine | null,
+    batchXY: null as Float32Array | null,
+    raf: 0,
+    draw: () => {},
     // Unit-disk x, y of the last frame, so a new UMAP layout glides in from what is on screen.
     shownXY: null as Float32Array | null,
   });
@@ -94,14 +119,22 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
     const canvas = canvasRef.current;
     if (!canvas || !display) return;
     const now = performance.now();
-    if (umapXY) { drawUmap(canvas, now); return; }
+    if (umapXY) {
+      drawUmap(canvas, now);
+      return;
+    }
     const g = glide(now);
     if (!g) return;
     const n = display.labels.length;
     // Between two unit vectors the straight line dips inside the sphere: back onto it.
     const cur = mode !== 'pca' ? normalizeRows(g.cur, n, dim) : g.cur;
     L.shown = cur;
-    const aff = mode === 'circle' ? circleAffine() : mode === 'sphere' ? sphereAffine(L.yaw, L.pitch) : lerpAffine(L.affFrom!, L.affTo!, g.e);
+    const aff =
+      mode === 'circle'
+        ? circleAffine()
+        : mode === 'sphere'
+          ? sphereAffine(L.yaw, L.pitch)
+          : lerpAffine(L.affFrom!, L.affTo!, g.e);
     L.shownAff = aff;
     const f = beginFrame(canvas, unitShare(mode));
     if (mode === 'circle') drawCircle(f);
@@ -113,24 +146,54 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
     for (const front of mode === 'sphere' ? [false, true] : [true]) {
       for (let i = 0; i < n; i++) {
         const z = pts[3 * i + 2];
-        if (mode === 'sphere' && (z >= 0) !== front) continue;
+        if (mode === 'sphere' && z >= 0 !== front) continue;
         const a = mode === 'sphere' ? (front ? 0.55 + 0.35 * z : 0.18) : 0.7;
-        dot(f, clampUnit(pts[3 * i]), clampUnit(pts[3 * i + 1]), front ? size : size * 0.8, colourOf(values[i]), a, markers ? values[i] : -1);
+        dot(
+          f,
+          clampUnit(pts[3 * i]),
+          clampUnit(pts[3 * i + 1]),
+          front ? size : size * 0.8,
+          colourOf(values[i]),
+          a,
+          markers ? values[i] : -1,
+        );
       }
     }
     const captions = captionPoints && captionPoints.length === n * dim ? captionPoints : null;
     if (captions) drawCaptionPoints(f, aff, captions, n, dim, size, colourOf, values, mode === 'sphere');
     if (batch && batch.embeddings.length === 2 * batch.n * dim) {
       const bf = snapshot?.batchFactors;
-      const bValues = factor && bf && bf[Math.min(colourBy, bf.length - 1)]?.length === 2 * batch.n ? bf[Math.min(colourBy, bf.length - 1)] : batch.labels;
-      const forces = !showAllForces ? null : pushes ? allForces(batch, dim, temperature) : alignmentForces({ z: batch.embeddings, n: batch.n, dim });
-      L.batchXY = drawBatch(f, aff, batch, dim, bValues, colourOf, analysis, forces, size, mode, hover?.row ?? -1, pushes, markers);
+      const bValues =
+        factor && bf && bf[Math.min(colourBy, bf.length - 1)]?.length === 2 * batch.n
+          ? bf[Math.min(colourBy, bf.length - 1)]
+          : batch.labels;
+      const forces = !showAllForces
+        ? null
+        : pushes
+          ? allForces(batch, dim, temperature)
+          : alignmentForces({ z: batch.embeddings, n: batch.n, dim });
+      L.batchXY = drawBatch(
+        f,
+        aff,
+        batch,
+        dim,
+        bValues,
+        colourOf,
+        analysis,
+        forces,
+        size,
+        mode,
+        hover?.row ?? -1,
+        pushes,
+        markers,
+      );
     } else {
       L.batchXY = null;
     }
     if (queryZ && queryZ.length === dim) {
       const q = projectPoints(aff, queryZ, 1, dim);
-      const qx = clampUnit(q[0]), qy = clampUnit(q[1]);
+      const qx = clampUnit(q[0]),
+        qy = clampUnit(q[1]);
       dot(f, qx, qy, size * 1.6, '#111', 0.95);
       ring(f, qx, qy, size * 3, '#e8590c', 2.5);
       canvas.dataset.queryMarked = 'true';
@@ -155,7 +218,16 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
     const f = beginFrame(canvas, unitShare('pca'));
     const size = pointRadius(f);
     const values = factor ? factor.displayValues : display!.labels;
-    for (let i = 0; i < n; i++) dot(f, clampUnit(cur[2 * i]), clampUnit(cur[2 * i + 1]), size, colourOf(values[i]), 0.7, markers ? values[i] : -1);
+    for (let i = 0; i < n; i++)
+      dot(
+        f,
+        clampUnit(cur[2 * i]),
+        clampUnit(cur[2 * i + 1]),
+        size,
+        colourOf(values[i]),
+        0.7,
+        markers ? values[i] : -1,
+      );
     canvas.dataset.frameSum = frameSignature(cur, n, 2);
     canvas.dataset.glide = g.done ? 'still' : 'moving';
     if (!g.done) L.raf = requestAnimationFrame(() => L.draw());
@@ -176,7 +248,10 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const ro = new ResizeObserver(() => { cancelAnimationFrame(L.raf); L.raf = requestAnimationFrame(() => L.draw()); });
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(L.raf);
+      L.raf = requestAnimationFrame(() => L.draw());
+    });
     ro.observe(canvas);
     return () => ro.disconnect();
   }, [L]);
@@ -186,7 +261,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
     const canvas = canvasRef.current;
     const xy = L.batchXY;
     if (!canvas || !xy) return -1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
+    const w = canvas.clientWidth,
+      h = canvas.clientHeight;
     return pickRow(xy, { cx: w / 2, cy: h / 2, r: Math.min(w, h) * unitShare(mode) }, px, py, mode === 'sphere');
   };
 
@@ -202,7 +278,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
   const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
     if (d && mode === 'sphere') {
-      const dx = e.clientX - d.x, dy = e.clientY - d.y;
+      const dx = e.clientX - d.x,
+        dy = e.clientY - d.y;
       if (d.moved || Math.hypot(dx, dy) > 3) {
         d.moved = true;
         const k = Math.PI / Math.max(200, e.currentTarget.clientWidth);
@@ -249,76 +326,165 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
           data-testid="embedding-canvas"
           data-display-step={display?.step ?? -1}
           data-anchor={analysis?.analysis.anchor ?? -1}
-          aria-label={umapXY
-            ? `Embedding space of ${display?.labels.length ?? 0} held-out images, laid out by UMAP (computed at step ${umap.step}); the batch and its forces are shown in PCA mode`
-            : `Embedding space of ${display?.labels.length ?? 0} held-out images${dim > 3 ? ', projected by PCA' : dim === 3 ? ' on the unit sphere' : ' on the unit circle'}; the batch's points are ringed; click one, or use the arrow keys, to make it the anchor`}
+          aria-label={
+            umapXY
+              ? `Embedding space of ${display?.labels.length ?? 0} held-out images, laid out by UMAP (computed at step ${umap.step}); the batch and its forces are shown in PCA mode`
+              : `Embedding space of ${display?.labels.length ?? 0} held-out images${dim > 3 ? ', projected by PCA' : dim === 3 ? ' on the unit sphere' : ' on the unit circle'}; the batch's points are ringed; click one, or use the arrow keys, to make it the anchor`
+          }
           tabIndex={0}
           onKeyDown={onKeyDown}
-          title={umapXY ? 'UMAP layout of the held-out images; switch Projection to PCA to see the batch and its forces.' : mode === 'sphere' ? 'Drag to turn the sphere; click a ringed batch point to make it the anchor.' : 'Click a ringed batch point to make it the anchor.'}
+          title={
+            umapXY
+              ? 'UMAP layout of the held-out images; switch Projection to PCA to see the batch and its forces.'
+              : mode === 'sphere'
+                ? 'Drag to turn the sphere; click a ringed batch point to make it the anchor.'
+                : 'Click a ringed batch point to make it the anchor.'
+          }
           className={hover ? 'ev-pointing' : mode === 'sphere' ? 'ev-grab' : ''}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
           onPointerLeave={() => setHover(null)}
         />
-        <p className="visually-hidden" aria-live="polite" data-testid="anchor-announcement">{announced}</p>
+        <p className="visually-hidden" aria-live="polite" data-testid="anchor-announcement">
+          {announced}
+        </p>
         {hoverText && (
-          <div className="ev-tip" style={{ left: hover!.x + 12, top: hover!.y + 12 }} role="status">{hoverText}</div>
+          <div className="ev-tip" style={{ left: hover!.x + 12, top: hover!.y + 12 }} role="status">
+            {hoverText}
+          </div>
         )}
       </div>
       <figcaption>
         <div className="ev-bar">
           {factor && factors && (
-            <label className="ev-select" title="Which dataset factor colours the points: a good embedding groups by shape and ignores colour.">
+            <label
+              className="ev-select"
+              title="Which dataset factor colours the points: a good embedding groups by shape and ignores colour."
+            >
               <span>Colour by</span>
-              <select aria-label="Colour by" value={Math.min(colourBy, factors.length - 1)} onChange={(e) => setPlayground({ colourBy: Number(e.target.value) })}>
-                {factors.map((fa, k) => <option key={fa.name} value={k}>{fa.name}</option>)}
+              <select
+                aria-label="Colour by"
+                value={Math.min(colourBy, factors.length - 1)}
+                onChange={(e) => setPlayground({ colourBy: Number(e.target.value) })}
+              >
+                {factors.map((fa, k) => (
+                  <option key={fa.name} value={k}>
+                    {fa.name}
+                  </option>
+                ))}
               </select>
             </label>
           )}
           {mode === 'pca' && (
-            <label className="ev-select" title="PCA keeps distances and directions linear (and shows forces); UMAP, computed on demand, shows neighbourhoods and clusters.">
+            <label
+              className="ev-select"
+              title="PCA keeps distances and directions linear (and shows forces); UMAP, computed on demand, shows neighbourhoods and clusters."
+            >
               <span>Projection</span>
-              <select aria-label="Projection" value={projection} onChange={(e) => setProjection(e.target.value as 'pca' | 'umap')}>
+              <select
+                aria-label="Projection"
+                value={projection}
+                onChange={(e) => setProjection(e.target.value as 'pca' | 'umap')}
+              >
                 <option value="pca">PCA</option>
                 <option value="umap">UMAP</option>
               </select>
             </label>
           )}
           {umapOn && (
-            <button type="button" className="ev-recompute" aria-label="Recompute UMAP" title="Recompute the UMAP layout for the latest display set." disabled={umap.computing || !display} onClick={umap.recompute}>
+            <button
+              type="button"
+              className="ev-recompute"
+              aria-label="Recompute UMAP"
+              title="Recompute the UMAP layout for the latest display set."
+              disabled={umap.computing || !display}
+              onClick={umap.recompute}
+            >
               Recompute
             </button>
           )}
-          <label className="ev-check" title="Draw each class in its own shape as well as its colour, for colour-blind viewers, projectors and greyscale printouts.">
-            <input type="checkbox" aria-label="Shapes per class" checked={markers} onChange={(e) => setPlayground({ markers: e.target.checked })} />
+          <label
+            className="ev-check"
+            title="Draw each class in its own shape as well as its colour, for colour-blind viewers, projectors and greyscale printouts."
+          >
+            <input
+              type="checkbox"
+              aria-label="Shapes per class"
+              checked={markers}
+              onChange={(e) => setPlayground({ markers: e.target.checked })}
+            />
             Shapes per class
           </label>
-          {!umapXY && (<>
-          <label className="ev-check" title={pushes ? "Draw the force of the whole batch loss on every batch point, not just the anchor's own term." : 'Draw the pull of the alignment loss on every batch point (there is no push: this loss has no negatives).'}>
-            <input type="checkbox" aria-label="Show all forces" checked={showAllForces} onChange={(e) => setPlayground({ showAllForces: e.target.checked })} />
-            Show all forces
-          </label>
-          <span className="ev-key" aria-hidden="true">
-            <span><i className="ev-key-anchor" /> anchor</span>
-            <span><i className="ev-key-pos" /> positive</span>
-            {pushes && <span><i className="ev-key-neg" /> negative</span>}
-            <span><b className="ev-arrow ev-arrow-pull">→</b> pull</span>
-            {pushes ? <>
-              <span><b className="ev-arrow ev-arrow-push">→</b> push</span>
-              <span><b className="ev-arrow ev-arrow-net">→</b> net force</span>
-            </> : <span>no push: this loss has no negatives</span>}
-            {queryZ && <span><i className="ev-key-query" /> your query</span>}
-          </span>
-          </>)}
+          {!umapXY && (
+            <>
+              <label
+                className="ev-check"
+                title={
+                  pushes
+                    ? "Draw the force of the whole batch loss on every batch point, not just the anchor's own term."
+                    : 'Draw the pull of the alignment loss on every batch point (there is no push: this loss has no negatives).'
+                }
+              >
+                <input
+                  type="checkbox"
+                  aria-label="Show all forces"
+                  checked={showAllForces}
+                  onChange={(e) => setPlayground({ showAllForces: e.target.checked })}
+                />
+                Show all forces
+              </label>
+              <span className="ev-key" aria-hidden="true">
+                <span>
+                  <i className="ev-key-anchor" /> anchor
+                </span>
+                <span>
+                  <i className="ev-key-pos" /> positive
+                </span>
+                {pushes && (
+                  <span>
+                    <i className="ev-key-neg" /> negative
+                  </span>
+                )}
+                <span>
+                  <b className="ev-arrow ev-arrow-pull">→</b> pull
+                </span>
+                {pushes ? (
+                  <>
+                    <span>
+                      <b className="ev-arrow ev-arrow-push">→</b> push
+                    </span>
+                    <span>
+                      <b className="ev-arrow ev-arrow-net">→</b> net force
+                    </span>
+                  </>
+                ) : (
+                  <span>no push: this loss has no negatives</span>
+                )}
+                {queryZ && (
+                  <span>
+                    <i className="ev-key-query" /> your query
+                  </span>
+                )}
+              </span>
+            </>
+          )}
         </div>
         <span className="legend">
-          {captionPoints && <span className="legend-item" data-testid="modality-legend">● image · □ caption</span>}
+          {captionPoints && (
+            <span className="legend-item" data-testid="modality-legend">
+              ● image · □ caption
+            </span>
+          )}
           {legend.map((c, k) => (
             <span key={c + k} className="legend-item">
-              {markers
-                ? <svg width="12" height="12" aria-hidden="true"><path d={markerPath(k, 12)} fill={colourOf(k)} /></svg>
-                : <i style={{ background: colourOf(k) }} />}
+              {markers ? (
+                <svg width="12" height="12" aria-hidden="true">
+                  <path d={markerPath(k, 12)} fill={colourOf(k)} />
+                </svg>
+              ) : (
+                <i style={{ background: colourOf(k) }} />
+              )}
               {c}
             </span>
           ))}
@@ -326,7 +492,11 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
         <span className="muted">
           {umapXY
             ? `UMAP of the display set, computed at step ${umap.step}; forces are shown in PCA mode`
-            : mode === 'circle' ? 'z on the unit circle' : mode === 'sphere' ? 'z on the unit sphere (drag to turn; far side faint)' : `PCA of the ${dim}-D embedding; forces are projected vectors`}
+            : mode === 'circle'
+              ? 'z on the unit circle'
+              : mode === 'sphere'
+                ? 'z on the unit sphere (drag to turn; far side faint)'
+                : `PCA of the ${dim}-D embedding; forces are projected vectors`}
           {!umapXY && rowsN > 0 && ` · batch of ${rowsN} images, ${2 * rowsN} ringed views`}
           {umapOn && umap.computing && <span role="status"> · computing UMAP…</span>}
           {umapOn && umap.error && <span role="alert"> · UMAP failed: {umap.error}</span>}
@@ -339,6 +509,9 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
 /** The x, y of projected points (x, y, depth per row): where each point is on screen. */
 function unitXY(pts: Float32Array, n: number): Float32Array {
   const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) { out[2 * i] = pts[3 * i]; out[2 * i + 1] = pts[3 * i + 1]; }
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = pts[3 * i];
+    out[2 * i + 1] = pts[3 * i + 1];
+  }
   return out;
 }

@@ -30,47 +30,93 @@ export function LessonPanel({ index, onIndex, onEnter, onClose }: Props) {
     setRevealed(false);
     enter.current(LESSON[index]);
   }, [index]);
-  useEffect(() => (step.target ? highlight(LESSON_TARGETS[step.target].selector, step.target, true) : undefined), [step]);
+  useEffect(
+    () => (step.target ? highlight(LESSON_TARGETS[step.target].selector, step.target, true) : undefined),
+    [step],
+  );
 
   return (
     <aside className="lesson-panel" aria-label="Lesson" data-testid="lesson-panel">
       <header className="lesson-head">
-        <span className="lesson-counter" data-testid="lesson-counter">Step {index + 1} of {LESSON.length}</span>
-        <button onClick={onClose} onPointerDown={keepFocus} aria-label="Close the lesson" title="Close the lesson panel; it reopens at this step.">×</button>
+        <span className="lesson-counter" data-testid="lesson-counter">
+          Step {index + 1} of {LESSON.length}
+        </span>
+        <button
+          onClick={onClose}
+          onPointerDown={keepFocus}
+          aria-label="Close the lesson"
+          title="Close the lesson panel; it reopens at this step."
+        >
+          ×
+        </button>
       </header>
       <ol className="lesson-pips" aria-label="Lesson steps">
         {LESSON.map((s, k) => (
           <li key={s.id}>
-            <button className={k === index ? 'current' : k < index ? 'done' : ''} aria-current={k === index ? 'step' : undefined}
-              aria-label={`Go to step ${k + 1}: ${s.title}`} title={`Step ${k + 1}: ${s.title}.`}
-              onPointerDown={keepFocus} onClick={() => onIndex(k)} />
+            <button
+              className={k === index ? 'current' : k < index ? 'done' : ''}
+              aria-current={k === index ? 'step' : undefined}
+              aria-label={`Go to step ${k + 1}: ${s.title}`}
+              title={`Step ${k + 1}: ${s.title}.`}
+              onPointerDown={keepFocus}
+              onClick={() => onIndex(k)}
+            />
           </li>
         ))}
       </ol>
       <div className="lesson-body" data-testid="lesson-step" data-step-id={step.id}>
         <h2>{step.title}</h2>
-        {step.body.map((p, k) => <p key={k}>{p}</p>)}
+        {step.body.map((p, k) => (
+          <p key={k}>{p}</p>
+        ))}
         {target && <p className="lesson-look">Look at {target.name} (outlined).</p>}
         {step.question && (
           <div className="lesson-question" aria-live="polite">
-            <p className="lesson-prompt"><strong>Ask the class:</strong> {step.question.prompt}</p>
-            {revealed
-              ? <p className="lesson-answer" data-testid="lesson-answer">{step.question.answer}</p>
-              : (
-                <button className="lesson-reveal" onPointerDown={keepFocus} onClick={() => setRevealed(true)}
-                  title="Show the answer once the class has had a go.">Reveal answer</button>
-              )}
+            <p className="lesson-prompt">
+              <strong>Ask the class:</strong> {step.question.prompt}
+            </p>
+            {revealed ? (
+              <p className="lesson-answer" data-testid="lesson-answer">
+                {step.question.answer}
+              </p>
+            ) : (
+              <button
+                className="lesson-reveal"
+                onPointerDown={keepFocus}
+                onClick={() => setRevealed(true)}
+                title="Show the answer once the class has had a go."
+              >
+                Reveal answer
+              </button>
+            )}
           </div>
         )}
       </div>
       <footer className="lesson-nav">
         <div className="lesson-nav-buttons">
-          <button onPointerDown={keepFocus} onClick={() => onIndex(index - 1)} disabled={index === 0} aria-label="Previous step"
-            title="The previous step (P or Page Up).">◀ Previous step</button>
-          <button className="primary" onPointerDown={keepFocus} onClick={() => onIndex(index + 1)} disabled={index === last} aria-label="Next step"
-            title="The next step (N or Page Down).">Next step ▶</button>
+          <button
+            onPointerDown={keepFocus}
+            onClick={() => onIndex(index - 1)}
+            disabled={index === 0}
+            aria-label="Previous step"
+            title="The previous step (P or Page Up)."
+          >
+            ◀ Previous step
+          </button>
+          <button
+            className="primary"
+            onPointerDown={keepFocus}
+            onClick={() => onIndex(index + 1)}
+            disabled={index === last}
+            aria-label="Next step"
+            title="The next step (N or Page Down)."
+          >
+            Next step ▶
+          </button>
         </div>
-        <p className="lesson-keys muted">Keys: N / Page Down next, P / Page Up previous, space play / pause, F presentation mode.</p>
+        <p className="lesson-keys muted">
+          Keys: N / Page Down next, P / Page Up previous, space play / pause, F presentation mode.
+        </p>
       </footer>
     </aside>
   );

@@ -31,9 +31,14 @@ export function LossChart({ steps, losses, chance, loss = 'ntxent' }: Props) {
         <YGrid frame={f} y={y} ticks={4} />
         {showChance && <RefLine frame={f} y={y} value={chance} className="chance" label="log(2N−1)" />}
         <path d={linePath(steps, losses, x, y)} className="loss-line" />
-        <text x={f.right} y={f.h - 6} textAnchor="end">step {maxStep}</text>
+        <text x={f.right} y={f.h - 6} textAnchor="end">
+          step {maxStep}
+        </text>
       </ChartSvg>
-      <figcaption>Loss over steps: {LOSS_NAMES[loss]}{showChance ? '' : '; no chance line, since collapse also scores 0'}</figcaption>
+      <figcaption>
+        Loss over steps: {LOSS_NAMES[loss]}
+        {showChance ? '' : '; no chance line, since collapse also scores 0'}
+      </figcaption>
     </figure>
   );
 }

@@ -21,43 +21,160 @@ export function LossFormula({ a, loss = 'ntxent' }: { a: BatchAnalysis; loss?: L
       <h2>The anchor's loss term</h2>
       <math display="block" className="lf-math">
         <mrow>
-          <msub><mi>ℓ</mi><mi>i</mi></msub><mo>=</mo><mo>−</mo><mi>log</mi><mspace width="0.15em" />
+          <msub>
+            <mi>ℓ</mi>
+            <mi>i</mi>
+          </msub>
+          <mo>=</mo>
+          <mo>−</mo>
+          <mi>log</mi>
+          <mspace width="0.15em" />
           <mfrac>
-            <mrow className="lf-pull"><msup><mi>e</mi><mrow><msub><mi>s</mi><mrow><mi>i</mi><mo>+</mo></mrow></msub><mo>/</mo><mi>τ</mi></mrow></msup></mrow>
+            <mrow className="lf-pull">
+              <msup>
+                <mi>e</mi>
+                <mrow>
+                  <msub>
+                    <mi>s</mi>
+                    <mrow>
+                      <mi>i</mi>
+                      <mo>+</mo>
+                    </mrow>
+                  </msub>
+                  <mo>/</mo>
+                  <mi>τ</mi>
+                </mrow>
+              </msup>
+            </mrow>
             <mrow>
-              <mrow className="lf-pull"><msup><mi>e</mi><mrow><msub><mi>s</mi><mrow><mi>i</mi><mo>+</mo></mrow></msub><mo>/</mo><mi>τ</mi></mrow></msup></mrow>
+              <mrow className="lf-pull">
+                <msup>
+                  <mi>e</mi>
+                  <mrow>
+                    <msub>
+                      <mi>s</mi>
+                      <mrow>
+                        <mi>i</mi>
+                        <mo>+</mo>
+                      </mrow>
+                    </msub>
+                    <mo>/</mo>
+                    <mi>τ</mi>
+                  </mrow>
+                </msup>
+              </mrow>
               <mo>+</mo>
-              <mrow className="lf-push"><munder><mo>∑</mo><mrow><mi>j</mi><mo>≠</mo><mi>i</mi><mo>,</mo><mi>i</mi><mo>+</mo></mrow></munder><msup><mi>e</mi><mrow><msub><mi>s</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub><mo>/</mo><mi>τ</mi></mrow></msup></mrow>
+              <mrow className="lf-push">
+                <munder>
+                  <mo>∑</mo>
+                  <mrow>
+                    <mi>j</mi>
+                    <mo>≠</mo>
+                    <mi>i</mi>
+                    <mo>,</mo>
+                    <mi>i</mi>
+                    <mo>+</mo>
+                  </mrow>
+                </munder>
+                <msup>
+                  <mi>e</mi>
+                  <mrow>
+                    <msub>
+                      <mi>s</mi>
+                      <mrow>
+                        <mi>i</mi>
+                        <mi>j</mi>
+                      </mrow>
+                    </msub>
+                    <mo>/</mo>
+                    <mi>τ</mi>
+                  </mrow>
+                </msup>
+              </mrow>
             </mrow>
           </mfrac>
         </mrow>
       </math>
       <math display="block" className="lf-math" data-testid="loss-formula-numbers">
         <mrow>
-          <mo>=</mo><mo>−</mo><mi>log</mi><mspace width="0.15em" />
+          <mo>=</mo>
+          <mo>−</mo>
+          <mi>log</mi>
+          <mspace width="0.15em" />
           <mfrac>
-            <mrow className="lf-pull"><msup><mi>e</mi><mrow><mn>{an.posSim.toFixed(2)}</mn><mo>/</mo><mn>{fmtTau(tau)}</mn></mrow></msup></mrow>
+            <mrow className="lf-pull">
+              <msup>
+                <mi>e</mi>
+                <mrow>
+                  <mn>{an.posSim.toFixed(2)}</mn>
+                  <mo>/</mo>
+                  <mn>{fmtTau(tau)}</mn>
+                </mrow>
+              </msup>
+            </mrow>
             <mrow>
-              <mrow className="lf-pull"><msup><mi>e</mi><mrow><mn>{an.posSim.toFixed(2)}</mn><mo>/</mo><mn>{fmtTau(tau)}</mn></mrow></msup></mrow>
+              <mrow className="lf-pull">
+                <msup>
+                  <mi>e</mi>
+                  <mrow>
+                    <mn>{an.posSim.toFixed(2)}</mn>
+                    <mo>/</mo>
+                    <mn>{fmtTau(tau)}</mn>
+                  </mrow>
+                </msup>
+              </mrow>
               <mo>+</mo>
-              <mrow className="lf-push"><munder><mo>∑</mo><mrow><mn>{count}</mn><mtext>{'\u00a0negatives'}</mtext></mrow></munder><msup><mi>e</mi><mrow><msub><mi>s</mi><mi>j</mi></msub><mo>/</mo><mn>{fmtTau(tau)}</mn></mrow></msup></mrow>
+              <mrow className="lf-push">
+                <munder>
+                  <mo>∑</mo>
+                  <mrow>
+                    <mn>{count}</mn>
+                    <mtext>{'\u00a0negatives'}</mtext>
+                  </mrow>
+                </munder>
+                <msup>
+                  <mi>e</mi>
+                  <mrow>
+                    <msub>
+                      <mi>s</mi>
+                      <mi>j</mi>
+                    </msub>
+                    <mo>/</mo>
+                    <mn>{fmtTau(tau)}</mn>
+                  </mrow>
+                </msup>
+              </mrow>
             </mrow>
           </mfrac>
         </mrow>
       </math>
       <math display="block" className="lf-math">
         <mrow>
-          <mo>=</mo><mo>−</mo><mi>log</mi><mspace width="0.15em" />
+          <mo>=</mo>
+          <mo>−</mo>
+          <mi>log</mi>
+          <mspace width="0.15em" />
           <mfrac>
             <mrow className="lf-pull">{expNumber(logPull)}</mrow>
-            <mrow><mrow className="lf-pull">{expNumber(logPull)}</mrow><mo>+</mo><mrow className="lf-push">{expNumber(logPush)}</mrow></mrow>
+            <mrow>
+              <mrow className="lf-pull">{expNumber(logPull)}</mrow>
+              <mo>+</mo>
+              <mrow className="lf-push">{expNumber(logPush)}</mrow>
+            </mrow>
           </mfrac>
-          <mo>=</mo><mo>−</mo><mi>log</mi><mspace width="0.15em" /><mn>{fmtNum(an.pPos)}</mn><mo>=</mo><mn data-testid="formula-loss">{an.loss.toFixed(3)}</mn>
+          <mo>=</mo>
+          <mo>−</mo>
+          <mi>log</mi>
+          <mspace width="0.15em" />
+          <mn>{fmtNum(an.pPos)}</mn>
+          <mo>=</mo>
+          <mn data-testid="formula-loss">{an.loss.toFixed(3)}</mn>
         </mrow>
       </math>
       <p className="muted lf-note">
-        <span className="lf-pull">Numerator: the pull</span> toward the positive. <span className="lf-push">Sum over negatives: the push.</span>{' '}
-        Gradient: the positive pulls with (1 − p<sub>+</sub>)/τ = {((1 - an.pPos) / tau).toFixed(2)}, exactly the total push Σ p<sub>j</sub>/τ of the negatives.
+        <span className="lf-pull">Numerator: the pull</span> toward the positive.{' '}
+        <span className="lf-push">Sum over negatives: the push.</span> Gradient: the positive pulls with (1 − p
+        <sub>+</sub>)/τ = {((1 - an.pPos) / tau).toFixed(2)}, exactly the total push Σ p<sub>j</sub>/τ of the negatives.
       </p>
     </section>
   );
@@ -71,19 +188,58 @@ function AlignmentFormula({ posSim }: { posSim: number }) {
       <h2>The anchor's loss term</h2>
       <math display="block" className="lf-math">
         <mrow>
-          <msub><mi>ℓ</mi><mi>i</mi></msub><mo>=</mo>
-          <msup><mrow><mo>‖</mo><msub><mi>z</mi><mi>i</mi></msub><mo>−</mo><msub><mi>z</mi><mrow><mi>i</mi><mo>+</mo></mrow></msub><mo>‖</mo></mrow><mn>2</mn></msup>
-          <mo>=</mo><mn>2</mn><mo>−</mo><mn>2</mn><msub><mi>s</mi><mrow><mi>i</mi><mo>+</mo></mrow></msub>
+          <msub>
+            <mi>ℓ</mi>
+            <mi>i</mi>
+          </msub>
+          <mo>=</mo>
+          <msup>
+            <mrow>
+              <mo>‖</mo>
+              <msub>
+                <mi>z</mi>
+                <mi>i</mi>
+              </msub>
+              <mo>−</mo>
+              <msub>
+                <mi>z</mi>
+                <mrow>
+                  <mi>i</mi>
+                  <mo>+</mo>
+                </mrow>
+              </msub>
+              <mo>‖</mo>
+            </mrow>
+            <mn>2</mn>
+          </msup>
+          <mo>=</mo>
+          <mn>2</mn>
+          <mo>−</mo>
+          <mn>2</mn>
+          <msub>
+            <mi>s</mi>
+            <mrow>
+              <mi>i</mi>
+              <mo>+</mo>
+            </mrow>
+          </msub>
         </mrow>
       </math>
       <math display="block" className="lf-math" data-testid="loss-formula-numbers">
         <mrow>
-          <mo>=</mo><mn>2</mn><mo>−</mo><mn>2</mn><mo>×</mo><mn className="lf-pull">{posSim.toFixed(3)}</mn>
-          <mo>=</mo><mn data-testid="formula-loss">{(2 - 2 * posSim).toFixed(3)}</mn>
+          <mo>=</mo>
+          <mn>2</mn>
+          <mo>−</mo>
+          <mn>2</mn>
+          <mo>×</mo>
+          <mn className="lf-pull">{posSim.toFixed(3)}</mn>
+          <mo>=</mo>
+          <mn data-testid="formula-loss">{(2 - 2 * posSim).toFixed(3)}</mn>
         </mrow>
       </math>
       <p className="muted lf-note">
-        <span className="lf-pull">Only a pull</span> toward the positive: there is no sum over negatives. {NO_NEGATIVES_NOTE}
+        <span className="lf-pull">Only a pull</span> toward the positive: there is no sum over negatives.{' '}
+        {NO_NEGATIVES_NOTE}
       </p>
     </section>
   );
@@ -102,5 +258,14 @@ function expNumber(x: number): ReactNode {
   const k = Math.floor(x / Math.LN10);
   if (k >= -3 && k < 5) return <mn>{String(+Math.exp(x).toPrecision(3))}</mn>;
   const m = Math.exp(x - k * Math.LN10);
-  return <mrow><mn>{m.toFixed(2)}</mn><mo>×</mo><msup><mn>10</mn><mn>{k}</mn></msup></mrow>;
+  return (
+    <mrow>
+      <mn>{m.toFixed(2)}</mn>
+      <mo>×</mo>
+      <msup>
+        <mn>10</mn>
+        <mn>{k}</mn>
+      </msup>
+    </mrow>
+  );
 }

@@ -6,7 +6,9 @@ export function Notices({ items, onDismiss }: { items: string[]; onDismiss: (i: 
       {items.map((m, i) => (
         <div key={i} className="notice" data-testid="notice">
           <span>{m}</span>
-          <button aria-label="Dismiss notice" title="Hide this message." onClick={() => onDismiss(i)}>×</button>
+          <button aria-label="Dismiss notice" title="Hide this message." onClick={() => onDismiss(i)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

@@ -15,10 +15,18 @@ export function ProbeChart({ probes }: { probes: Record<string, ProbeReport> }) 
   const f = FRAME;
   const groups = LABELS_PER_CLASS.map(String);
   const x0 = bandX(f, groups).paddingInner(0.25).paddingOuter(0.1);
-  const x1 = d3.scaleBand().domain(METHOD_STYLE.map((s) => s.key)).range([0, x0.bandwidth()]).padding(0.08);
+  const x1 = d3
+    .scaleBand()
+    .domain(METHOD_STYLE.map((s) => s.key))
+    .range([0, x0.bandwidth()])
+    .padding(0.08);
   const y = linearY(f, [0, 1]);
   return (
-    <ChartSvg frame={f} className="probe-chart" label="Held-out accuracy against labels per class: probe, fine-tuned, from scratch at two budgets, and baselines">
+    <ChartSvg
+      frame={f}
+      className="probe-chart"
+      label="Held-out accuracy against labels per class: probe, fine-tuned, from scratch at two budgets, and baselines"
+    >
       <YGrid frame={f} y={y} ticks={5} format={percent} />
       {groups.map((g) => {
         const r = probes[g];
@@ -33,11 +41,15 @@ export function ProbeChart({ probes }: { probes: Record<string, ProbeReport> }) 
                 </rect>
               );
             })}
-            <text x={x0.bandwidth() / 2} y={f.bottom + 12} textAnchor="middle">{g}</text>
+            <text x={x0.bandwidth() / 2} y={f.bottom + 12} textAnchor="middle">
+              {g}
+            </text>
           </g>
         );
       })}
-      <text x={(f.left + f.right) / 2} y={f.h - 4} textAnchor="middle" className="axis-title">labels per class</text>
+      <text x={(f.left + f.right) / 2} y={f.h - 4} textAnchor="middle" className="axis-title">
+        labels per class
+      </text>
     </ChartSvg>
   );
 }

@@ -18,19 +18,43 @@ export function ProgressChart({ metrics }: { metrics: Metrics | null }) {
   const b = metrics?.baselines;
   const xs = pts.map((p) => p[axis]);
   const x = linearX(f, [0, Math.max(axis === 'epoch' ? 0.1 : 1, ...xs)]);
-  const vals = [...pts.flatMap((p) => [p.knnH, p.knnZ]), ...(b ? [b.raw[0], b.randomH[0]] : [])].filter(Number.isFinite);
+  const vals = [...pts.flatMap((p) => [p.knnH, p.knnZ]), ...(b ? [b.raw[0], b.randomH[0]] : [])].filter(
+    Number.isFinite,
+  );
   const lo = vals.length ? Math.max(0, Math.floor(Math.min(...vals) * 20) / 20 - 0.05) : 0;
   const y = linearY(f, [lo, 1]);
-  const line = (key: 'knnH' | 'knnZ') => linePath(xs, pts.map((p) => p[key]), x, y);
+  const line = (key: 'knnH' | 'knnZ') =>
+    linePath(
+      xs,
+      pts.map((p) => p[key]),
+      x,
+      y,
+    );
   return (
     <figure className="panel chart progress-chart">
       <div className="chart-head">
-        <figcaption>kNN accuracy ({metrics?.factors[0] ?? 'label'}, k = {metrics?.k ?? 20})</figcaption>
+        <figcaption>
+          kNN accuracy ({metrics?.factors[0] ?? 'label'}, k = {metrics?.k ?? 20})
+        </figcaption>
         <div role="radiogroup" aria-label="Progress axis" className="segmented">
           {(['step', 'epoch', 'seconds'] as Axis[]).map((a) => (
-            <button key={a} role="radio" aria-checked={axis === a} aria-label={`Against ${AXIS_LABEL[a]}`} className={axis === a ? 'on' : ''}
-              title={a === 'step' ? 'Plot against optimizer steps (same number of updates).' : a === 'epoch' ? 'Plot against epochs (same number of images seen; fair across batch sizes).' : 'Plot against wall-clock seconds of training.'}
-              onClick={() => setAxis(a)}>{AXIS_LABEL[a]}</button>
+            <button
+              key={a}
+              role="radio"
+              aria-checked={axis === a}
+              aria-label={`Against ${AXIS_LABEL[a]}`}
+              className={axis === a ? 'on' : ''}
+              title={
+                a === 'step'
+                  ? 'Plot against optimizer steps (same number of updates).'
+                  : a === 'epoch'
+                    ? 'Plot against epochs (same number of images seen; fair across batch sizes).'
+                    : 'Plot against wall-clock seconds of training.'
+              }
+              onClick={() => setAxis(a)}
+            >
+              {AXIS_LABEL[a]}
+            </button>
           ))}
         </div>
       </div>
@@ -40,14 +64,26 @@ export function ProgressChart({ metrics }: { metrics: Metrics | null }) {
         <RefLine frame={f} y={y} value={b?.randomH[0]} className="base-random" label="random init (h)" at="start" />
         <path d={line('knnZ')} className="knn-z" />
         <path d={line('knnH')} className="knn-h" />
-        {pts.map((p, i) => <circle key={i} cx={x(xs[i])} cy={y(p.knnH)} r={2} className="knn-h-dot" />)}
+        {pts.map((p, i) => (
+          <circle key={i} cx={x(xs[i])} cy={y(p.knnH)} r={2} className="knn-h-dot" />
+        ))}
         <XTicks frame={f} x={x} ticks={4} />
       </ChartSvg>
       <div className="legend">
-        <span className="legend-item"><i className="sw knn-h" />h</span>
-        <span className="legend-item"><i className="sw knn-z" />z</span>
-        <span className="legend-item"><i className="sw base-raw" />pixels</span>
-        <span className="legend-item"><i className="sw base-random" />random init</span>
+        <span className="legend-item">
+          <i className="sw knn-h" />h
+        </span>
+        <span className="legend-item">
+          <i className="sw knn-z" />z
+        </span>
+        <span className="legend-item">
+          <i className="sw base-raw" />
+          pixels
+        </span>
+        <span className="legend-item">
+          <i className="sw base-random" />
+          random init
+        </span>
       </div>
     </figure>
   );

@@ -42,12 +42,17 @@ export function QueryPanel({ dataset, result, queryLabel, onQuery, asAnchor, onA
   const [colour, setColour] = useState<Colour>('red');
   const mnist = dataset === 'mnist';
   const shown = result ? (space === 'h' ? result.h : result.zNeighbours) : null;
-  const queryUrl = useMemo(() => result ? bytesToDataUrl(result.query, result.width, result.height, result.channels) : '', [result]);
+  const queryUrl = useMemo(
+    () => (result ? bytesToDataUrl(result.query, result.width, result.height, result.channels) : ''),
+    [result],
+  );
   // Drawn once per answer, not on every snapshot's re-render.
   const urls = useMemo(() => {
     if (!shown || !result) return [];
     const size = result.height * result.width * result.channels;
-    return Array.from(shown.indices, (_, k) => bytesToDataUrl(shown.pixels, result.width, result.height, result.channels, k * size));
+    return Array.from(shown.indices, (_, k) =>
+      bytesToDataUrl(shown.pixels, result.width, result.height, result.channels, k * size),
+    );
   }, [shown, result]);
 
   const onRaster = (r: DrawingRaster) => {
@@ -58,14 +63,27 @@ export function QueryPanel({ dataset, result, queryLabel, onQuery, asAnchor, onA
   return (
     <section className="panel qp" aria-label="Search by example">
       <h2>Draw a query</h2>
-      <p className="muted qp-help">Draw {mnist ? 'a digit' : 'a shape'}, or click any image below or in your gallery: its 12 nearest held-out images appear, with their cosine similarity.</p>
+      <p className="muted qp-help">
+        Draw {mnist ? 'a digit' : 'a shape'}, or click any image below or in your gallery: its 12 nearest held-out
+        images appear, with their cosine similarity.
+      </p>
       <div className="qp-pad">
-        <DrawingPad onRaster={onRaster} size={224} penColour={mnist ? '#fff' : css(PALETTE[colour])}
-          background={mnist ? '#000' : css(shapesBackground('dark'))} penWidth={mnist ? 0.075 : 0.12} />
+        <DrawingPad
+          onRaster={onRaster}
+          size={224}
+          penColour={mnist ? '#fff' : css(PALETTE[colour])}
+          background={mnist ? '#000' : css(shapesBackground('dark'))}
+          penWidth={mnist ? 0.075 : 0.12}
+        />
         {!mnist && (
-          <label>Pen colour{' '}
+          <label>
+            Pen colour{' '}
             <select value={colour} onChange={(e) => setColour(e.target.value as Colour)}>
-              {COLOUR_NAMES.map((c) => <option key={c} value={c}>{c}</option>)}
+              {COLOUR_NAMES.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
             </select>
           </label>
         )}
@@ -73,16 +91,36 @@ export function QueryPanel({ dataset, result, queryLabel, onQuery, asAnchor, onA
       <div className="qp-options">
         <fieldset className="qp-space">
           <legend>Neighbours in</legend>
-          <label><input type="radio" name="qp-space" checked={space === 'h'} onChange={() => setSpace('h')} /> h (representation)</label>
-          <label><input type="radio" name="qp-space" checked={space === 'z'} onChange={() => setSpace('z')} /> z (projection)</label>
+          <label>
+            <input type="radio" name="qp-space" checked={space === 'h'} onChange={() => setSpace('h')} /> h
+            (representation)
+          </label>
+          <label>
+            <input type="radio" name="qp-space" checked={space === 'z'} onChange={() => setSpace('z')} /> z (projection)
+          </label>
         </fieldset>
-        <label><input type="checkbox" checked={asAnchor} disabled={!result && !asAnchor} onChange={(e) => onAsAnchor(e.target.checked)} /> Use as anchor</label>
+        <label>
+          <input
+            type="checkbox"
+            checked={asAnchor}
+            disabled={!result && !asAnchor}
+            onChange={(e) => onAsAnchor(e.target.checked)}
+          />{' '}
+          Use as anchor
+        </label>
       </div>
       {result && shown ? (
         <div className="qp-result" data-testid="query-result">
           <figure className="qp-query">
-            <img src={queryUrl} alt={`Query: ${queryLabel ?? 'your drawing'}, as the encoder sees it`} width={48} height={48} />
-            <figcaption>{queryLabel ?? 'query'} · step {result.step}</figcaption>
+            <img
+              src={queryUrl}
+              alt={`Query: ${queryLabel ?? 'your drawing'}, as the encoder sees it`}
+              width={48}
+              height={48}
+            />
+            <figcaption>
+              {queryLabel ?? 'query'} · step {result.step}
+            </figcaption>
           </figure>
           <ol className="qp-neighbours" aria-label={`12 nearest held-out images in ${space}`}>
             <Neighbours n={shown} urls={urls} onQuery={onQuery} />
@@ -98,11 +136,14 @@ export function QueryPanel({ dataset, result, queryLabel, onQuery, asAnchor, onA
 function Neighbours({ n, urls, onQuery }: { n: QueryNeighbours; urls: string[]; onQuery: Props['onQuery'] }) {
   return Array.from(n.indices, (index, k) => (
     <li key={`${index}-${k}`}>
-      <button type="button" className="qp-pick" title={`Search with this image (${n.labels[k]})`}
+      <button
+        type="button"
+        className="qp-pick"
+        title={`Search with this image (${n.labels[k]})`}
         aria-label={`Search with ${n.labels[k]}, similarity ${n.similarities[k].toFixed(2)}`}
-        onClick={() => onQuery({ kind: 'index', index }, n.labels[k])}>
-        <img data-testid="neighbour" alt={n.labels[k]} width={40} height={40}
-          src={urls[k]} />
+        onClick={() => onQuery({ kind: 'index', index }, n.labels[k])}
+      >
+        <img data-testid="neighbour" alt={n.labels[k]} width={40} height={40} src={urls[k]} />
       </button>
       <span className="qp-sim">{n.similarities[k].toFixed(2)}</span>
     </li>

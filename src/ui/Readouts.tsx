@@ -15,20 +15,41 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
   return (
     <section className="panel readouts" aria-label="Training status">
       <dl>
-        <div><dt>Step</dt><dd data-testid="step-count">{snapshot?.step ?? 0}</dd></div>
-        <div><dt>Epoch</dt><dd>{snapshot ? snapshot.epoch.toFixed(2) : '0.00'}</dd></div>
-        <div title={snapshot?.lossId === 'align'
-          ? 'Alignment loss: mean squared distance between the two views of each image, 0 when they coincide (as they do when everything collapses to one point).'
-          : `Chance level log(2N-1) = ${chanceLoss(batchSize).toFixed(3)}: the loss of an embedding that carries no information.`}>
-          <dt>Loss</dt><dd data-testid="loss-value">{loss}</dd>
+        <div>
+          <dt>Step</dt>
+          <dd data-testid="step-count">{snapshot?.step ?? 0}</dd>
         </div>
-        <div><dt>Steps/s</dt><dd data-testid="steps-per-second">{snapshot ? snapshot.stepsPerSecond.toFixed(1) : '0.0'}</dd></div>
+        <div>
+          <dt>Epoch</dt>
+          <dd>{snapshot ? snapshot.epoch.toFixed(2) : '0.00'}</dd>
+        </div>
+        <div
+          title={
+            snapshot?.lossId === 'align'
+              ? 'Alignment loss: mean squared distance between the two views of each image, 0 when they coincide (as they do when everything collapses to one point).'
+              : `Chance level log(2N-1) = ${chanceLoss(batchSize).toFixed(3)}: the loss of an embedding that carries no information.`
+          }
+        >
+          <dt>Loss</dt>
+          <dd data-testid="loss-value">{loss}</dd>
+        </div>
+        <div>
+          <dt>Steps/s</dt>
+          <dd data-testid="steps-per-second">{snapshot ? snapshot.stepsPerSecond.toFixed(1) : '0.0'}</dd>
+        </div>
         <div className="secondary" title={backend ? `${backend.adapter}. ${backend.reason}` : 'Starting…'}>
-          <dt>Backend</dt><dd data-testid="backend-name">{backend?.name ?? '…'}</dd>
+          <dt>Backend</dt>
+          <dd data-testid="backend-name">{backend?.name ?? '…'}</dd>
         </div>
         <div className="secondary" title={memoryNote(snapshot)}>
           <dt>Tensors</dt>
-          <dd data-testid="tensor-count" data-num-bytes={snapshot?.numBytes} data-wasm-heap-bytes={snapshot?.wasmHeapBytes}>{snapshot?.numTensors ?? '–'}</dd>
+          <dd
+            data-testid="tensor-count"
+            data-num-bytes={snapshot?.numBytes}
+            data-wasm-heap-bytes={snapshot?.wasmHeapBytes}
+          >
+            {snapshot?.numTensors ?? '–'}
+          </dd>
         </div>
       </dl>
       {backend && (
@@ -37,7 +58,10 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
         </p>
       )}
       {ready && (
-        <p className="muted secondary">{ready.trainCount.toLocaleString()} training / {ready.testCount.toLocaleString()} held-out images; {ready.parameterCount.toLocaleString()} parameters.</p>
+        <p className="muted secondary">
+          {ready.trainCount.toLocaleString()} training / {ready.testCount.toLocaleString()} held-out images;{' '}
+          {ready.parameterCount.toLocaleString()} parameters.
+        </p>
       )}
     </section>
   );
@@ -48,6 +72,9 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 /** The engine's memory in a sentence: flat while training, or something leaks. */
 function memoryNote(snapshot: Snapshot | null): string {
   if (!snapshot) return 'Tensors the engine holds.';
-  const held = snapshot.numBytes !== undefined ? `Tensors the engine holds: ${mb(snapshot.numBytes)}` : 'Tensors the engine holds';
-  return snapshot.wasmHeapBytes !== undefined ? `${held}; the WebAssembly heap is ${mb(snapshot.wasmHeapBytes)}.` : `${held}.`;
+  const held =
+    snapshot.numBytes !== undefined ? `Tensors the engine holds: ${mb(snapshot.numBytes)}` : 'Tensors the engine holds';
+  return snapshot.wasmHeapBytes !== undefined
+    ? `${held}; the WebAssembly heap is ${mb(snapshot.wasmHeapBytes)}.`
+    : `${held}.`;
 }

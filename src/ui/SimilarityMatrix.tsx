@@ -46,7 +46,8 @@ function useMatrix(batch: BatchZ | null, tau: number, mode: MatrixMode) {
   }, [batch]);
   return useMemo(() => {
     if (!batch || !sim) return null;
-    const n = batch.n, m = 2 * n;
+    const n = batch.n,
+      m = 2 * n;
     let full = sim;
     if (mode !== 'similarity') {
       full = rowSoftmaxMatrix(sim, m, tau);
@@ -83,9 +84,12 @@ export function MatrixCanvas({ batch, temperature, mode, highlight = -1, onPickR
     const c = ref.current;
     if (!c) return;
     const colour = SCALES[mode];
-    drawMatrix(c, pic
-      ? { values: pic.values, rows: pic.rows.length, colour, positives: pic.positives, highlight: shownHighlight }
-      : { values: new Float64Array(0), rows: 0, colour, positives: new Int32Array(0), highlight: -1 });
+    drawMatrix(
+      c,
+      pic
+        ? { values: pic.values, rows: pic.rows.length, colour, positives: pic.positives, highlight: shownHighlight }
+        : { values: new Float64Array(0), rows: 0, colour, positives: new Int32Array(0), highlight: -1 },
+    );
   }, [pic, mode, width, shownHighlight]);
 
   const cellAt = (e: React.MouseEvent<HTMLCanvasElement>) => {
@@ -98,32 +102,60 @@ export function MatrixCanvas({ batch, temperature, mode, highlight = -1, onPickR
   };
   const describe = (r: number, c: number) => {
     if (!pic || !batch) return '';
-    const n = batch.n, i = pic.rows[r], j = pic.rows[c];
+    const n = batch.n,
+      i = pic.rows[r],
+      j = pic.rows[c];
     const name = (x: number) => `image ${(x % n) + 1} view ${x < n ? 1 : 2}`;
     const kind = i === j ? 'itself (masked)' : j === partnerOf(i, n) ? 'its positive' : 'a negative';
     const v = pic.values[r * pic.rows.length + c];
-    const what = mode === 'similarity' ? `s = ${v.toFixed(2)}` : mode === 'softmax' ? `p = ${v.toFixed(3)}` : `${v >= 0 ? 'pull' : 'push'} ${Math.abs(v).toFixed(3)} / τ`;
+    const what =
+      mode === 'similarity'
+        ? `s = ${v.toFixed(2)}`
+        : mode === 'softmax'
+          ? `p = ${v.toFixed(3)}`
+          : `${v >= 0 ? 'pull' : 'push'} ${Math.abs(v).toFixed(3)} / τ`;
     return `${name(i)} vs ${name(j)}, ${kind}: ${Number.isNaN(v) ? '–' : what}`;
   };
 
   const means = pic?.means;
-  const summary = !means ? 'No batch yet: press Step or Play.'
-    : mode === 'similarity' ? `Mean s of positives ${means.positive.toFixed(2)}, of negatives ${means.negative.toFixed(2)}.`
-    : mode === 'softmax' ? `At τ = ${temperature}, the positive's share p+ averages ${means.positive.toFixed(3)} (chance ${(1 / (pic!.m - 1)).toFixed(3)}).`
-    : `Pull 1 − p+ averages ${means.positive.toFixed(3)}; it equals the total push of the negatives.`;
+  const summary = !means
+    ? 'No batch yet: press Step or Play.'
+    : mode === 'similarity'
+      ? `Mean s of positives ${means.positive.toFixed(2)}, of negatives ${means.negative.toFixed(2)}.`
+      : mode === 'softmax'
+        ? `At τ = ${temperature}, the positive's share p+ averages ${means.positive.toFixed(3)} (chance ${(1 / (pic!.m - 1)).toFixed(3)}).`
+        : `Pull 1 − p+ averages ${means.positive.toFixed(3)}; it equals the total push of the negatives.`;
 
   return (
     <div className="matrix">
       <div className="matrix-axes">
-        <span className="matrix-ylabel" aria-hidden="true">view 1 · view 2</span>
-        <canvas ref={ref} role="img" aria-label={label} title="Rows are anchors, columns the other views; outlined cells are positives. Hover a cell for its value."
+        <span className="matrix-ylabel" aria-hidden="true">
+          view 1 · view 2
+        </span>
+        <canvas
+          ref={ref}
+          role="img"
+          aria-label={label}
+          title="Rows are anchors, columns the other views; outlined cells are positives. Hover a cell for its value."
           data-testid={`matrix-${mode}`}
-          onMouseMove={(e) => { const p = cellAt(e); setHover(p ? describe(p.r, p.c) : ''); }}
+          onMouseMove={(e) => {
+            const p = cellAt(e);
+            setHover(p ? describe(p.r, p.c) : '');
+          }}
           onMouseLeave={() => setHover('')}
-          onClick={(e) => { const p = cellAt(e); if (p && pic && onPickRow) onPickRow(pic.rows[p.r]); }} />
+          onClick={(e) => {
+            const p = cellAt(e);
+            if (p && pic && onPickRow) onPickRow(pic.rows[p.r]);
+          }}
+        />
       </div>
-      <p className="matrix-summary" data-testid={`matrix-summary-${mode}`}>{summary}</p>
-      <p className="matrix-hover muted" aria-live="off">{hover || (pic?.sampled ? `Showing the first ${MATRIX_MAX_IMAGES} images' ${pic.rows.length} views of ${pic.m}.` : ' ')}</p>
+      <p className="matrix-summary" data-testid={`matrix-summary-${mode}`}>
+        {summary}
+      </p>
+      <p className="matrix-hover muted" aria-live="off">
+        {hover ||
+          (pic?.sampled ? `Showing the first ${MATRIX_MAX_IMAGES} images' ${pic.rows.length} views of ${pic.m}.` : ' ')}
+      </p>
       <Legend mode={mode} />
     </div>
   );
@@ -136,8 +168,12 @@ function Legend({ mode }: { mode: MatrixMode }) {
   const stops = d3.range(0, 1.0001, 0.1).map((t) => ramp(mode === 'similarity' ? 1 - t : t));
   return (
     <div className="matrix-legend" aria-hidden="true">
-      <span>{lo}</span><i style={{ background: `linear-gradient(90deg, ${stops.join(', ')})` }} /><span>{hi}</span>
-      <span className="muted">{mode === 'similarity' ? 'cosine similarity' : mode === 'softmax' ? 'softmax weight' : 'weight × 1/τ'}</span>
+      <span>{lo}</span>
+      <i style={{ background: `linear-gradient(90deg, ${stops.join(', ')})` }} />
+      <span>{hi}</span>
+      <span className="muted">
+        {mode === 'similarity' ? 'cosine similarity' : mode === 'softmax' ? 'softmax weight' : 'weight × 1/τ'}
+      </span>
     </div>
   );
 }
@@ -152,13 +188,27 @@ export function SimilarityMatrix({ batch, temperature }: { batch: BatchZ | null;
     <section className="panel matrix-panel" aria-label="Similarity matrix">
       <div className="panel-head">
         <h2>Batch similarities</h2>
-        <label className="check" title="Show each row's softmax at the current temperature: the share of the loss's attention each other view gets.">
-          <input type="checkbox" checked={softmax} onChange={(e) => setSoftmax(e.target.checked)} aria-label="Show row softmax" />
+        <label
+          className="check"
+          title="Show each row's softmax at the current temperature: the share of the loss's attention each other view gets."
+        >
+          <input
+            type="checkbox"
+            checked={softmax}
+            onChange={(e) => setSoftmax(e.target.checked)}
+            aria-label="Show row softmax"
+          />
           Softmax at τ
         </label>
       </div>
-      <MatrixCanvas batch={batch} temperature={temperature} mode={mode} highlight={anchor} onPickRow={(row) => setPlayground({ anchor: row })}
-        label={softmax ? `Row softmax of the batch at temperature ${temperature}` : 'Cosine similarities of the batch'} />
+      <MatrixCanvas
+        batch={batch}
+        temperature={temperature}
+        mode={mode}
+        highlight={anchor}
+        onPickRow={(row) => setPlayground({ anchor: row })}
+        label={softmax ? `Row softmax of the batch at temperature ${temperature}` : 'Cosine similarities of the batch'}
+      />
     </section>
   );
 }

@@ -42,57 +42,135 @@ export function SlowMotion({ explain, learningRate, onAgain, onClose }: Props) {
 
   return (
     <div className="slowmo-backdrop">
-      <section ref={dialogRef} tabIndex={-1} className="slowmo panel" role="dialog" aria-labelledby="slowmo-title" aria-modal="true"
+      <section
+        ref={dialogRef}
+        tabIndex={-1}
+        className="slowmo panel"
+        role="dialog"
+        aria-labelledby="slowmo-title"
+        aria-modal="true"
         onKeyDown={(e) => {
           // The page's own keys (space, right arrow) must not train while a step is explained.
-          if (e.key === 'ArrowRight') { e.preventDefault(); e.stopPropagation(); go(stage + 1); }
-          else if (e.key === 'ArrowLeft') { e.preventDefault(); e.stopPropagation(); go(stage - 1); }
-          else if (e.key === 'Escape') { e.stopPropagation(); onClose(); }
-          else if (e.key === ' ') e.stopPropagation();
-        }}>
+          if (e.key === 'ArrowRight') {
+            e.preventDefault();
+            e.stopPropagation();
+            go(stage + 1);
+          } else if (e.key === 'ArrowLeft') {
+            e.preventDefault();
+            e.stopPropagation();
+            go(stage - 1);
+          } else if (e.key === 'Escape') {
+            e.stopPropagation();
+            onClose();
+          } else if (e.key === ' ') e.stopPropagation();
+        }}
+      >
         <header className="slowmo-head">
           <h2 id="slowmo-title">
-            {explain ? <>Step {explain.step} in slow motion · <span data-testid="slowmo-stage">{stage + 1}. {s.title}</span></> : 'Running one training step…'}
+            {explain ? (
+              <>
+                Step {explain.step} in slow motion ·{' '}
+                <span data-testid="slowmo-stage">
+                  {stage + 1}. {s.title}
+                </span>
+              </>
+            ) : (
+              'Running one training step…'
+            )}
           </h2>
-          <button onClick={onClose} aria-label="Close slow motion" title="Close and go back to training (Escape).">×</button>
+          <button onClick={onClose} aria-label="Close slow motion" title="Close and go back to training (Escape).">
+            ×
+          </button>
         </header>
         <ol className="slowmo-pips" aria-label="Stages">
           {STAGES.map((st, k) => (
             <li key={st.id}>
-              <button className={k === stage ? 'current' : ''} aria-current={k === stage ? 'step' : undefined} disabled={!explain}
-                onClick={() => go(k)} title={`Go to stage ${k + 1}: ${st.title}.`}>{k + 1}. {st.title}</button>
+              <button
+                className={k === stage ? 'current' : ''}
+                aria-current={k === stage ? 'step' : undefined}
+                disabled={!explain}
+                onClick={() => go(k)}
+                title={`Go to stage ${k + 1}: ${st.title}.`}
+              >
+                {k + 1}. {st.title}
+              </button>
             </li>
           ))}
         </ol>
         {explain && nums && before && after ? (
           <>
-            <p className="slowmo-caption" data-testid="slowmo-caption">{s.caption(nums)}</p>
+            <p className="slowmo-caption" data-testid="slowmo-caption">
+              {s.caption(nums)}
+            </p>
             {explain.lossId === 'align' && (
-              <p className="muted" role="note">This step trained alignment only: no softmax and no negatives. The softmax stage shows what NT-Xent would weigh; the arrows are this loss's pull alone, and nothing pushes.</p>
+              <p className="muted" role="note">
+                This step trained alignment only: no softmax and no negatives. The softmax stage shows what NT-Xent
+                would weigh; the arrows are this loss's pull alone, and nothing pushes.
+              </p>
             )}
             <div className="slowmo-visuals">
               {s.id === 'update' ? (
                 <div className="slowmo-numbers">
-                  <div><span>Loss on this batch before</span><strong data-testid="slowmo-loss-before">{nums.lossBefore.toFixed(3)}</strong></div>
-                  <div><span>after one step</span><strong data-testid="slowmo-loss-after">{nums.lossAfter.toFixed(3)}</strong></div>
-                  <div><span>Learning rate</span><strong>{learningRate}</strong></div>
-                  <div><span>Mean move of a point</span><strong>{nums.moved.toFixed(4)}</strong></div>
+                  <div>
+                    <span>Loss on this batch before</span>
+                    <strong data-testid="slowmo-loss-before">{nums.lossBefore.toFixed(3)}</strong>
+                  </div>
+                  <div>
+                    <span>after one step</span>
+                    <strong data-testid="slowmo-loss-after">{nums.lossAfter.toFixed(3)}</strong>
+                  </div>
+                  <div>
+                    <span>Learning rate</span>
+                    <strong>{learningRate}</strong>
+                  </div>
+                  <div>
+                    <span>Mean move of a point</span>
+                    <strong>{nums.moved.toFixed(4)}</strong>
+                  </div>
                 </div>
               ) : (
-                <MatrixCanvas batch={s.id === 'after' ? after : before} temperature={explain.temperature}
+                <MatrixCanvas
+                  batch={s.id === 'after' ? after : before}
+                  temperature={explain.temperature}
                   mode={s.id === 'softmax' ? 'softmax' : s.id === 'forces' ? 'forces' : 'similarity'}
-                  label={`${s.title}: matrix of the batch ${s.id === 'after' ? 'after' : 'before'} the update`} />
+                  label={`${s.title}: matrix of the batch ${s.id === 'after' ? 'after' : 'before'} the update`}
+                />
               )}
-              <MiniScatter before={explain.before} after={s.id === 'after' || s.id === 'update' ? explain.after : null}
-                rows={2 * explain.n} dim={explain.dim} labels={explain.labels} forces={s.id === 'forces' ? forces : null}
-                label={`The batch's ${2 * explain.n} points${s.id === 'after' || s.id === 'update' ? ' before (hollow) and after (filled) the update' : ''}${s.id === 'forces' ? ' with their forces' : ''}`} />
+              <MiniScatter
+                before={explain.before}
+                after={s.id === 'after' || s.id === 'update' ? explain.after : null}
+                rows={2 * explain.n}
+                dim={explain.dim}
+                labels={explain.labels}
+                forces={s.id === 'forces' ? forces : null}
+                label={`The batch's ${2 * explain.n} points${s.id === 'after' || s.id === 'update' ? ' before (hollow) and after (filled) the update' : ''}${s.id === 'forces' ? ' with their forces' : ''}`}
+              />
             </div>
           </>
-        ) : <p className="slowmo-caption">The engine is running one step and re-embedding its views after the update…</p>}
+        ) : (
+          <p className="slowmo-caption">The engine is running one step and re-embedding its views after the update…</p>
+        )}
         <footer className="slowmo-nav">
-          <button onClick={() => go(stage - 1)} disabled={!explain || stage === 0} aria-label="Back" title="The previous stage (left arrow).">◀ Back</button>
-          <button onClick={onAgain} title="Run the next training step in slow motion.">Explain the next update</button>
-          <button className="primary" onClick={() => go(stage + 1)} disabled={!explain || stage === last} aria-label="Next" title="The next stage (right arrow).">Next ▶</button>
+          <button
+            onClick={() => go(stage - 1)}
+            disabled={!explain || stage === 0}
+            aria-label="Back"
+            title="The previous stage (left arrow)."
+          >
+            ◀ Back
+          </button>
+          <button onClick={onAgain} title="Run the next training step in slow motion.">
+            Explain the next update
+          </button>
+          <button
+            className="primary"
+            onClick={() => go(stage + 1)}
+            disabled={!explain || stage === last}
+            aria-label="Next"
+            title="The next stage (right arrow)."
+          >
+            Next ▶
+          </button>
         </footer>
       </section>
     </div>

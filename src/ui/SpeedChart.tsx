@@ -33,15 +33,24 @@ export function SpeedChart({ snapshot }: { snapshot: Snapshot | null }) {
   const span = Math.min(SPAN_S, Math.max(10, now - (pts[0]?.t ?? now)));
   const x = linearX(f, [now - span, now]);
   const y = linearY(f, [0, Math.max(1, ...pts.map((p) => p.v))], 3);
-  const path = linePath(pts.map((p) => p.t), pts.map((p) => p.v), x, y);
+  const path = linePath(
+    pts.map((p) => p.t),
+    pts.map((p) => p.v),
+    x,
+    y,
+  );
   const current = snapshot?.playing ? snapshot.stepsPerSecond : 0;
   return (
     <figure className="panel chart speed-chart">
       <ChartSvg frame={f} label={`Steps per second over time, now ${current.toFixed(1)}`}>
         <YGrid frame={f} y={y} ticks={2} />
         <path d={path} className="speed-line" />
-        <text x={f.right} y={f.h - 2} textAnchor="end">now</text>
-        <text x={f.left} y={f.h - 2}>−{Math.round(span)} s</text>
+        <text x={f.right} y={f.h - 2} textAnchor="end">
+          now
+        </text>
+        <text x={f.left} y={f.h - 2}>
+          −{Math.round(span)} s
+        </text>
       </ChartSvg>
       <figcaption>Steps per second over time</figcaption>
     </figure>

@@ -12,16 +12,29 @@ import { bandX, chartFrame, linearY } from './chartFrame';
 
 const FRAME = chartFrame(360, 150, { l: 44, r: 10, t: 10, b: 30 });
 
-export function TemperaturePanel({ a, temperature, trainedAt, loss = 'ntxent' }: { a: BatchAnalysis; temperature: number; trainedAt: number; loss?: LossId }) {
+export function TemperaturePanel({
+  a,
+  temperature,
+  trainedAt,
+  loss = 'ntxent',
+}: {
+  a: BatchAnalysis;
+  temperature: number;
+  trainedAt: number;
+  loss?: LossId;
+}) {
   const an = a.analysis;
   if (!hasNegatives(loss)) {
     return (
       <section className="panel tpanel" aria-label="Temperature and the weight of the negatives">
         <h2>No negatives, no push</h2>
-        <p className="tpanel-read" data-testid="no-negatives">{NO_NEGATIVES_NOTE}</p>
+        <p className="tpanel-read" data-testid="no-negatives">
+          {NO_NEGATIVES_NOTE}
+        </p>
         <p className="muted tpanel-note">
-          The temperature (τ = {temperature}) changes nothing here: it only shapes the softmax over negatives in NT-Xent and SupCon.
-          This anchor's positive has similarity s = {an.posSim.toFixed(2)}. Switch the loss back to NT-Xent to see the negatives push.
+          The temperature (τ = {temperature}) changes nothing here: it only shapes the softmax over negatives in NT-Xent
+          and SupCon. This anchor's positive has similarity s = {an.posSim.toFixed(2)}. Switch the loss back to NT-Xent
+          to see the negatives push.
         </p>
       </section>
     );
@@ -38,21 +51,45 @@ export function TemperaturePanel({ a, temperature, trainedAt, loss = 'ntxent' }:
     <section className="panel tpanel" aria-label="Temperature and the weight of the negatives">
       <h2>Temperature τ = {temperature}</h2>
       <p className="tpanel-read">
-        <span className="tpanel-big" data-testid="effective-negatives" title="exp(entropy) of the softmax weights over this anchor's negatives: how many of them effectively push.">{eff.toFixed(1)}</span>
-        <span> of {count} negatives effectively push <span className="muted">(exp H)</span></span>
+        <span
+          className="tpanel-big"
+          data-testid="effective-negatives"
+          title="exp(entropy) of the softmax weights over this anchor's negatives: how many of them effectively push."
+        >
+          {eff.toFixed(1)}
+        </span>
+        <span>
+          {' '}
+          of {count} negatives effectively push <span className="muted">(exp H)</span>
+        </span>
       </p>
-      <ChartSvg frame={f} label={`Softmax weight of each of ${count} negatives, most similar first`} testId="weight-chart">
+      <ChartSvg
+        frame={f}
+        label={`Softmax weight of each of ${count} negatives, most similar first`}
+        testId="weight-chart"
+      >
         <YGrid frame={f} y={y} ticks={3} format={fmtTick} />
         {negs.map((g, k) => (
-          <rect key={g.index} x={x(k)} width={Math.max(0.6, x.bandwidth())} y={y(g.p)} height={Math.max(0, f.bottom - y(g.p))}
-            className={g.falseNegative ? 'tpanel-bar tpanel-false' : 'tpanel-bar'} />
+          <rect
+            key={g.index}
+            x={x(k)}
+            width={Math.max(0.6, x.bandwidth())}
+            y={y(g.p)}
+            height={Math.max(0, f.bottom - y(g.p))}
+            className={g.falseNegative ? 'tpanel-bar tpanel-false' : 'tpanel-bar'}
+          />
         ))}
         <RefLine frame={f} y={y} value={uniform} className="tpanel-uniform" label="equal share" />
-        <text x={f.left} y={f.h - 8}>most similar</text>
-        <text x={f.right} y={f.h - 8} textAnchor="end">least similar →</text>
+        <text x={f.left} y={f.h - 8}>
+          most similar
+        </text>
+        <text x={f.right} y={f.h - 8} textAnchor="end">
+          least similar →
+        </text>
       </ChartSvg>
       <p className="muted tpanel-note">
-        Weights p<sub>j</sub> of this anchor's negatives (orange: same class). Move the temperature slider: low τ hands the push to the hardest few.
+        Weights p<sub>j</sub> of this anchor's negatives (orange: same class). Move the temperature slider: low τ hands
+        the push to the hardest few.
         {Math.abs(trainedAt - temperature) > 1e-9 && ` The batch was trained at τ = ${trainedAt}.`}
       </p>
     </section>

@@ -41,11 +41,27 @@ function Thumb({ image, onSearch }: { image: LibraryImage; onSearch?: (image: Li
     }
     c.putImageData(img, 0, 0);
   }, [image]);
-  const canvas = <canvas ref={ref} className="ui-thumb" width={USER_IMAGE_SIDE} height={USER_IMAGE_SIDE} role="img" aria-label={`${image.className}: ${image.name}`} />;
+  const canvas = (
+    <canvas
+      ref={ref}
+      className="ui-thumb"
+      width={USER_IMAGE_SIDE}
+      height={USER_IMAGE_SIDE}
+      role="img"
+      aria-label={`${image.className}: ${image.name}`}
+    />
+  );
   if (!onSearch) return canvas;
   return (
-    <button type="button" className="ui-search" aria-label={`Search with ${image.name} (${image.className})`} title="Show its nearest neighbours"
-      onClick={() => onSearch(image)}>{canvas}</button>
+    <button
+      type="button"
+      className="ui-search"
+      aria-label={`Search with ${image.name} (${image.className})`}
+      title="Show its nearest neighbours"
+      onClick={() => onSearch(image)}
+    >
+      {canvas}
+    </button>
   );
 }
 
@@ -79,23 +95,68 @@ export function UserImagesPanel({ library, onSearch, looseClass: heldClass, onLo
   };
 
   return (
-    <section className="panel ui-panel" aria-label="Your own images"
-      onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}
-      data-dragging={dragging || undefined}>
-      <p className="ui-privacy">Your images stay in this browser: nothing you add is uploaded.
-        {state.persistent ? ' They are kept here until you delete them.' : ' They will be gone when this page is closed.'}</p>
+    <section
+      className="panel ui-panel"
+      aria-label="Your own images"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-dragging={dragging || undefined}
+    >
+      <p className="ui-privacy">
+        Your images stay in this browser: nothing you add is uploaded.
+        {state.persistent
+          ? ' They are kept here until you delete them.'
+          : ' They will be gone when this page is closed.'}
+      </p>
       <div className="ui-add">
-        <label>Class for loose images and camera frames{' '}
-          <input type="text" list="ui-class-names" value={looseClass} maxLength={40} onChange={(e) => setLooseClass(e.target.value)} />
+        <label>
+          Class for loose images and camera frames{' '}
+          <input
+            type="text"
+            list="ui-class-names"
+            value={looseClass}
+            maxLength={40}
+            onChange={(e) => setLooseClass(e.target.value)}
+          />
         </label>
-        <datalist id="ui-class-names">{classes.map((c) => <option key={c} value={c} />)}</datalist>
-        <label className="ui-file">Add images
-          <input type="file" multiple accept={ACCEPT} aria-label="Add images"
-            onChange={(e) => { const f = pickedFiles(e.target.files); e.target.value = ''; void library.addFiles(f, looseClass); }} />
+        <datalist id="ui-class-names">
+          {classes.map((c) => (
+            <option key={c} value={c} />
+          ))}
+        </datalist>
+        <label className="ui-file">
+          Add images
+          <input
+            type="file"
+            multiple
+            accept={ACCEPT}
+            aria-label="Add images"
+            onChange={(e) => {
+              const f = pickedFiles(e.target.files);
+              e.target.value = '';
+              void library.addFiles(f, looseClass);
+            }}
+          />
         </label>
-        <label className="ui-file">Add a folder
-          <input type="file" multiple aria-label="Add a folder" ref={(el) => { el?.setAttribute('webkitdirectory', ''); }}
-            onChange={(e) => { const f = pickedFiles(e.target.files); e.target.value = ''; void library.addFiles(f, looseClass); }} />
+        <label className="ui-file">
+          Add a folder
+          <input
+            type="file"
+            multiple
+            aria-label="Add a folder"
+            ref={(el) => {
+              el?.setAttribute('webkitdirectory', '');
+            }}
+            onChange={(e) => {
+              const f = pickedFiles(e.target.files);
+              e.target.value = '';
+              void library.addFiles(f, looseClass);
+            }}
+          />
         </label>
         <span className="ui-hint">or drop files and folders here; a folder's name becomes the class.</span>
       </div>
@@ -110,7 +171,9 @@ export function UserImagesPanel({ library, onSearch, looseClass: heldClass, onLo
           {state.messages.map((m, i) => (
             <li key={i} data-testid="user-image-message">
               <span>{m}</span>
-              <button type="button" aria-label="Dismiss message" onClick={() => library.dismiss(i)}>×</button>
+              <button type="button" aria-label="Dismiss message" onClick={() => library.dismiss(i)}>
+                ×
+              </button>
             </li>
           ))}
         </ul>
@@ -120,28 +183,59 @@ export function UserImagesPanel({ library, onSearch, looseClass: heldClass, onLo
         return (
           <section key={c} className="ui-class" aria-label={`Class ${c}`}>
             <div className="ui-class-head">
-              <h4><span data-testid="user-class-name">{c}</span> <span className="ui-count" data-testid="user-class-count">{imgs.length}</span></h4>
-              <button type="button" onClick={() => void library.removeClass(c)}>Remove class {c}</button>
+              <h4>
+                <span data-testid="user-class-name">{c}</span>{' '}
+                <span className="ui-count" data-testid="user-class-count">
+                  {imgs.length}
+                </span>
+              </h4>
+              <button type="button" onClick={() => void library.removeClass(c)}>
+                Remove class {c}
+              </button>
             </div>
             <div className="ui-thumbs">
               {imgs.slice(0, THUMBS_PER_CLASS).map((img) => (
                 <span key={img.id} className="ui-item">
                   <Thumb image={img} onSearch={onSearch} />
-                  <button type="button" aria-label={`Remove ${img.name}`} title={`Remove ${img.name}`} onClick={() => void library.removeImage(img.id)}>×</button>
+                  <button
+                    type="button"
+                    aria-label={`Remove ${img.name}`}
+                    title={`Remove ${img.name}`}
+                    onClick={() => void library.removeImage(img.id)}
+                  >
+                    ×
+                  </button>
                 </span>
               ))}
-              {imgs.length > THUMBS_PER_CLASS && <span className="ui-more">+{imgs.length - THUMBS_PER_CLASS} more</span>}
+              {imgs.length > THUMBS_PER_CLASS && (
+                <span className="ui-more">+{imgs.length - THUMBS_PER_CLASS} more</span>
+              )}
             </div>
           </section>
         );
       })}
-      {state.images.length > 0 && (confirmAll ? (
-        <p className="ui-confirm">Delete all {state.images.length} of your images from this browser?{' '}
-          <button type="button" onClick={() => { setConfirmAll(false); void library.removeAll(); }}>Yes, delete them</button>{' '}
-          <button type="button" onClick={() => setConfirmAll(false)}>Keep them</button></p>
-      ) : (
-        <button type="button" onClick={() => setConfirmAll(true)}>Delete my images</button>
-      ))}
+      {state.images.length > 0 &&
+        (confirmAll ? (
+          <p className="ui-confirm">
+            Delete all {state.images.length} of your images from this browser?{' '}
+            <button
+              type="button"
+              onClick={() => {
+                setConfirmAll(false);
+                void library.removeAll();
+              }}
+            >
+              Yes, delete them
+            </button>{' '}
+            <button type="button" onClick={() => setConfirmAll(false)}>
+              Keep them
+            </button>
+          </p>
+        ) : (
+          <button type="button" onClick={() => setConfirmAll(true)}>
+            Delete my images
+          </button>
+        ))}
     </section>
   );
 }

@@ -11,7 +11,17 @@ export function viewSlot(row: number, n: number, views: ViewPairs | null | undef
   return pair < views.count ? 2 * pair + (row < n ? 0 : 1) : -1;
 }
 
-export function ViewImage({ views, slot, label, className = 'tp-img' }: { views: ViewPairs | null | undefined; slot: number; label: string; className?: string }) {
+export function ViewImage({
+  views,
+  slot,
+  label,
+  className = 'tp-img',
+}: {
+  views: ViewPairs | null | undefined;
+  slot: number;
+  label: string;
+  className?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = ref.current;
@@ -28,6 +38,11 @@ export function ViewImage({ views, slot, label, className = 'tp-img' }: { views:
     }
     ctx.putImageData(img, 0, 0);
   }, [views, slot]);
-  if (!views || slot < 0) return <div className="tp-noimg" role="img" aria-label={`${label} (pixels not sent for this row)`}>no pixels</div>;
+  if (!views || slot < 0)
+    return (
+      <div className="tp-noimg" role="img" aria-label={`${label} (pixels not sent for this row)`}>
+        no pixels
+      </div>
+    );
   return <canvas ref={ref} className={className} role="img" aria-label={label} />;
 }

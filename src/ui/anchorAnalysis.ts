@@ -20,11 +20,20 @@ let forceMemo: { batch: Batch; tau: number; out: Float64Array } | null = null;
 /** The anchor row clamped into the batch (batch size may have shrunk since it was chosen). */
 export const clampAnchor = (anchor: number, batch: Batch) => Math.min(Math.max(0, anchor), 2 * batch.n - 1);
 
-export function anchorAnalysis(batch: Batch | null | undefined, dim: number, tau: number, anchor: number): BatchAnalysis | null {
+export function anchorAnalysis(
+  batch: Batch | null | undefined,
+  dim: number,
+  tau: number,
+  anchor: number,
+): BatchAnalysis | null {
   if (!batch || batch.embeddings.length !== 2 * batch.n * dim) return null;
   const a = clampAnchor(anchor, batch);
   if (memo && memo.batch === batch && memo.tau === tau && memo.anchor === a) return memo.out;
-  const out = { batch, dim, analysis: analyseAnchor({ z: batch.embeddings, n: batch.n, dim, labels: batch.labels }, a, tau) };
+  const out = {
+    batch,
+    dim,
+    analysis: analyseAnchor({ z: batch.embeddings, n: batch.n, dim, labels: batch.labels }, a, tau),
+  };
   memo = { batch, tau, anchor: a, out };
   return out;
 }

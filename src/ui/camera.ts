@@ -15,7 +15,7 @@ export function cameraProblem(err: unknown): string {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Camera permission was denied: allow the camera for this page in the browser\'s site settings, or add images from files.';
+      return "Camera permission was denied: allow the camera for this page in the browser's site settings, or add images from files.";
     case 'NotFoundError':
     case 'OverconstrainedError':
       return 'No camera was found: plug one in, or add images from files.';
@@ -50,7 +50,11 @@ export function closeCamera(stream: MediaStream | null): void {
  * Grabs a frame from the playing video every intervalMs until the returned stop() is called
  * (the capture button released). A frame grabbed while the video has no picture yet is skipped.
  */
-export function captureWhileHeld(video: HTMLVideoElement, onFrame: (frame: ImageBitmap) => void, intervalMs = 120): () => void {
+export function captureWhileHeld(
+  video: HTMLVideoElement,
+  onFrame: (frame: ImageBitmap) => void,
+  intervalMs = 120,
+): () => void {
   let stopped = false;
   let busy = false;
   const tick = async () => {

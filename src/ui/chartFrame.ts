@@ -48,7 +48,11 @@ export function bandX<D extends string | number>(f: ChartFrame, domain: D[]): d3
 }
 
 /** Values up the plot area; `nice` rounds the domain out to `nice` ticks' worth (true: d3's default). */
-export function linearY(f: ChartFrame, domain: [number, number], nice?: boolean | number): d3.ScaleLinear<number, number> {
+export function linearY(
+  f: ChartFrame,
+  domain: [number, number],
+  nice?: boolean | number,
+): d3.ScaleLinear<number, number> {
   const y = d3.scaleLinear().domain(domain);
   if (nice === true) y.nice();
   else if (typeof nice === 'number') y.nice(nice);
@@ -56,16 +60,39 @@ export function linearY(f: ChartFrame, domain: [number, number], nice?: boolean 
 }
 
 /** One path through the points whose value is finite (gaps where it is not); '' below two points. */
-export function linePath(xs: ArrayLike<number>, ys: ArrayLike<number>, x: (v: number) => number, y: (v: number) => number): string {
+export function linePath(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  x: (v: number) => number,
+  y: (v: number) => number,
+): string {
   const n = Math.min(xs.length, ys.length);
   if (n < 2) return '';
-  return d3.line<number>().x((i) => x(xs[i])).y((i) => y(ys[i])).defined((i) => Number.isFinite(ys[i]))(d3.range(n)) ?? '';
+  return (
+    d3
+      .line<number>()
+      .x((i) => x(xs[i]))
+      .y((i) => y(ys[i]))
+      .defined((i) => Number.isFinite(ys[i]))(d3.range(n)) ?? ''
+  );
 }
 
 /** A shaded band between two series (a spread around a mean); '' below two points. */
-export function bandPath(xs: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>, x: (v: number) => number, y: (v: number) => number): string {
+export function bandPath(
+  xs: ArrayLike<number>,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  x: (v: number) => number,
+  y: (v: number) => number,
+): string {
   const n = Math.min(xs.length, lo.length, hi.length);
   if (n < 2) return '';
-  return d3.area<number>().x((i) => x(xs[i])).y0((i) => y(lo[i])).y1((i) => y(hi[i]))
-    .defined((i) => Number.isFinite(lo[i]) && Number.isFinite(hi[i]))(d3.range(n)) ?? '';
+  return (
+    d3
+      .area<number>()
+      .x((i) => x(xs[i]))
+      .y0((i) => y(lo[i]))
+      .y1((i) => y(hi[i]))
+      .defined((i) => Number.isFinite(lo[i]) && Number.isFinite(hi[i]))(d3.range(n)) ?? ''
+  );
 }

@@ -12,10 +12,14 @@ function readAll(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> 
   // readEntries gives at most ~100 entries per call: call until it gives none.
   return new Promise((resolve, reject) => {
     const out: FileSystemEntry[] = [];
-    const next = () => reader.readEntries((batch) => {
-      if (batch.length === 0) resolve(out);
-      else { out.push(...batch); next(); }
-    }, reject);
+    const next = () =>
+      reader.readEntries((batch) => {
+        if (batch.length === 0) resolve(out);
+        else {
+          out.push(...batch);
+          next();
+        }
+      }, reject);
     next();
   });
 }
@@ -50,5 +54,9 @@ export async function droppedFiles(data: DataTransfer, limit = Infinity): Promis
 
 /** Files from a file input (a folder picker fills webkitRelativePath itself). */
 export function pickedFiles(list: FileList | null): PathedFile[] {
-  return Array.from(list ?? [], (file) => ({ name: file.name, webkitRelativePath: file.webkitRelativePath ?? '', file }));
+  return Array.from(list ?? [], (file) => ({
+    name: file.name,
+    webkitRelativePath: file.webkitRelativePath ?? '',
+    file,
+  }));
 }

@@ -12,13 +12,24 @@ const MAX_PUSH_ARROWS = 12;
 
 /** Draws the batch layer; returns each row's projected x, y and depth, for picking. */
 export function drawBatch(
-  f: Frame, aff: Affine, batch: NonNullable<Snapshot['batch']>, dim: number, values: Int32Array, colourOf: (k: number) => string,
-  a: BatchAnalysis | null, forces: Float64Array | null, size: number, mode: ViewMode, hoverRow: number, pushes: boolean,
+  f: Frame,
+  aff: Affine,
+  batch: NonNullable<Snapshot['batch']>,
+  dim: number,
+  values: Int32Array,
+  colourOf: (k: number) => string,
+  a: BatchAnalysis | null,
+  forces: Float64Array | null,
+  size: number,
+  mode: ViewMode,
+  hoverRow: number,
+  pushes: boolean,
   markers = false,
 ): Float32Array {
   const m = 2 * batch.n;
   const xy = projectPoints(aff, batch.embeddings, m, dim);
-  const X = (i: number) => clampUnit(xy[3 * i]), Y = (i: number) => clampUnit(xy[3 * i + 1]);
+  const X = (i: number) => clampUnit(xy[3 * i]),
+    Y = (i: number) => clampUnit(xy[3 * i + 1]);
   const behind = (i: number) => mode === 'sphere' && xy[3 * i + 2] < 0;
   const an = a?.analysis;
   // Without negatives (alignment only) nothing pushes: no springs, weights or push arrows.
@@ -30,7 +41,10 @@ export function drawBatch(
   // Faint springs from the anchor to its positive and its heaviest negatives.
   if (an) {
     line(f, X(an.anchor), Y(an.anchor), X(an.positive), Y(an.positive), PULL, 2, 0.55);
-    for (const g of negatives.slice().sort((p, q) => q.p - p.p).slice(0, MAX_PUSH_ARROWS)) {
+    for (const g of negatives
+      .slice()
+      .sort((p, q) => q.p - p.p)
+      .slice(0, MAX_PUSH_ARROWS)) {
       line(f, X(an.anchor), Y(an.anchor), X(g.index), Y(g.index), PUSH, 1, 0.12 + 0.45 * (g.p / maxP));
     }
   }
@@ -39,7 +53,16 @@ export function drawBatch(
     dot(f, X(i), Y(i), size * 1.25, colourOf(values[i]), back ? 0.35 : 1, markers ? values[i] : -1);
     const isNeg = pushes && an && i !== an.anchor && i !== an.positive;
     const w = isNeg ? pOf[i] / maxP : 0;
-    ring(f, X(i), Y(i), size * 1.25 + 1.5, isNeg && w > 0.05 ? PUSH : INK, isNeg && w > 0.05 ? 1 + 2.5 * w : 1.2, back ? 0.3 : 0.85, back);
+    ring(
+      f,
+      X(i),
+      Y(i),
+      size * 1.25 + 1.5,
+      isNeg && w > 0.05 ? PUSH : INK,
+      isNeg && w > 0.05 ? 1 + 2.5 * w : 1.2,
+      back ? 0.3 : 0.85,
+      back,
+    );
   }
   if (forces) {
     let max = 1e-12;
@@ -50,13 +73,18 @@ export function drawBatch(
       max = Math.max(max, Math.hypot(v[0], v[1]));
     }
     const k = (f.r * 0.16) / max;
-    for (let i = 0; i < m; i++) arrow(f, X(i), Y(i), vecs[i][0] * k, vecs[i][1] * k, FORCE, 1.5, behind(i) ? 0.3 : 0.85);
+    for (let i = 0; i < m; i++)
+      arrow(f, X(i), Y(i), vecs[i][0] * k, vecs[i][1] * k, FORCE, 1.5, behind(i) ? 0.3 : 0.85);
   }
   if (an) {
     // Alignment's pull is 2 (I - z z^T) z+: the same direction as NT-Xent's, only its size differs,
     // and arrows are scaled to the largest anyway.
     const pull = projectVector(aff, an.pull);
-    const pushArrows = negatives.slice().sort((p, q) => q.p - p.p).slice(0, MAX_PUSH_ARROWS).map((g) => projectVector(aff, g.push));
+    const pushArrows = negatives
+      .slice()
+      .sort((p, q) => q.p - p.p)
+      .slice(0, MAX_PUSH_ARROWS)
+      .map((g) => projectVector(aff, g.push));
     const net = pushes ? projectVector(aff, an.forceTangent) : pull;
     const max = Math.max(1e-12, Math.hypot(...pull), Math.hypot(...net), ...pushArrows.map((v) => Math.hypot(...v)));
     const k = (f.r * 0.32) / max;

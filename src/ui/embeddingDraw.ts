@@ -22,7 +22,8 @@ export interface Frame {
 /** Sizes the canvas backing store to its CSS box at the device pixel ratio and clears it. */
 export function beginFrame(canvas: HTMLCanvasElement, unitShare: number): Frame {
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth, h = canvas.clientHeight;
+  const w = canvas.clientWidth,
+    h = canvas.clientHeight;
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
@@ -75,7 +76,10 @@ export function drawSphere(f: Frame, a: Affine): void {
         const x = a.rows[0][0] * v[0] + a.rows[0][1] * v[1] + a.rows[0][2] * v[2];
         const y = a.rows[1][0] * v[0] + a.rows[1][1] * v[1] + a.rows[1][2] * v[2];
         const z = a.rows[2][0] * v[0] + a.rows[2][1] * v[1] + a.rows[2][2] * v[2];
-        if ((z >= 0) !== front) { pen = false; continue; }
+        if (z >= 0 !== front) {
+          pen = false;
+          continue;
+        }
         if (pen) ctx.lineTo(sx(f, x), sy(f, y));
         else ctx.moveTo(sx(f, x), sy(f, y));
         pen = true;
@@ -100,7 +104,16 @@ export function dot(f: Frame, x: number, y: number, radius: number, fill: string
   ctx.globalAlpha = 1;
 }
 
-export function ring(f: Frame, x: number, y: number, radius: number, stroke: string, width: number, alpha = 1, dashed = false): void {
+export function ring(
+  f: Frame,
+  x: number,
+  y: number,
+  radius: number,
+  stroke: string,
+  width: number,
+  alpha = 1,
+  dashed = false,
+): void {
   const { ctx } = f;
   ctx.globalAlpha = alpha;
   ctx.strokeStyle = stroke;
@@ -113,7 +126,16 @@ export function ring(f: Frame, x: number, y: number, radius: number, stroke: str
   ctx.globalAlpha = 1;
 }
 
-export function line(f: Frame, x0: number, y0: number, x1: number, y1: number, stroke: string, width: number, alpha: number): void {
+export function line(
+  f: Frame,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  stroke: string,
+  width: number,
+  alpha: number,
+): void {
   const { ctx } = f;
   ctx.globalAlpha = alpha;
   ctx.strokeStyle = stroke;
@@ -126,13 +148,25 @@ export function line(f: Frame, x0: number, y0: number, x1: number, y1: number, s
 }
 
 /** An arrow from (x, y) along screen vector (dx, dy) given in pixels (y up). */
-export function arrow(f: Frame, x: number, y: number, dx: number, dy: number, color: string, width: number, alpha = 1): void {
+export function arrow(
+  f: Frame,
+  x: number,
+  y: number,
+  dx: number,
+  dy: number,
+  color: string,
+  width: number,
+  alpha = 1,
+): void {
   const len = Math.hypot(dx, dy);
   if (len < 1.5) return;
   const { ctx } = f;
-  const x0 = sx(f, x), y0 = sy(f, y);
-  const x1 = x0 + dx, y1 = y0 - dy;
-  const ux = dx / len, uy = -dy / len;
+  const x0 = sx(f, x),
+    y0 = sy(f, y);
+  const x1 = x0 + dx,
+    y1 = y0 - dy;
+  const ux = dx / len,
+    uy = -dy / len;
   const head = Math.min(len * 0.45, 5 + 2.2 * width);
   ctx.globalAlpha = alpha;
   ctx.strokeStyle = color;

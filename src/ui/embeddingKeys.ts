@@ -9,12 +9,23 @@ export function anchorAfterKey(key: string, anchor: number, rows: number): numbe
   if (rows <= 0) return null;
   const wrap = (r: number) => ((r % rows) + rows) % rows;
   switch (key) {
-    case 'ArrowRight': case 'ArrowDown': case ']': return wrap(anchor + 1);
-    case 'ArrowLeft': case 'ArrowUp': case '[': return wrap(anchor - 1);
-    case 'Home': return 0;
-    case 'End': return rows - 1;
-    case 'p': case 'P': return partnerOf(anchor, rows / 2);
-    default: return null;
+    case 'ArrowRight':
+    case 'ArrowDown':
+    case ']':
+      return wrap(anchor + 1);
+    case 'ArrowLeft':
+    case 'ArrowUp':
+    case '[':
+      return wrap(anchor - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return rows - 1;
+    case 'p':
+    case 'P':
+      return partnerOf(anchor, rows / 2);
+    default:
+      return null;
   }
 }
 

@@ -18,14 +18,26 @@ export interface PictureText {
   legend: { label: string; colour: string }[];
 }
 
-const PAD = 16, TITLE = 18, LEGEND = 14, DOT = 6, ROW = 22;
+const PAD = 16,
+  TITLE = 18,
+  LEGEND = 14,
+  DOT = 6,
+  ROW = 22;
 
 /** Lays the legend out in rows no wider than `width` (CSS pixels); returns each item's x, row. */
-function legendRows(ctx: CanvasRenderingContext2D, items: PictureText['legend'], width: number): { x: number; row: number }[] {
-  let x = 0, row = 0;
+function legendRows(
+  ctx: CanvasRenderingContext2D,
+  items: PictureText['legend'],
+  width: number,
+): { x: number; row: number }[] {
+  let x = 0,
+    row = 0;
   return items.map((it) => {
     const w = 2 * DOT + 6 + ctx.measureText(it.label).width + 14;
-    if (x > 0 && x + w > width) { x = 0; row++; }
+    if (x > 0 && x + w > width) {
+      x = 0;
+      row++;
+    }
     const at = { x, row };
     x += w;
     return at;
@@ -34,7 +46,8 @@ function legendRows(ctx: CanvasRenderingContext2D, items: PictureText['legend'],
 
 export function embeddingPicture(canvas: HTMLCanvasElement, text: PictureText): Promise<Blob> {
   const dpr = canvas.width / Math.max(1, canvas.clientWidth);
-  const w = canvas.clientWidth, h = canvas.clientHeight;
+  const w = canvas.clientWidth,
+    h = canvas.clientHeight;
   const out = document.createElement('canvas');
   const ctx0 = out.getContext('2d')!;
   ctx0.font = `${LEGEND}px system-ui, sans-serif`;
@@ -54,7 +67,8 @@ export function embeddingPicture(canvas: HTMLCanvasElement, text: PictureText): 
   ctx.drawImage(canvas, 0, titleH, w, h);
   ctx.font = `${LEGEND}px system-ui, sans-serif`;
   text.legend.forEach((it, k) => {
-    const x = PAD + rows[k].x, y = titleH + h + rows[k].row * ROW + ROW / 2;
+    const x = PAD + rows[k].x,
+      y = titleH + h + rows[k].row * ROW + ROW / 2;
     ctx.fillStyle = it.colour;
     ctx.beginPath();
     ctx.arc(x + DOT, y, DOT, 0, 2 * Math.PI);
@@ -62,5 +76,7 @@ export function embeddingPicture(canvas: HTMLCanvasElement, text: PictureText): 
     ctx.fillStyle = '#1d2330';
     ctx.fillText(it.label, x + 2 * DOT + 6, y);
   });
-  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    out.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'),
+  );
 }

@@ -30,7 +30,12 @@ export const REAL_TIMING: FaultTiming = { hangMs: 15_000, checkpointMs: 30_000 }
 export const TEST_TIMING: FaultTiming = { hangMs: 5_000, checkpointMs: 2_000 };
 
 /** Where a run goes when its GPU is lost: the next backend, as in the automatic order's fallbacks. */
-export const FALLBACK_AFTER: Record<BackendName, BackendName> = { webgpu: 'webgl', webgl: 'wasm', wasm: 'cpu', cpu: 'cpu' };
+export const FALLBACK_AFTER: Record<BackendName, BackendName> = {
+  webgpu: 'webgl',
+  webgl: 'wasm',
+  wasm: 'cpu',
+  cpu: 'cpu',
+};
 
 /** Give up after this many replacements in RESTART_WINDOW_MS: something fails at every start. */
 const MAX_RESTARTS = 3;
@@ -40,7 +45,11 @@ const RESTART_WINDOW_MS = 120_000;
 const SETTLE_MS = 300;
 
 type FaultKind = 'device' | 'crash' | 'fatal' | 'hang';
-interface Fault { kind: FaultKind; message: string; backend?: BackendName }
+interface Fault {
+  kind: FaultKind;
+  message: string;
+  backend?: BackendName;
+}
 const RANK: Record<FaultKind, number> = { fatal: 0, crash: 1, hang: 2, device: 3 };
 
 export interface SupervisorOptions {
@@ -187,7 +196,10 @@ export class EngineSupervisor {
       case 'modelLoaded': {
         const load = this.loads.shift();
         if (load?.restore) {
-          if (!ev.ok) this.opts.onNotice(`The checkpoint could not be restored (${ev.message}); the run starts again from step 0.`);
+          if (!ev.ok)
+            this.opts.onNotice(
+              `The checkpoint could not be restored (${ev.message}); the run starts again from step 0.`,
+            );
           return;
         }
         if (ev.ok && load) {
@@ -236,7 +248,9 @@ export class EngineSupervisor {
     const t = this.now();
     this.restarts = this.restarts.filter((r) => t - r < RESTART_WINDOW_MS);
     if (this.restarts.length >= MAX_RESTARTS) {
-      this.opts.onNotice(`The training engine failed again (${f.message}) after ${MAX_RESTARTS} restarts in two minutes; it was not restarted. Reload the page to try again.`);
+      this.opts.onNotice(
+        `The training engine failed again (${f.message}) after ${MAX_RESTARTS} restarts in two minutes; it was not restarted. Reload the page to try again.`,
+      );
       this.stopped = true;
       clearInterval(this.ticker);
       return;
@@ -256,10 +270,12 @@ export class EngineSupervisor {
 
   /** Rebuilds the run in the new worker and says what happened. */
   private resume(f: Fault): string {
-    const what = f.kind === 'device'
-      ? `The ${f.backend ?? 'GPU'} device was lost (${f.message}).`
-      : f.kind === 'hang' ? `The training worker stopped responding (${f.message}).`
-      : `The training worker failed (${f.message}).`;
+    const what =
+      f.kind === 'device'
+        ? `The ${f.backend ?? 'GPU'} device was lost (${f.message}).`
+        : f.kind === 'hang'
+          ? `The training worker stopped responding (${f.message}).`
+          : `The training worker failed (${f.message}).`;
     const s = this.settings;
     if (!s) return `${what} A new one was started.`;
     const routed = this.routed(s);

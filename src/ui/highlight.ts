@@ -21,7 +21,8 @@ export function highlight(selector: string, key: string, scroll: boolean): () =>
       scrolled = true;
       // A panel taller than the screen is shown from its top, a smaller one in the middle; on a
       // narrow screen the lesson covers the lower half, so the target goes to the top.
-      const top = el.getBoundingClientRect().height > window.innerHeight * 0.8 || window.matchMedia('(max-width: 900px)').matches;
+      const top =
+        el.getBoundingClientRect().height > window.innerHeight * 0.8 || window.matchMedia('(max-width: 900px)').matches;
       el.scrollIntoView({ block: top ? 'start' : 'center', behavior: reducedMotion() ? 'auto' : 'smooth' });
     }
   };

@@ -11,11 +11,16 @@ export interface DecodeItem {
 }
 
 export type DecodeOutcome =
-  | { name: string; ok: true; pixels: Uint8Array }
-  | { name: string; ok: false; message: string };
+  { name: string; ok: true; pixels: Uint8Array } | { name: string; ok: false; message: string };
 
-export interface DecodeRequest { id: number; items: DecodeItem[] }
-export interface DecodeReply { id: number; outcomes: DecodeOutcome[] }
+export interface DecodeRequest {
+  id: number;
+  items: DecodeItem[];
+}
+export interface DecodeReply {
+  id: number;
+  outcomes: DecodeOutcome[];
+}
 
 export interface DecodeOptions {
   /** Items per message to the worker. */
@@ -33,8 +38,10 @@ export class ImageDecoder {
   private nextId = 1;
   private waiting = new Map<number, { resolve: (r: DecodeOutcome[]) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly makeWorker: () => Worker = () =>
-    new Worker(new URL('./imageDecodeWorker.ts', import.meta.url), { type: 'module', name: 'image-decode' })) {}
+  constructor(
+    private readonly makeWorker: () => Worker = () =>
+      new Worker(new URL('./imageDecodeWorker.ts', import.meta.url), { type: 'module', name: 'image-decode' }),
+  ) {}
 
   private start(): Worker {
     if (this.worker) return this.worker;

@@ -24,7 +24,9 @@ function context(): OffscreenCanvasRenderingContext2D {
 async function toModelInput(bitmap: ImageBitmap): Promise<Uint8Array> {
   const { sx, sy, side } = centreSquare(bitmap.width, bitmap.height);
   const small = await createImageBitmap(bitmap, sx, sy, side, side, {
-    resizeWidth: USER_IMAGE_SIDE, resizeHeight: USER_IMAGE_SIDE, resizeQuality: 'high',
+    resizeWidth: USER_IMAGE_SIDE,
+    resizeHeight: USER_IMAGE_SIDE,
+    resizeQuality: 'high',
   });
   try {
     const c = context();

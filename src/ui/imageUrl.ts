@@ -1,6 +1,12 @@
 // Image bytes (grey or RGB, HWC) as a PNG data URL, for <img> elements with alt text.
 
-export function bytesToDataUrl(pixels: Uint8Array, width: number, height: number, channels: number, offset = 0): string {
+export function bytesToDataUrl(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  offset = 0,
+): string {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

@@ -12,7 +12,7 @@ export interface LessonTarget {
 export const LESSON_TARGETS: Record<PanelId, LessonTarget> = {
   embedding: { selector: '.embedding-view', name: 'the embedding view' },
   triples: { selector: '[data-testid="triples"]', name: 'the anchor and its negatives' },
-  formula: { selector: '.lformula', name: 'the anchor\'s loss term' },
+  formula: { selector: '.lformula', name: "the anchor's loss term" },
   temperature: { selector: '.tpanel', name: 'the temperature panel' },
   effectiveNegatives: { selector: '.tpanel', name: 'the effective number of negatives' },
   lossChart: { selector: '.loss-chart', name: 'the loss chart' },
@@ -22,7 +22,7 @@ export const LESSON_TARGETS: Record<PanelId, LessonTarget> = {
   probes: { selector: '.probes', name: 'the few-label probes' },
   augment: { selector: '.augment-panel', name: 'the augmentations and their preview' },
   clipControls: { selector: '[data-testid="clip-controls"]', name: 'the CLIP settings and the learned temperature' },
-  clipAnchor: { selector: '[data-testid="clip-anchor"]', name: 'an image and the batch\'s captions' },
+  clipAnchor: { selector: '[data-testid="clip-anchor"]', name: "an image and the batch's captions" },
   zeroShot: { selector: '[data-testid="zero-shot"]', name: 'zero-shot classification' },
   search: { selector: '[data-testid="clip-search"]', name: 'search by text' },
 };

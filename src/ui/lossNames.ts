@@ -14,4 +14,5 @@ export const LOSS_NAMES: Record<LossId, string> = {
 export const hasNegatives = (loss: LossId) => loss !== 'align';
 
 /** One sentence for tooltips and notes: why alignment alone collapses. */
-export const NO_NEGATIVES_NOTE = 'This loss only pulls each pair of views together; with no negatives pushing images apart, every image can drift to the same point (collapse), and uniformity heads to 0.';
+export const NO_NEGATIVES_NOTE =
+  'This loss only pulls each pair of views together; with no negatives pushing images apart, every image can drift to the same point (collapse), and uniformity heads to 0.';

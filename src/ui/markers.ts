@@ -3,15 +3,32 @@
 // a point's radius, so the canvas and the legend's little SVGs draw exactly the same thing.
 
 /** Vertices of each shape on the unit circle's scale; a circle has none (drawn as an arc). */
-const star = (points: number, inner: number) => Array.from({ length: 2 * points }, (_, i) => {
-  const r = i % 2 ? inner : 1, a = (Math.PI * i) / points - Math.PI / 2;
-  return [r * Math.cos(a), r * Math.sin(a)] as const;
-});
-const polygon = (sides: number, turn = 0) => Array.from({ length: sides }, (_, i) => {
-  const a = (2 * Math.PI * i) / sides - Math.PI / 2 + turn;
-  return [Math.cos(a), Math.sin(a)] as const;
-});
-const cross = (w: number) => [[-w, -1], [w, -1], [w, -w], [1, -w], [1, w], [w, w], [w, 1], [-w, 1], [-w, w], [-1, w], [-1, -w], [-w, -w]] as const;
+const star = (points: number, inner: number) =>
+  Array.from({ length: 2 * points }, (_, i) => {
+    const r = i % 2 ? inner : 1,
+      a = (Math.PI * i) / points - Math.PI / 2;
+    return [r * Math.cos(a), r * Math.sin(a)] as const;
+  });
+const polygon = (sides: number, turn = 0) =>
+  Array.from({ length: sides }, (_, i) => {
+    const a = (2 * Math.PI * i) / sides - Math.PI / 2 + turn;
+    return [Math.cos(a), Math.sin(a)] as const;
+  });
+const cross = (w: number) =>
+  [
+    [-w, -1],
+    [w, -1],
+    [w, -w],
+    [1, -w],
+    [1, w],
+    [w, w],
+    [w, 1],
+    [-w, 1],
+    [-w, w],
+    [-1, w],
+    [-1, -w],
+    [-w, -w],
+  ] as const;
 const turned = (pts: readonly (readonly [number, number])[], a: number) =>
   pts.map(([x, y]) => [x * Math.cos(a) - y * Math.sin(a), x * Math.sin(a) + y * Math.cos(a)] as const);
 
@@ -35,7 +52,10 @@ export const markerOf = (k: number) => MARKERS[((k % MARKERS.length) + MARKERS.l
 export function traceMarker(ctx: CanvasRenderingContext2D, k: number, x: number, y: number, r: number): void {
   const m = markerOf(k);
   ctx.beginPath();
-  if (!m.points) { ctx.arc(x, y, r, 0, 2 * Math.PI); return; }
+  if (!m.points) {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    return;
+  }
   // Pointed shapes cover less area than a circle of the same radius: a little larger reads alike.
   const s = r * 1.25;
   m.points.forEach(([px, py], i) => (i ? ctx.lineTo(x + s * px, y + s * py) : ctx.moveTo(x + s * px, y + s * py)));
@@ -44,7 +64,12 @@ export function traceMarker(ctx: CanvasRenderingContext2D, k: number, x: number,
 
 /** The same outline as an SVG path in a box of `size` pixels (for the legend). */
 export function markerPath(k: number, size: number): string {
-  const m = markerOf(k), c = size / 2, r = size / 2 - 1;
+  const m = markerOf(k),
+    c = size / 2,
+    r = size / 2 - 1;
   if (!m.points) return `M${c - r},${c}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
-  return m.points.map(([px, py], i) => `${i ? 'L' : 'M'}${(c + r * px).toFixed(2)},${(c + r * py).toFixed(2)}`).join('') + 'Z';
+  return (
+    m.points.map(([px, py], i) => `${i ? 'L' : 'M'}${(c + r * px).toFixed(2)},${(c + r * py).toFixed(2)}`).join('') +
+    'Z'
+  );
 }

@@ -39,7 +39,7 @@ function rampTable(ramp: (t: number) => string): Uint32Array {
     for (let i = 0; i < LEVELS; i++) {
       const c = rgb(ramp(i / (LEVELS - 1)));
       // ImageData bytes are r, g, b, a; as a little-endian uint32 that is 0xAABBGGRR.
-      t[i] = (0xff << 24 | Math.round(c.b) << 16 | Math.round(c.g) << 8 | Math.round(c.r)) >>> 0;
+      t[i] = ((0xff << 24) | (Math.round(c.b) << 16) | (Math.round(c.g) << 8) | Math.round(c.r)) >>> 0;
     }
     tables.set(ramp, t);
   }
@@ -51,7 +51,10 @@ export function drawMatrix(canvas: HTMLCanvasElement, pic: MatrixPicture): void 
   const dpr = window.devicePixelRatio || 1;
   const size = Math.max(1, canvas.clientWidth);
   const px = Math.round(size * dpr);
-  if (canvas.width !== px || canvas.height !== px) { canvas.width = px; canvas.height = px; }
+  if (canvas.width !== px || canvas.height !== px) {
+    canvas.width = px;
+    canvas.height = px;
+  }
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, px, px);
@@ -68,7 +71,10 @@ export function drawMatrix(canvas: HTMLCanvasElement, pic: MatrixPicture): void 
   const top = LEVELS - 1;
   for (let k = 0; k < rows * rows; k++) {
     const v = values[k];
-    if (Number.isNaN(v)) { pixels[k] = GREY; continue; }
+    if (Number.isNaN(v)) {
+      pixels[k] = GREY;
+      continue;
+    }
     const t = colour.position(v);
     pixels[k] = table[t <= 0 ? 0 : t >= 1 ? top : Math.round(t * top)];
   }
@@ -93,8 +99,10 @@ export function drawMatrix(canvas: HTMLCanvasElement, pic: MatrixPicture): void 
       const c = positives[r];
       if (c < 0) continue;
       // Left and right of the cell, one cell away.
-      ctx.moveTo((c - 1) * cell, r * cell); ctx.lineTo((c - 1) * cell, (r + 1) * cell);
-      ctx.moveTo((c + 2) * cell, r * cell); ctx.lineTo((c + 2) * cell, (r + 1) * cell);
+      ctx.moveTo((c - 1) * cell, r * cell);
+      ctx.lineTo((c - 1) * cell, (r + 1) * cell);
+      ctx.moveTo((c + 2) * cell, r * cell);
+      ctx.lineTo((c + 2) * cell, (r + 1) * cell);
     }
     ctx.stroke();
   }
@@ -102,8 +110,10 @@ export function drawMatrix(canvas: HTMLCanvasElement, pic: MatrixPicture): void 
   ctx.strokeStyle = 'rgba(255,255,255,0.9)';
   ctx.lineWidth = 2 * dpr;
   ctx.beginPath();
-  ctx.moveTo(px / 2, 0); ctx.lineTo(px / 2, px);
-  ctx.moveTo(0, px / 2); ctx.lineTo(px, px / 2);
+  ctx.moveTo(px / 2, 0);
+  ctx.lineTo(px / 2, px);
+  ctx.moveTo(0, px / 2);
+  ctx.lineTo(px, px / 2);
   ctx.stroke();
   if (highlight >= 0) {
     ctx.strokeStyle = '#e08a00';

@@ -3,8 +3,7 @@
 import type { Decoded, ModelState } from '../core/modelFile';
 
 export type ModelFileRequest =
-  | { id: number; op: 'decode'; input: ArrayBuffer | string }
-  | { id: number; op: 'encode'; state: ModelState };
+  { id: number; op: 'decode'; input: ArrayBuffer | string } | { id: number; op: 'encode'; state: ModelState };
 
 export type ModelFileReply =
   | { id: number; op: 'decode'; result: Decoded }

@@ -11,7 +11,8 @@ const buffersOf = (s: ModelState): ArrayBuffer[] => {
 
 self.onmessage = (e: MessageEvent<ModelFileRequest>) => {
   const req = e.data;
-  const post = (reply: ModelFileReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
+  const post = (reply: ModelFileReply, transfer: Transferable[] = []) =>
+    (self as unknown as Worker).postMessage(reply, transfer);
   try {
     if (req.op === 'encode') {
       post({ id: req.id, op: 'encode', text: encodeModelFile(req.state) });

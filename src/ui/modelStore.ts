@@ -19,7 +19,10 @@ export interface StoredSummary {
 
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    if (typeof indexedDB === 'undefined') { reject(new Error('this browser has no IndexedDB')); return; }
+    if (typeof indexedDB === 'undefined') {
+      reject(new Error('this browser has no IndexedDB'));
+      return;
+    }
     const req = indexedDB.open(DB_NAME, 1);
     req.onupgradeneeded = () => req.result.createObjectStore(STORE);
     req.onsuccess = () => resolve(req.result);
@@ -28,7 +31,10 @@ function openDb(): Promise<IDBDatabase> {
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  body: (s: IDBObjectStore) => IDBRequest<T> | void,
+): Promise<T | undefined> {
   const db = await openDb();
   try {
     return await new Promise<T | undefined>((resolve, reject) => {
@@ -44,7 +50,10 @@ async function withStore<T>(mode: IDBTransactionMode, body: (s: IDBObjectStore) 
 }
 
 export async function storeModel(text: string, summary: StoredSummary): Promise<void> {
-  await withStore('readwrite', (s) => { s.put(text, TEXT_KEY); s.put(summary, SUMMARY_KEY); });
+  await withStore('readwrite', (s) => {
+    s.put(text, TEXT_KEY);
+    s.put(summary, SUMMARY_KEY);
+  });
 }
 
 export async function storedSummary(): Promise<StoredSummary | null> {
@@ -62,7 +71,10 @@ export async function storedModelText(): Promise<string | null> {
  */
 export function storageProblem(e: unknown): string {
   const name = (e as { name?: unknown } | null)?.name;
-  const detail = e instanceof Error || (e && typeof (e as { message?: unknown }).message === 'string') ? (e as { message: string }).message : String(e);
+  const detail =
+    e instanceof Error || (e && typeof (e as { message?: unknown }).message === 'string')
+      ? (e as { message: string }).message
+      : String(e);
   if (name === 'QuotaExceededError' || /quota|storage full/i.test(detail)) {
     return 'its storage for this site is full (free some space, or clear old site data)';
   }

@@ -24,7 +24,10 @@ export function setPlayground(patch: Partial<PlaygroundState>): void {
 
 export function usePlayground(): PlaygroundState {
   return useSyncExternalStore(
-    (l) => { listeners.add(l); return () => listeners.delete(l); },
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
     () => state,
   );
 }

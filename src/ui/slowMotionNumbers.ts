@@ -8,7 +8,10 @@ import type { Explain } from '../protocol';
 import { hasNegatives } from './lossNames';
 import type { StageNumbers } from './slowMotionText';
 
-type ExplainedStep = Pick<Explain, 'n' | 'dim' | 'temperature' | 'lossId' | 'before' | 'after' | 'labels' | 'lossBefore' | 'lossAfter'>;
+type ExplainedStep = Pick<
+  Explain,
+  'n' | 'dim' | 'temperature' | 'lossId' | 'before' | 'after' | 'labels' | 'lossBefore' | 'lossAfter'
+>;
 
 export function stageNumbers(ex: ExplainedStep, learningRate: number): StageNumbers {
   const m = 2 * ex.n;
@@ -16,8 +19,15 @@ export function stageNumbers(ex: ExplainedStep, learningRate: number): StageNumb
   const sAfter = similarityMatrix(ex.after, m, ex.dim);
   const p = rowSoftmaxMatrix(sBefore, m, ex.temperature);
   // SupCon pulls the anchor's classmates too: only other classes count as its negatives.
-  const isNegative = (i: number, j: number) => j !== i && j !== partnerOf(i, ex.n) && (ex.lossId !== 'supcon' || ex.labels[i] !== ex.labels[j]);
-  let pPos = 0, moved = 0, posBefore = 0, posAfter = 0, hardBefore = 0, hardAfter = 0, anchors = 0;
+  const isNegative = (i: number, j: number) =>
+    j !== i && j !== partnerOf(i, ex.n) && (ex.lossId !== 'supcon' || ex.labels[i] !== ex.labels[j]);
+  let pPos = 0,
+    moved = 0,
+    posBefore = 0,
+    posAfter = 0,
+    hardBefore = 0,
+    hardAfter = 0,
+    anchors = 0;
   for (let i = 0; i < m; i++) {
     const k = partnerOf(i, ex.n);
     pPos += p[i * m + k] / m;
@@ -28,7 +38,8 @@ export function stageNumbers(ex: ExplainedStep, learningRate: number): StageNumb
     moved += Math.sqrt(d2) / m;
     // The hardest negative is chosen before the update and followed through it.
     let hard = -1;
-    for (let j = 0; j < m; j++) if (isNegative(i, j) && (hard < 0 || sBefore[i * m + j] > sBefore[i * m + hard])) hard = j;
+    for (let j = 0; j < m; j++)
+      if (isNegative(i, j) && (hard < 0 || sBefore[i * m + j] > sBefore[i * m + hard])) hard = j;
     if (hard >= 0) {
       hardBefore += sBefore[i * m + hard];
       hardAfter += sAfter[i * m + hard];
@@ -36,9 +47,17 @@ export function stageNumbers(ex: ExplainedStep, learningRate: number): StageNumb
     }
   }
   return {
-    n: ex.n, tau: ex.temperature, learningRate, lossBefore: ex.lossBefore, lossAfter: ex.lossAfter, pPos, moved,
+    n: ex.n,
+    tau: ex.temperature,
+    learningRate,
+    lossBefore: ex.lossBefore,
+    lossAfter: ex.lossAfter,
+    pPos,
+    moved,
     pushes: hasNegatives(ex.lossId),
-    posSimBefore: posBefore, posSimAfter: posAfter,
-    hardNegSimBefore: anchors ? hardBefore / anchors : NaN, hardNegSimAfter: anchors ? hardAfter / anchors : NaN,
+    posSimBefore: posBefore,
+    posSimAfter: posAfter,
+    hardNegSimBefore: anchors ? hardBefore / anchors : NaN,
+    hardNegSimAfter: anchors ? hardAfter / anchors : NaN,
   };
 }

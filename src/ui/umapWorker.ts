@@ -4,7 +4,12 @@
 
 import { mulberry32 } from '../core/rng';
 
-export interface UmapRequest { id: number; embeddings: Float32Array; n: number; dim: number }
+export interface UmapRequest {
+  id: number;
+  embeddings: Float32Array;
+  n: number;
+  dim: number;
+}
 export type UmapReply = { id: number; layout: Float32Array } | { id: number; error: string };
 
 /** Fixed seed: the same embeddings always give the same layout. */
@@ -25,7 +30,10 @@ self.onmessage = async (e: MessageEvent<UmapRequest>) => {
     const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, n - 1), minDist: 0.1, random: mulberry32(SEED) });
     const out = umap.fit(rows);
     const layout = new Float32Array(n * 2);
-    out.forEach((p, i) => { layout[2 * i] = p[0]; layout[2 * i + 1] = p[1]; });
+    out.forEach((p, i) => {
+      layout[2 * i] = p[0];
+      layout[2 * i + 1] = p[1];
+    });
     (self as unknown as Worker).postMessage({ id, layout } satisfies UmapReply, [layout.buffer]);
   } catch (err) {
     (self as unknown as Worker).postMessage({ id, error: String(err) } satisfies UmapReply);

@@ -29,10 +29,19 @@ export function useClassroomKeys(opts: Options): void {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || isTyping(e.target, e.key)) return;
       const o = live.current;
       const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      if ((k === 'n' || k === 'PageDown') && o.lessonOpen) { e.preventDefault(); o.next(); }
-      else if ((k === 'p' || k === 'PageUp') && o.lessonOpen) { e.preventDefault(); o.previous(); }
-      else if (k === 'f' && !e.repeat) { e.preventDefault(); o.togglePresentation(); }
-      else if (k === 'Escape' && o.presenting) { e.preventDefault(); o.togglePresentation(); }
+      if ((k === 'n' || k === 'PageDown') && o.lessonOpen) {
+        e.preventDefault();
+        o.next();
+      } else if ((k === 'p' || k === 'PageUp') && o.lessonOpen) {
+        e.preventDefault();
+        o.previous();
+      } else if (k === 'f' && !e.repeat) {
+        e.preventDefault();
+        o.togglePresentation();
+      } else if (k === 'Escape' && o.presenting) {
+        e.preventDefault();
+        o.togglePresentation();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -3,7 +3,28 @@
 // when it fails.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TEST_FAULTS_WORKER_NAME, type BackendInfo, type Command, type EmbeddingsExport, type EngineError, type EngineEvent, type Explain, type ClipEval, type ClipSearch, type ClipState, type LabelCurveReport, type Metrics, type ModelLoaded, type ModelSaved, type ProbeReport, type QueryResult, type Ready, type Snapshot, type TransferFailed, type ViewPairs } from '../protocol';
+import {
+  TEST_FAULTS_WORKER_NAME,
+  type BackendInfo,
+  type Command,
+  type EmbeddingsExport,
+  type EngineError,
+  type EngineEvent,
+  type Explain,
+  type ClipEval,
+  type ClipSearch,
+  type ClipState,
+  type LabelCurveReport,
+  type Metrics,
+  type ModelLoaded,
+  type ModelSaved,
+  type ProbeReport,
+  type QueryResult,
+  type Ready,
+  type Snapshot,
+  type TransferFailed,
+  type ViewPairs,
+} from '../protocol';
 import { EngineSupervisor, REAL_TIMING, TEST_TIMING, type WorkerLike } from './engineSupervisor';
 
 /** Read once at load: the page drops its query string when it first writes the hash. ?test=faults
@@ -48,16 +69,34 @@ export function useEngine() {
         switch (ev.type) {
           case 'snapshot':
             // Keep the last display set and batch when a snapshot carries none (each is sent once).
-            return { ...s, snapshot: { ...ev, display: ev.display ?? s.snapshot?.display ?? null, batch: ev.batch ?? s.snapshot?.batch ?? null,
-              // The batch's views and factors belong to the batch: kept with it, replaced with it.
-              batchViews: ev.batch ? ev.batchViews ?? null : s.snapshot?.batchViews ?? null,
-              batchFactors: ev.batch ? ev.batchFactors ?? null : s.snapshot?.batchFactors ?? null,
-              batchCaptions: ev.batch ? ev.batchCaptions ?? null : s.snapshot?.batchCaptions ?? null } };
+            return {
+              ...s,
+              snapshot: {
+                ...ev,
+                display: ev.display ?? s.snapshot?.display ?? null,
+                batch: ev.batch ?? s.snapshot?.batch ?? null,
+                // The batch's views and factors belong to the batch: kept with it, replaced with it.
+                batchViews: ev.batch ? (ev.batchViews ?? null) : (s.snapshot?.batchViews ?? null),
+                batchFactors: ev.batch ? (ev.batchFactors ?? null) : (s.snapshot?.batchFactors ?? null),
+                batchCaptions: ev.batch ? (ev.batchCaptions ?? null) : (s.snapshot?.batchCaptions ?? null),
+              },
+            };
           case 'backend':
             return { ...s, backend: ev };
           case 'ready':
             // A run that starts answers the data problem an earlier one had (e.g. too few images).
-            return { ...s, ready: ev, snapshot: null, probes: {}, labelCurve: null, query: null, clipState: null, clipEval: null, clipSearch: null, errors: s.errors.filter((e) => e.kind !== 'data') };
+            return {
+              ...s,
+              ready: ev,
+              snapshot: null,
+              probes: {},
+              labelCurve: null,
+              query: null,
+              clipState: null,
+              clipEval: null,
+              clipSearch: null,
+              errors: s.errors.filter((e) => e.kind !== 'data'),
+            };
           case 'preview':
             return { ...s, preview: ev.views };
           case 'explain':
@@ -92,11 +131,18 @@ export function useEngine() {
       });
     };
     const supervisor = new EngineSupervisor({
-      create: () => new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: TEST_FAULTS ? TEST_FAULTS_WORKER_NAME : 'engine' }) as unknown as WorkerLike,
+      create: () =>
+        new Worker(new URL('../engine/worker.ts', import.meta.url), {
+          type: 'module',
+          name: TEST_FAULTS ? TEST_FAULTS_WORKER_NAME : 'engine',
+        }) as unknown as WorkerLike,
       onEvent,
-      onNotice: (message) => setState((s) => ({ ...s, errors: [...s.errors.slice(-4), { type: 'error', kind: 'recovered', message }] })),
+      onNotice: (message) =>
+        setState((s) => ({ ...s, errors: [...s.errors.slice(-4), { type: 'error', kind: 'recovered', message }] })),
       // The browser tests talk to the worker directly (fault injection, NaN poisoning).
-      onWorker: (w) => { (window as unknown as { __engine?: WorkerLike }).__engine = w; },
+      onWorker: (w) => {
+        (window as unknown as { __engine?: WorkerLike }).__engine = w;
+      },
       timing: TEST_FAULTS ? TEST_TIMING : REAL_TIMING,
       visible: () => document.visibilityState === 'visible',
     });
@@ -104,7 +150,13 @@ export function useEngine() {
     return () => supervisor.dispose();
   }, []);
 
-  const send = useCallback((cmd: Command, transfer: Transferable[] = []) => supervisorRef.current?.send(cmd, transfer), []);
-  const dismissError = useCallback((i: number) => setState((s) => ({ ...s, errors: s.errors.filter((_, k) => k !== i) })), []);
+  const send = useCallback(
+    (cmd: Command, transfer: Transferable[] = []) => supervisorRef.current?.send(cmd, transfer),
+    [],
+  );
+  const dismissError = useCallback(
+    (i: number) => setState((s) => ({ ...s, errors: s.errors.filter((_, k) => k !== i) })),
+    [],
+  );
   return { ...state, send, dismissError };
 }

@@ -29,7 +29,13 @@ export const easeOut = (t: number) => t * (2 - t);
 /** Where a glide from `from` to `to` begun at `start` is at `now`. A `from` of another
  *  length (a new display set size) is no start at all: the points appear at `to`; so does a
  *  glide of no duration. */
-export function glideAt(from: Float32Array | null, to: Float32Array, start: number, now: number, ms = GLIDE_MS): GlideFrame {
+export function glideAt(
+  from: Float32Array | null,
+  to: Float32Array,
+  start: number,
+  now: number,
+  ms = GLIDE_MS,
+): GlideFrame {
   const t = ms > 0 ? Math.min(1, Math.max(0, (now - start) / ms)) : 1;
   const e = easeOut(t);
   const a = from && from.length === to.length ? from : to;
@@ -43,14 +49,22 @@ export function glideAt(from: Float32Array | null, to: Float32Array, start: numb
  * (`onScreen`, read once then). Returns a stable function giving the points at a time, or
  * null while there is nothing to show.
  */
-export function useGlide(to: Float32Array | null, onScreen: () => Float32Array | null): (now: number) => GlideFrame | null {
+export function useGlide(
+  to: Float32Array | null,
+  onScreen: () => Float32Array | null,
+): (now: number) => GlideFrame | null {
   const state = useRef<GlideState>({ from: null, to: null, start: 0, ms: GLIDE_MS });
   const read = useRef(onScreen);
   read.current = onScreen;
   useEffect(() => {
     if (!to) return;
     const here = read.current();
-    state.current = { from: here ? here.slice() : null, to, start: performance.now(), ms: reducedMotion() ? 0 : GLIDE_MS };
+    state.current = {
+      from: here ? here.slice() : null,
+      to,
+      start: performance.now(),
+      ms: reducedMotion() ? 0 : GLIDE_MS,
+    };
   }, [to]);
   return useCallback((now: number) => {
     const s = state.current;

@@ -19,7 +19,12 @@ export interface UmapState {
 }
 
 export function useUmap(display: Display | null, dim: number, on: boolean): UmapState {
-  const [state, setState] = useState<Omit<UmapState, 'recompute'>>({ layout: null, step: -1, computing: false, error: null });
+  const [state, setState] = useState<Omit<UmapState, 'recompute'>>({
+    layout: null,
+    step: -1,
+    computing: false,
+    error: null,
+  });
   const worker = useRef<Worker | null>(null);
   const reqId = useRef(0);
   const latest = useRef(display);
@@ -29,13 +34,20 @@ export function useUmap(display: Display | null, dim: number, on: boolean): Umap
     const d = latest.current;
     if (!d) return;
     // Created on first use, so nothing of UMAP is fetched until it is asked for.
-    const w = (worker.current ??= new Worker(new URL('./umapWorker.ts', import.meta.url), { type: 'module', name: 'umap' }));
+    const w = (worker.current ??= new Worker(new URL('./umapWorker.ts', import.meta.url), {
+      type: 'module',
+      name: 'umap',
+    }));
     const id = ++reqId.current;
     const n = d.labels.length;
     w.onmessage = (e: MessageEvent<UmapReply>) => {
       if (e.data.id !== reqId.current) return; // a newer request supersedes this one
       const r = e.data;
-      setState((s) => ('error' in r ? { ...s, computing: false, error: r.error } : { layout: fitUnitDisk(r.layout, n), step: d.step, computing: false, error: null }));
+      setState((s) =>
+        'error' in r
+          ? { ...s, computing: false, error: r.error }
+          : { layout: fitUnitDisk(r.layout, n), step: d.step, computing: false, error: null },
+      );
     };
     setState((s) => ({ ...s, computing: true, error: null }));
     // A copy, so the snapshot the page draws keeps its buffer.
@@ -43,8 +55,15 @@ export function useUmap(display: Display | null, dim: number, on: boolean): Umap
   }, [dim]);
 
   // First switch to UMAP (or a new embedding width): compute for what is shown now.
-  const needs = on && !!display && !state.computing && !state.error && (!state.layout || state.layout.length !== 2 * display.labels.length);
-  useEffect(() => { if (needs) recompute(); }, [needs, recompute]);
+  const needs =
+    on &&
+    !!display &&
+    !state.computing &&
+    !state.error &&
+    (!state.layout || state.layout.length !== 2 * display.labels.length);
+  useEffect(() => {
+    if (needs) recompute();
+  }, [needs, recompute]);
   // A different model width makes the old layout meaningless.
   useEffect(() => {
     reqId.current++;
@@ -56,13 +75,20 @@ export function useUmap(display: Display | null, dim: number, on: boolean): Umap
 
 /** Centres the layout and scales it so 97% of the points fall inside the unit disk (as PCA). */
 function fitUnitDisk(xy: Float32Array, n: number): Float32Array {
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += xy[2 * i] / n; my += xy[2 * i + 1] / n; }
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += xy[2 * i] / n;
+    my += xy[2 * i + 1] / n;
+  }
   const radii = new Float64Array(n);
   for (let i = 0; i < n; i++) radii[i] = Math.hypot(xy[2 * i] - mx, xy[2 * i + 1] - my);
   radii.sort();
   const s = 1 / Math.max(1e-6, radii[Math.floor(0.97 * Math.max(0, n - 1))] ?? 1);
   const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) { out[2 * i] = (xy[2 * i] - mx) * s; out[2 * i + 1] = (xy[2 * i + 1] - my) * s; }
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = (xy[2 * i] - mx) * s;
+    out[2 * i + 1] = (xy[2 * i + 1] - my) * s;
+  }
   return out;
 }

@@ -20,7 +20,9 @@ export function useUserData(send: (cmd: Command, transfer?: Transferable[]) => v
 
   const sendUserData = useCallback(() => {
     const { dataset } = buildUserDataset(library.getState().images);
-    send({ type: 'userData', pixels: dataset.pixels, labels: dataset.labels, classNames: dataset.classNames }, [dataset.pixels.buffer]);
+    send({ type: 'userData', pixels: dataset.pixels, labels: dataset.labels, classNames: dataset.classNames }, [
+      dataset.pixels.buffer,
+    ]);
   }, [library, send]);
 
   // While "My images" is chosen, each settled change of the images rebuilds the run with them
@@ -31,25 +33,32 @@ export function useUserData(send: (cmd: Command, transfer?: Transferable[]) => v
   useEffect(() => {
     if (!chosen || !loaded || sentFor.current === images) return;
     const first = sentFor.current === null;
-    const t = setTimeout(() => {
-      sentFor.current = images;
-      sendUserData();
-      send({ type: 'configure', settings: settingsRef.current, assetBase: document.baseURI });
-    }, first ? 0 : SETTLE_MS);
+    const t = setTimeout(
+      () => {
+        sentFor.current = images;
+        sendUserData();
+        send({ type: 'configure', settings: settingsRef.current, assetBase: document.baseURI });
+      },
+      first ? 0 : SETTLE_MS,
+    );
     return () => clearTimeout(t);
   }, [chosen, loaded, images, sendUserData, send]);
 
   /** Call before a 'configure' that switches to "My images". */
-  const beforeConfigure = useCallback((next: Settings) => {
-    if (next.dataset !== USER_DATASET_ID) return;
-    sentFor.current = library.getState().images;
-    sendUserData();
-  }, [library, sendUserData]);
+  const beforeConfigure = useCallback(
+    (next: Settings) => {
+      if (next.dataset !== USER_DATASET_ID) return;
+      sentFor.current = library.getState().images;
+      sendUserData();
+    },
+    [library, sendUserData],
+  );
 
   const notices = useMemo(() => {
     if (!chosen || !loaded) return [];
     const { dataset } = buildUserDataset(images);
-    if (dataset.count === 0) return ['My images: add images under "Your own images" (two classes of at least 5 each measure kNN).'];
+    if (dataset.count === 0)
+      return ['My images: add images under "Your own images" (two classes of at least 5 each measure kNN).'];
     const split = userSplit(dataset.labels, dataset.classNames, settings.seed);
     const out = userReadiness(dataset.labels, dataset.classNames, split).messages.map((m) => `My images: ${m}`);
     const cap = capBatchSize(settings.batchSize, split.train.length);

@@ -22,7 +22,10 @@ export interface LibraryState {
   loaded: boolean;
 }
 
-type Store = Pick<typeof defaultStore, 'loadUserImages' | 'addUserImages' | 'deleteUserImage' | 'deleteUserClass' | 'deleteAllUserImages'>;
+type Store = Pick<
+  typeof defaultStore,
+  'loadUserImages' | 'addUserImages' | 'deleteUserImage' | 'deleteUserClass' | 'deleteAllUserImages'
+>;
 
 /** Failures named one by one up to this many per add; the rest are counted. */
 const NAMED_FAILURES = 12;
@@ -34,7 +37,10 @@ export class UserImageLibrary {
   private nextLocalId = -1;
   private storeProblemShown = false;
 
-  constructor(private readonly decoder: Pick<ImageDecoder, 'decode'>, private readonly store: Store = defaultStore) {}
+  constructor(
+    private readonly decoder: Pick<ImageDecoder, 'decode'>,
+    private readonly store: Store = defaultStore,
+  ) {}
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -57,7 +63,8 @@ export class UserImageLibrary {
   }
 
   private storeFailed(e: unknown): void {
-    const message = e instanceof UserStoreError ? e.message : `Your images could not be saved (${(e as Error).message}).`;
+    const message =
+      e instanceof UserStoreError ? e.message : `Your images could not be saved (${(e as Error).message}).`;
     if (!this.storeProblemShown || (e instanceof UserStoreError && e.kind === 'quota')) this.say(message);
     this.storeProblemShown = true;
     this.set({ persistent: false });
@@ -116,7 +123,8 @@ export class UserImageLibrary {
       this.set({ progress: null });
     }
     const named = failures.slice(0, NAMED_FAILURES);
-    if (failures.length > NAMED_FAILURES) named.push(`…and ${failures.length - NAMED_FAILURES} more files could not be added.`);
+    if (failures.length > NAMED_FAILURES)
+      named.push(`…and ${failures.length - NAMED_FAILURES} more files could not be added.`);
     this.say(...named);
   }
 
@@ -136,7 +144,11 @@ export class UserImageLibrary {
   /** Camera frames into one class (the frames are handed over: the caller must not close them). */
   async addFrames(frames: readonly ImageBitmap[], className: string): Promise<void> {
     const name = cleanClassName(className);
-    if (!name) { frames.forEach((f) => f.close()); this.say('Name the class the camera adds to.'); return; }
+    if (!name) {
+      frames.forEach((f) => f.close());
+      this.say('Name the class the camera adds to.');
+      return;
+    }
     const { kept, notice } = capToLimit(this.state.images.length, frames);
     frames.slice(kept.length).forEach((f) => f.close());
     if (notice) this.say(notice);
@@ -144,7 +156,11 @@ export class UserImageLibrary {
     await this.addDecoded(kept.map((f, k) => ({ name: `camera ${start + k + 1}`, source: f, className: name })));
   }
 
-  private async remove(what: string, keep: (i: LibraryImage) => boolean, storeOp: () => Promise<unknown>): Promise<void> {
+  private async remove(
+    what: string,
+    keep: (i: LibraryImage) => boolean,
+    storeOp: () => Promise<unknown>,
+  ): Promise<void> {
     if (this.state.persistent) {
       try {
         await storeOp();
@@ -157,15 +173,27 @@ export class UserImageLibrary {
   }
 
   removeImage(id: number): Promise<void> {
-    return this.remove('the image', (i) => i.id !== id, () => (id >= 0 ? this.store.deleteUserImage(id) : Promise.resolve()));
+    return this.remove(
+      'the image',
+      (i) => i.id !== id,
+      () => (id >= 0 ? this.store.deleteUserImage(id) : Promise.resolve()),
+    );
   }
 
   removeClass(className: string): Promise<void> {
-    return this.remove(`class ${className}`, (i) => i.className !== className, () => this.store.deleteUserClass(className));
+    return this.remove(
+      `class ${className}`,
+      (i) => i.className !== className,
+      () => this.store.deleteUserClass(className),
+    );
   }
 
   /** "Delete my images". */
   removeAll(): Promise<void> {
-    return this.remove('your images', () => false, () => this.store.deleteAllUserImages());
+    return this.remove(
+      'your images',
+      () => false,
+      () => this.store.deleteAllUserImages(),
+    );
   }
 }

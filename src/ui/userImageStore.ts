@@ -19,22 +19,33 @@ export interface StoredImage extends UserImage {
 export type StoreProblem = 'unavailable' | 'quota' | 'failed';
 
 export class UserStoreError extends Error {
-  constructor(readonly kind: StoreProblem, message: string) {
+  constructor(
+    readonly kind: StoreProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'UserStoreError';
   }
 }
 
-const UNAVAILABLE = 'Your images cannot be kept in this browser (no IndexedDB here, as in some private windows): ' +
+const UNAVAILABLE =
+  'Your images cannot be kept in this browser (no IndexedDB here, as in some private windows): ' +
   'they stay on this page until it is closed.';
 
 function problem(err: DOMException | Error | null | undefined, what: string, unsaved = 0): UserStoreError {
   if (err?.name === 'QuotaExceededError') {
-    return new UserStoreError('quota', `The browser's storage for this page is full${unsaved > 0 ? `: ${unsaved} images were not saved` : ''}. ` +
-      'Delete some of your images or free disk space; the images on the page stay until it is closed.');
+    return new UserStoreError(
+      'quota',
+      `The browser's storage for this page is full${unsaved > 0 ? `: ${unsaved} images were not saved` : ''}. ` +
+        'Delete some of your images or free disk space; the images on the page stay until it is closed.',
+    );
   }
-  if (err?.name === 'SecurityError' || err?.name === 'InvalidStateError') return new UserStoreError('unavailable', UNAVAILABLE);
-  return new UserStoreError('failed', `Could not ${what} your images in this browser's storage (${err?.message || 'unknown error'}).`);
+  if (err?.name === 'SecurityError' || err?.name === 'InvalidStateError')
+    return new UserStoreError('unavailable', UNAVAILABLE);
+  return new UserStoreError(
+    'failed',
+    `Could not ${what} your images in this browser's storage (${err?.message || 'unknown error'}).`,
+  );
 }
 
 let factory: () => IDBFactory | undefined = () => (typeof indexedDB === 'undefined' ? undefined : indexedDB);
@@ -47,7 +58,10 @@ export function setIndexedDbForTests(f: () => IDBFactory | undefined): void {
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const idb = factory();
-    if (!idb) { reject(new UserStoreError('unavailable', UNAVAILABLE)); return; }
+    if (!idb) {
+      reject(new UserStoreError('unavailable', UNAVAILABLE));
+      return;
+    }
     let req: IDBOpenDBRequest;
     try {
       req = idb.open(DB_NAME, 1);
@@ -61,11 +75,22 @@ function openDb(): Promise<IDBDatabase> {
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(problem(req.error, 'open'));
-    req.onblocked = () => reject(new UserStoreError('failed', 'Your images\' storage is held by another tab of this page: close it and try again.'));
+    req.onblocked = () =>
+      reject(
+        new UserStoreError(
+          'failed',
+          "Your images' storage is held by another tab of this page: close it and try again.",
+        ),
+      );
   });
 }
 
-async function transact<T>(mode: IDBTransactionMode, what: string, body: (s: IDBObjectStore) => () => T, unsaved = 0): Promise<T> {
+async function transact<T>(
+  mode: IDBTransactionMode,
+  what: string,
+  body: (s: IDBObjectStore) => () => T,
+  unsaved = 0,
+): Promise<T> {
   const db = await openDb();
   try {
     return await new Promise<T>((resolve, reject) => {
@@ -97,27 +122,40 @@ export async function loadUserImages(): Promise<StoredImage[]> {
 /** Stores the images in one transaction: all of them, or none and a UserStoreError. */
 export async function addUserImages(images: readonly UserImage[]): Promise<StoredImage[]> {
   const addedAt = Date.now();
-  return transact('readwrite', 'save', (s) => {
-    const records = images.map((i) => ({ className: i.className, name: i.name, pixels: i.pixels, addedAt }));
-    const reqs = records.map((r) => s.add(r));
-    return () => records.map((r, k) => ({ ...r, id: reqs[k].result as number }));
-  }, images.length);
+  return transact(
+    'readwrite',
+    'save',
+    (s) => {
+      const records = images.map((i) => ({ className: i.className, name: i.name, pixels: i.pixels, addedAt }));
+      const reqs = records.map((r) => s.add(r));
+      return () => records.map((r, k) => ({ ...r, id: reqs[k].result as number }));
+    },
+    images.length,
+  );
 }
 
 export async function deleteUserImage(id: number): Promise<void> {
-  await transact('readwrite', 'delete', (s) => { s.delete(id); return () => undefined; });
+  await transact('readwrite', 'delete', (s) => {
+    s.delete(id);
+    return () => undefined;
+  });
 }
 
 /** Deletes every image of the class; returns how many there were. */
 export async function deleteUserClass(className: string): Promise<number> {
   return transact('readwrite', 'delete', (s) => {
     const keys = s.index(BY_CLASS).getAllKeys(className);
-    keys.onsuccess = () => { for (const k of keys.result) s.delete(k); };
+    keys.onsuccess = () => {
+      for (const k of keys.result) s.delete(k);
+    };
     return () => keys.result.length;
   });
 }
 
 /** "Delete my images": the whole store. */
 export async function deleteAllUserImages(): Promise<void> {
-  await transact('readwrite', 'delete', (s) => { s.clear(); return () => undefined; });
+  await transact('readwrite', 'delete', (s) => {
+    s.clear();
+    return () => undefined;
+  });
 }

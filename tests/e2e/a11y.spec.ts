@@ -13,8 +13,16 @@ async function seriousViolations(page: Page, screen: string) {
   const r = await new AxeBuilder({ page }).withTags(WCAG).analyze();
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const minor = r.violations.filter((v) => !bad.includes(v)).map((v) => `${v.id} (${v.nodes.length})`);
-  console.log(`${screen}: ${r.passes.length} rules pass; serious/critical: ${bad.length}; minor: ${minor.join(', ') || 'none'}`);
-  return bad.map((v) => `${screen}: ${v.id} (${v.impact}) on ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  console.log(
+    `${screen}: ${r.passes.length} rules pass; serious/critical: ${bad.length}; minor: ${minor.join(', ') || 'none'}`,
+  );
+  return bad.map(
+    (v) =>
+      `${screen}: ${v.id} (${v.impact}) on ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+  );
 }
 
 test('axe: the trained page, the lesson, the math, presentation mode and a phone', async ({ browser }) => {
@@ -27,27 +35,27 @@ test('axe: the trained page, the lesson, the math, presentation mode and a phone
   await waitForStep(page, 3);
   await page.getByRole('button', { name: 'Pause' }).click();
   const found: string[] = [];
-  found.push(...await seriousViolations(page, 'trained page'));
+  found.push(...(await seriousViolations(page, 'trained page')));
 
   const lesson = page.getByRole('button', { name: 'Lesson', exact: true });
   await lesson.click();
   await expect(page.getByRole('complementary', { name: 'Lesson' })).toBeVisible();
-  found.push(...await seriousViolations(page, 'lesson'));
+  found.push(...(await seriousViolations(page, 'lesson')));
   await lesson.click();
 
   await page.getByRole('button', { name: 'About the math' }).click();
   await expect(page.getByRole('dialog', { name: /About the math/ })).toBeVisible();
-  found.push(...await seriousViolations(page, 'math dialog'));
+  found.push(...(await seriousViolations(page, 'math dialog')));
   await page.getByRole('button', { name: 'Close About the math' }).click();
 
   await page.getByRole('button', { name: 'Presentation mode' }).click();
   await expect(page.getByRole('button', { name: 'Presentation mode' })).toHaveAttribute('aria-pressed', 'true');
-  found.push(...await seriousViolations(page, 'presentation mode'));
+  found.push(...(await seriousViolations(page, 'presentation mode')));
   await page.getByRole('button', { name: 'Presentation mode' }).click();
 
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole('img', { name: /Embedding space of 500/ })).toBeVisible();
-  found.push(...await seriousViolations(page, 'phone 390x844'));
+  found.push(...(await seriousViolations(page, 'phone 390x844')));
   expect(found).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
@@ -66,7 +74,9 @@ async function focusRing(page: Page) {
   });
 }
 
-test('keyboard alone: every control is reached with a visible ring, training runs, the anchor moves', async ({ browser }) => {
+test('keyboard alone: every control is reached with a visible ring, training runs, the anchor moves', async ({
+  browser,
+}) => {
   test.setTimeout(150_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -108,7 +118,9 @@ test('keyboard alone: every control is reached with a visible ring, training run
   const anchor0 = Number(await canvas.getAttribute('data-anchor'));
   await page.keyboard.press('ArrowRight');
   await expect(canvas).toHaveAttribute('data-anchor', String(anchor0 + 1));
-  await expect(page.getByTestId('anchor-announcement')).toHaveText(new RegExp(`^Anchor: row ${anchor0 + 2} of 32, view [12] of image \\d+, \\d\\.$`));
+  await expect(page.getByTestId('anchor-announcement')).toHaveText(
+    new RegExp(`^Anchor: row ${anchor0 + 2} of 32, view [12] of image \\d+, \\d\\.$`),
+  );
   await expect(page.getByTestId('anchor-row')).toHaveText(`row ${anchor0 + 2} of 32`);
   await page.keyboard.press('[');
   await page.keyboard.press('[');
@@ -135,8 +147,9 @@ async function glidedDuring(page: Page, during: () => Promise<void>): Promise<bo
     const w = window as unknown as { __glided: boolean };
     w.__glided = false;
     const canvas = document.querySelector('[data-testid="embedding-canvas"]')!;
-    new MutationObserver(() => { if ((canvas as HTMLElement).dataset.glide === 'moving') w.__glided = true; })
-      .observe(canvas, { attributes: true, attributeFilter: ['data-glide', 'data-frame-sum'] });
+    new MutationObserver(() => {
+      if ((canvas as HTMLElement).dataset.glide === 'moving') w.__glided = true;
+    }).observe(canvas, { attributes: true, attributeFilter: ['data-glide', 'data-frame-sum'] });
   });
   await during();
   return page.evaluate(() => (window as unknown as { __glided: boolean }).__glided);

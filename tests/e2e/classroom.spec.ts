@@ -43,7 +43,8 @@ test('every preset opens from the Preset select, explains itself, sets the URL a
     // Choosing a preset starts from fresh weights.
     await expect(page.getByTestId('step-count')).toHaveText('0');
     if (p.settings.loss) await expect(page.getByRole('combobox', { name: 'Loss' })).toHaveValue(p.settings.loss);
-    if (p.settings.dataset) await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue(p.settings.dataset);
+    if (p.settings.dataset)
+      await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue(p.settings.dataset);
     await trainAFew(page, 2);
   }
   // The explorer's button points at the augmentation panel and its live preview.
@@ -57,7 +58,9 @@ test('every preset opens from the Preset select, explains itself, sets the URL a
   expect(errors).toEqual([]);
 });
 
-test('the lesson walks forward by button and back by keyboard, with hidden answers and highlights', async ({ page }) => {
+test('the lesson walks forward by button and back by keyboard, with hidden answers and highlights', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const errors = watchErrors(page);
   await openApp(page);
@@ -71,7 +74,8 @@ test('the lesson walks forward by button and back by keyboard, with hidden answe
     const step = LESSON[i];
     await expect(counter).toHaveText(`Step ${i + 1} of ${n}`);
     await expect(panel.getByRole('heading', { name: step.title })).toBeVisible();
-    if (step.target) await expect(page.locator(`[data-lesson-highlight="${step.target}"]`)).toHaveCount(1, { timeout: 60_000 });
+    if (step.target)
+      await expect(page.locator(`[data-lesson-highlight="${step.target}"]`)).toHaveCount(1, { timeout: 60_000 });
     if (step.question) {
       await expect(panel).toContainText(step.question.prompt);
       await expect(page.getByTestId('lesson-answer')).toHaveCount(0);
@@ -164,14 +168,20 @@ test('presentation mode: large type, high contrast, secondary controls hidden, d
   await expect(counter).toHaveText(`Step 3 of ${LESSON.length}`);
   await page.getByRole('button', { name: 'Reveal answer' }).click();
 
-  for (const [w, h] of [[1920, 1080], [1280, 800]] as const) {
+  for (const [w, h] of [
+    [1920, 1080],
+    [1280, 800],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(600);
     await page.screenshot({ path: `${SHOTS}/presentation-lesson-${w}x${h}.png` });
   }
   await lessonToggle(page).click();
-  for (const [w, h] of [[1920, 1080], [1280, 800]] as const) {
+  for (const [w, h] of [
+    [1920, 1080],
+    [1280, 800],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(600);
     await page.screenshot({ path: `${SHOTS}/presentation-${w}x${h}.png` });
@@ -203,7 +213,9 @@ test('About the math explains the loss with the live numbers of the current anch
   await expect(dialog.getByRole('heading', { name: /Softmax over the other 2N − 1 views/ })).toBeVisible();
   await expect(dialog.getByRole('heading', { name: /Hardness-aware/ })).toBeVisible();
   // The same anchor and temperature as the page's panels.
-  await expect(dialog.getByTestId('about-effective-negatives')).toHaveText((await page.getByTestId('effective-negatives').first().textContent())!);
+  await expect(dialog.getByTestId('about-effective-negatives')).toHaveText(
+    (await page.getByTestId('effective-negatives').first().textContent())!,
+  );
   const eff = Number(await dialog.getByTestId('about-effective-negatives').textContent());
   console.log(`effective negatives at step ${await readNumber(page, 'step-count')}: ${eff}`);
   // Of 2N - 2 = 62 negatives, a few steps in (tau = 0.2, embeddings still alike) most weigh
@@ -217,7 +229,11 @@ test('About the math explains the loss with the live numbers of the current anch
   expect(Number(loss)).toBeCloseTo(-Math.log(pPos), 1);
   await expect(dialog.getByRole('table', { name: /Effective negatives of this anchor/ })).toBeVisible();
   await expect(dialog.getByTestId('formula-loss')).toHaveText(loss!);
-  for (const [w, h] of [[1280, 800], [1920, 1080], [390, 844]] as const) {
+  for (const [w, h] of [
+    [1280, 800],
+    [1920, 1080],
+    [390, 844],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${SHOTS}/about-math-${w}x${h}.png` });

@@ -4,7 +4,9 @@ import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers'
 
 // CLIP on Shapes with a small batch: software backends are slow, so the run is short and the
 // assertions are what a short run can honestly show (below each one says how strong it is).
-test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds red stars, unknown words are named', async ({ page }) => {
+test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds red stars, unknown words are named', async ({
+  page,
+}) => {
   test.setTimeout(600_000);
   const errors = watchErrors(page);
   await openApp(page, '#dataset=shapes&loss=clip&batchSize=32');
@@ -59,7 +61,11 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   await expect(page.getByTestId('search-unknown')).toContainText('"zebra"');
 
   expect(await readNumber(page, 'tensor-count')).toBe(tensorsEarly);
-  for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]] as const) {
+  for (const [w, h] of [
+    [1280, 800],
+    [1024, 768],
+    [390, 844],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(300);
     for (const id of ['zero-shot', 'clip-search', 'clip-anchor', 'clip-matrix', 'clip-controls']) {
@@ -77,7 +83,10 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   expect(errors).toEqual([]);
 });
 
-test('the first load fetches no CLIP code; choosing CLIP loads it, and its Projector export holds the caption points', async ({ page, context }) => {
+test('the first load fetches no CLIP code; choosing CLIP loads it, and its Projector export holds the caption points', async ({
+  page,
+  context,
+}) => {
   const errors = watchErrors(page);
   const fetched: string[] = [];
   context.on('request', (r) => fetched.push(r.url()));
@@ -99,7 +108,10 @@ test('the first load fetches no CLIP code; choosing CLIP loads it, and its Proje
   page.on('download', (d) => got.push(d));
   await page.getByRole('button', { name: 'Export embeddings' }).click();
   await expect.poll(() => got.length, { timeout: 60_000 }).toBe(2);
-  const file = async (name: string) => readFileSync((await got.find((d) => d.suggestedFilename() === name)!.path())!, 'utf8').trim().split('\n');
+  const file = async (name: string) =>
+    readFileSync((await got.find((d) => d.suggestedFilename() === name)!.path())!, 'utf8')
+      .trim()
+      .split('\n');
   const meta = await file('metadata.tsv');
   const vectors = await file('vectors.tsv');
   expect(meta[0].split('\t')).toEqual(['index', 'digit', 'modality', 'caption']);
@@ -108,6 +120,10 @@ test('the first load fetches no CLIP code; choosing CLIP loads it, and its Proje
   // Caption k + 500 is image k's: the same dataset index, and it names the image's digit.
   const [idx, digit, , caption] = meta[501].split('\t');
   expect(meta[1].split('\t')[0]).toBe(idx);
-  expect(caption).toMatch(new RegExp(`(${digit}|${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][Number(digit)]})`));
+  expect(caption).toMatch(
+    new RegExp(
+      `(${digit}|${['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][Number(digit)]})`,
+    ),
+  );
   expect(errors).toEqual([]);
 });

@@ -28,7 +28,10 @@ const vectorsOf = (path: string) => rows(readFileSync(path, 'utf8')).map((l) => 
 async function exportEmbeddings(page: Page, got: Download[]) {
   const files = await nextDownloads(got, 2, () => page.getByRole('button', { name: 'Export embeddings' }).click());
   expect([...files.keys()].sort()).toEqual(['metadata.tsv', 'vectors.tsv']);
-  return { vectors: vectorsOf(files.get('vectors.tsv')!), metadata: rows(readFileSync(files.get('metadata.tsv')!, 'utf8')) };
+  return {
+    vectors: vectorsOf(files.get('vectors.tsv')!),
+    metadata: rows(readFileSync(files.get('metadata.tsv')!, 'utf8')),
+  };
 }
 
 async function stepTo(page: Page, target: number) {
@@ -39,7 +42,8 @@ async function stepTo(page: Page, target: number) {
 
 /** Wang & Isola's uniformity of unit rows: log mean exp(-2 |zi - zj|^2); 0 is total collapse. */
 function uniformity(z: number[][]): number {
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let i = 0; i < z.length; i++) {
     for (let j = i + 1; j < z.length; j++) {
       let d2 = 0;
@@ -51,7 +55,9 @@ function uniformity(z: number[][]): number {
   return Math.log(s / n);
 }
 
-test('embeddings export for the Projector; a saved model loads back exactly; wrong files change nothing', async ({ page }) => {
+test('embeddings export for the Projector; a saved model loads back exactly; wrong files change nothing', async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   const t0 = Date.now();
   const errors = watchErrors(page);
@@ -118,7 +124,11 @@ test('embeddings export for the Projector; a saved model loads back exactly; wro
   const back = await exportEmbeddings(page, got);
   expect(back.metadata).toEqual(first.metadata);
   let maxDiff = 0;
-  back.vectors.forEach((r, i) => r.forEach((v, k) => { maxDiff = Math.max(maxDiff, Math.abs(v - first.vectors[i][k])); }));
+  back.vectors.forEach((r, i) =>
+    r.forEach((v, k) => {
+      maxDiff = Math.max(maxDiff, Math.abs(v - first.vectors[i][k]));
+    }),
+  );
   expect(maxDiff).toBeLessThan(1e-5);
   await expect.poll(() => readNumber(page, 'tensor-count')).toBe(tensorsAtSave);
 
@@ -130,11 +140,26 @@ test('embeddings export for the Projector; a saved model loads back exactly; wro
     ['picture.png', picPath, /PNG picture/],
     ['other.json', JSON.stringify({ hello: 'world', weights: [1, 2] }), /not a Contrastive Playground model/],
     // As a version-1 file (no checksum), so the edit is refused for its shapes, not as damage.
-    ['wrong-dim.json', JSON.stringify({ ...doc, version: 1, checksum: undefined, architecture: { ...doc.architecture, embeddingDim: 16 } }), /needs \[128,16\]/],
+    [
+      'wrong-dim.json',
+      JSON.stringify({
+        ...doc,
+        version: 1,
+        checksum: undefined,
+        architecture: { ...doc.architecture, embeddingDim: 16 },
+      }),
+      /needs \[128,16\]/,
+    ],
   ];
   for (const [name, content, why] of refusals) {
-    const file = typeof content === 'string' && content.startsWith('/') ? content
-      : { name, mimeType: 'application/octet-stream', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) };
+    const file =
+      typeof content === 'string' && content.startsWith('/')
+        ? content
+        : {
+            name,
+            mimeType: 'application/octet-stream',
+            buffer: Buffer.isBuffer(content) ? content : Buffer.from(content),
+          };
     await page.getByLabel('Load model').setInputFiles(file);
     const alert = page.getByRole('alert').filter({ hasText: 'Not loaded (training is unchanged)' });
     await expect(alert).toContainText(why);
@@ -186,7 +211,9 @@ test('alignment only (no negatives) collapses: uniformity of the exported z head
   // The panels built around NT-Xent's negatives say there are none instead.
   await expect(page.getByTestId('no-negatives')).toBeVisible();
   await expect(page.getByRole('img', { name: 'Loss over training steps' })).not.toContainText('log(2N−1)');
-  await expect(page.locator('.loss-chart figcaption, figure.chart figcaption').first()).toContainText('Alignment (no negatives)');
+  await expect(page.locator('.loss-chart figcaption, figure.chart figcaption').first()).toContainText(
+    'Alignment (no negatives)',
+  );
   await expect(page.getByTestId('formula-loss')).toHaveText((await page.getByTestId('anchor-loss').textContent())!);
   await page.screenshot({ path: `${SHOTS}/collapse.png`, fullPage: true });
   // Back to NT-Xent while paused: the negatives' panels return at once, without a step.
@@ -208,7 +235,11 @@ test('the export panel fits a phone screen', async ({ page }) => {
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(390);
   // Every control inside the panel, none clipped or overlapping another.
-  const boxes = await panel.locator('button, .export-file, select').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+  const boxes = await panel
+    .locator('button, .export-file, select')
+    .evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })),
+    );
   for (const [i, a] of boxes.entries()) {
     expect(a.x + a.w).toBeLessThanOrEqual(box.x + box.width + 0.5);
     for (const b of boxes.slice(i + 1)) {
@@ -217,8 +248,16 @@ test('the export panel fits a phone screen', async ({ page }) => {
     }
   }
   // Every control has a name and a one-sentence tooltip (its own title or its label's).
-  const unexplained = await panel.locator('button, input, select').evaluateAll((els) =>
-    els.filter((e) => !(e.getAttribute('aria-label') || e.textContent?.trim()) || !e.closest('[title]')?.getAttribute('title')).map((e) => e.outerHTML));
+  const unexplained = await panel
+    .locator('button, input, select')
+    .evaluateAll((els) =>
+      els
+        .filter(
+          (e) =>
+            !(e.getAttribute('aria-label') || e.textContent?.trim()) || !e.closest('[title]')?.getAttribute('title'),
+        )
+        .map((e) => e.outerHTML),
+    );
   expect(unexplained).toEqual([]);
   await panel.screenshot({ path: `${SHOTS}/export-panel-phone.png` });
   await page.screenshot({ path: `${SHOTS}/export-phone.png` });

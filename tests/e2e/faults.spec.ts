@@ -9,7 +9,10 @@ import { readNumber, watchErrors } from './helpers';
 type Fault = 'loseDevice' | 'throw' | 'hang';
 
 async function inject(page: Page, fault: Fault) {
-  await page.evaluate((f) => (window as unknown as { __engine: Worker }).__engine.postMessage({ type: 'fault', fault: f }), fault);
+  await page.evaluate(
+    (f) => (window as unknown as { __engine: Worker }).__engine.postMessage({ type: 'fault', fault: f }),
+    fault,
+  );
 }
 
 /** Plays until the step passes `steps` and a checkpoint (every 2 s here) has surely been taken. */
@@ -66,8 +69,13 @@ test('a lost WebGL context: the run moves to wasm from its checkpoint and trains
   expect(unexpected(errors)).toEqual([]);
 });
 
-for (const [fault, what] of [['throw', /training worker failed/], ['hang', /stopped responding/]] as const) {
-  test(`a worker that ${fault === 'throw' ? 'crashes' : 'hangs'} is replaced; the run continues from its checkpoint with no tensor leak`, async ({ page }) => {
+for (const [fault, what] of [
+  ['throw', /training worker failed/],
+  ['hang', /stopped responding/],
+] as const) {
+  test(`a worker that ${fault === 'throw' ? 'crashes' : 'hangs'} is replaced; the run continues from its checkpoint with no tensor leak`, async ({
+    page,
+  }) => {
     test.setTimeout(300_000);
     const errors = watchErrors(page);
     await page.goto('?test=faults#batchSize=16');
@@ -125,10 +133,20 @@ test('nothing is lost: after a crash, the next steps give the losses an uninterr
 });
 
 for (const [how, stub, said] of [
-  ['blocked', `indexedDB.open = () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); };`, /storage is blocked/],
-  ['full', `IDBObjectStore.prototype.put = function () { throw new DOMException('Quota exceeded.', 'QuotaExceededError'); };`, /storage for this site is full/],
+  [
+    'blocked',
+    `indexedDB.open = () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); };`,
+    /storage is blocked/,
+  ],
+  [
+    'full',
+    `IDBObjectStore.prototype.put = function () { throw new DOMException('Quota exceeded.', 'QuotaExceededError'); };`,
+    /storage for this site is full/,
+  ],
 ] as const) {
-  test(`storage ${how}: saving downloads the file, says why no copy was kept, and nothing else breaks`, async ({ page }) => {
+  test(`storage ${how}: saving downloads the file, says why no copy was kept, and nothing else breaks`, async ({
+    page,
+  }) => {
     const errors = watchErrors(page);
     await page.addInitScript(stub);
     await page.goto('#batchSize=16');

@@ -6,13 +6,17 @@ import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers'
 // which the page passes to the worker and every report flags. What is checked is the plumbing
 // and the bookkeeping, not the figures.
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => { (window as unknown as { __studyBudgetScale: number }).__studyBudgetScale = 0.01; });
+  await page.addInitScript(() => {
+    (window as unknown as { __studyBudgetScale: number }).__studyBudgetScale = 0.01;
+  });
 });
 
 const METHODS = ['pretrained', 'finetune', 'scratch', 'converged', 'pixels', 'random'];
 const isPercent = (t: string | null) => /^\d+\.\d$/.test(t ?? '');
 
-test('fine-tune cells fill in for 10 labels per class; the label curve draws every method; no tensor leaks', async ({ page }) => {
+test('fine-tune cells fill in for 10 labels per class; the label curve draws every method; no tensor leaks', async ({
+  page,
+}) => {
   test.setTimeout(420_000);
   const errors = watchErrors(page);
   await openApp(page, '#batchSize=64');
@@ -26,7 +30,9 @@ test('fine-tune cells fill in for 10 labels per class; the label curve draws eve
   // Cells fill in after the first draw; the figures are final when all 3 are done.
   await expect(page.getByTestId('probe-row-10')).toHaveAttribute('title', /3 of 3 draws/, { timeout: 180_000 });
   for (const m of METHODS) await expect(page.getByTestId(`probe-${m}-10`)).toHaveText(/^\d+\.\d$/);
-  const cells = Object.fromEntries(await Promise.all(METHODS.map(async (m) => [m, await readNumber(page, `probe-${m}-10`)] as const)));
+  const cells = Object.fromEntries(
+    await Promise.all(METHODS.map(async (m) => [m, await readNumber(page, `probe-${m}-10`)] as const)),
+  );
   console.log('10 labels per class (test budgets):', JSON.stringify(cells));
   for (const m of METHODS) expect(cells[m]).toBeGreaterThan(10); // above chance (10 digits)
   // Mean over 3 draws, with the range shown beside it.
@@ -36,7 +42,11 @@ test('fine-tune cells fill in for 10 labels per class; the label curve draws eve
   await expect(page.getByTestId('probe-recipe')).toContainText('encoder at 0.0001');
   await expect(page.locator('.probe-note')).toContainText('not the recipe');
   // Each from-scratch budget says whom it favours.
-  await expect(page.getByTestId('budget-verdict').filter({ hasText: /^10\/class, to convergence: .*(favours from scratch|would not have helped it)\.$/ })).toHaveCount(1);
+  await expect(
+    page
+      .getByTestId('budget-verdict')
+      .filter({ hasText: /^10\/class, to convergence: .*(favours from scratch|would not have helped it)\.$/ }),
+  ).toHaveCount(1);
 
   // A step shows the worker's tensor count with nothing running beside it.
   const stepped = await readNumber(page, 'step-count');
@@ -56,7 +66,9 @@ test('fine-tune cells fill in for 10 labels per class; the label curve draws eve
     expect((await group.locator('path.line').getAttribute('d'))?.length ?? 0).toBeGreaterThan(10);
   }
   // Draws at 1, 2, 5 and 10 per class give a band.
-  expect((await chart.getByTestId('curve-finetune').locator('path.band').getAttribute('d'))?.length ?? 0).toBeGreaterThan(10);
+  expect(
+    (await chart.getByTestId('curve-finetune').locator('path.band').getAttribute('d'))?.length ?? 0,
+  ).toBeGreaterThan(10);
   await expect(chart.locator('text', { hasText: /^all$/ })).toHaveCount(1);
 
   const before = await readNumber(page, 'step-count');

@@ -7,7 +7,8 @@ test('loads without console errors and picks wasm on a machine without a GPU', a
   const external: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith('http://127.0.0.1') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (url.startsWith('http://127.0.0.1') || url.startsWith('data:') || url.startsWith('blob:'))
+      return route.continue();
     external.push(url);
     return route.abort();
   });
@@ -15,8 +16,10 @@ test('loads without console errors and picks wasm on a machine without a GPU', a
   // This machine's only WebGPU adapter is SwiftShader (software): auto must choose wasm and say why.
   await expect(page.getByTestId('backend-name')).toHaveText('wasm');
   await expect(page.getByTestId('backend-reason')).toContainText(/software|no GPU|no WebGPU/i);
-  for (const name of ['Play', 'Step', 'Reset']) await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
-  for (const name of ['Temperature', 'Batch size', 'Learning rate']) await expect(page.getByRole('slider', { name })).toBeVisible();
+  for (const name of ['Play', 'Step', 'Reset'])
+    await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  for (const name of ['Temperature', 'Batch size', 'Learning rate'])
+    await expect(page.getByRole('slider', { name })).toBeVisible();
   for (const name of ['Dataset', 'Backend']) await expect(page.getByRole('combobox', { name })).toBeVisible();
   await page.getByRole('button', { name: 'Step' }).click();
   await expect(page.getByTestId('step-count')).toHaveText('1');
@@ -128,7 +131,9 @@ test('a NaN loss pauses training with a message and keeps the last good weights'
   await expect(page.getByTestId('step-count')).toHaveText('1');
   const good = await readNumber(page, 'loss-value');
   // Make the next loss NaN through the worker's fault-injection command, then play.
-  await page.evaluate(() => (window as unknown as { __engine: Worker }).__engine.postMessage({ type: 'poisonNextStep' }));
+  await page.evaluate(() =>
+    (window as unknown as { __engine: Worker }).__engine.postMessage({ type: 'poisonNextStep' }),
+  );
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(page.getByTestId('notice').filter({ hasText: /loss became NaN/ })).toBeVisible();
   await expect(page.getByTestId('notice').filter({ hasText: /learning rate|temperature/ })).toBeVisible();

@@ -13,10 +13,15 @@ const cspWatchers = new WeakMap<Page, string[][]>();
  */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   const lists = cspWatchers.get(page);
-  if (lists) { lists.push(errors); return errors; }
+  if (lists) {
+    lists.push(errors);
+    return errors;
+  }
   cspWatchers.set(page, [errors]);
   // Sent ahead of the spec's next command, so the first navigation is covered.
   void page.exposeBinding('__reportCspViolation', (_source, text: string) => {
@@ -25,7 +30,9 @@ export function watchErrors(page: Page): string[] {
   void page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       const report = (window as unknown as { __reportCspViolation?: (t: string) => void }).__reportCspViolation;
-      report?.(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`);
+      report?.(
+        `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`,
+      );
     });
   });
   return errors;

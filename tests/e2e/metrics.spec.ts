@@ -5,7 +5,9 @@ import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers'
 // declared ones take minutes): the budget's arithmetic is checked, not its figures.
 const SCALE = 0.05;
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript((s) => { (window as unknown as { __studyBudgetScale: number }).__studyBudgetScale = s; }, SCALE);
+  await page.addInitScript((s) => {
+    (window as unknown as { __studyBudgetScale: number }).__studyBudgetScale = s;
+  }, SCALE);
 });
 
 // kNN on MNIST must climb clearly above the same kNN on the untrained encoder. Training runs
@@ -27,7 +29,9 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   await expect(page.getByTestId('metrics-status')).toHaveText(`at step ${stopped}`, { timeout: 120_000 });
   const random = await readNumber(page, 'knn-random');
   const trained = await readNumber(page, 'knn-accuracy');
-  console.log(`kNN on h: ${trained}% at step ${stopped}; random init ${random}%, pixels ${await readNumber(page, 'knn-raw')}%`);
+  console.log(
+    `kNN on h: ${trained}% at step ${stopped}; random init ${random}%, pixels ${await readNumber(page, 'knn-raw')}%`,
+  );
   expect(trained).toBeGreaterThan(random + 2);
   // Periodic evaluation keeps to its ~10% budget (loosely: one chunk can overrun it).
   const evalCost = await readNumber(page, 'eval-cost');
@@ -49,15 +53,21 @@ test('kNN accuracy rises above the random-init baseline; a 1-label probe reports
   const row = page.getByTestId('probe-row-1');
   await expect(row).toBeVisible();
   await expect(row).toHaveAttribute('title', /3 of 3 draws/, { timeout: 180_000 });
-  await expect.poll(async () => (await row.locator('td').allTextContents()).every((t) => /^\d+\.\d$/.test(t))).toBe(true);
+  await expect
+    .poll(async () => (await row.locator('td').allTextContents()).every((t) => /^\d+\.\d$/.test(t)))
+    .toBe(true);
   const cells = (await row.locator('td').allTextContents()).map(Number);
   expect(cells).toHaveLength(6);
-  console.log(`1 label per class (test budgets): probe ${cells[0]}, fine-tuned ${cells[1]}, scratch ${cells[2]} / ${cells[3]}, pixels ${cells[4]}, random ${cells[5]}`);
+  console.log(
+    `1 label per class (test budgets): probe ${cells[0]}, fine-tuned ${cells[1]}, scratch ${cells[2]} / ${cells[3]}, pixels ${cells[4]}, random ${cells[5]}`,
+  );
   for (const c of cells) expect(c).toBeGreaterThan(10); // above chance (10%)
   // From scratch had the compute pre-training and fine-tuning had: two views of 64 images a
   // contrastive step plus fine-tuning's steps, in steps of 64 images (300 to 3,000), scaled.
   const title = (await row.getAttribute('title')) ?? '';
-  const [, encoderStep, ftSteps, scratchSteps] = (title.match(/encoder at step (\d+).*fine-tuning: (\d+) steps; from scratch: (\d+) steps of 64 images/) ?? []).map(Number);
+  const [, encoderStep, ftSteps, scratchSteps] = (
+    title.match(/encoder at step (\d+).*fine-tuning: (\d+) steps; from scratch: (\d+) steps of 64 images/) ?? []
+  ).map(Number);
   expect(encoderStep).toBeGreaterThan(0);
   // Below 5 labels per class there is no validation: fine-tuning ran its declared 300 steps.
   expect(ftSteps).toBe(Math.round(300 * SCALE));

@@ -21,7 +21,11 @@ function noisyPng(w: number, h: number, rgb: [number, number, number], seed: num
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     return c >>> 0;
   });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const v of b) c = crcTable[(c ^ v) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const v of b) c = crcTable[(c ^ v) & 255] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
     const out = Buffer.alloc(8 + data.length + 4);
@@ -35,12 +39,22 @@ function noisyPng(w: number, h: number, rgb: [number, number, number], seed: num
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   let s = seed >>> 0;
-  const rand = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   const raw = Buffer.alloc(h * (1 + 3 * w));
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) for (let k = 0; k < 3; k++) raw[y * (1 + 3 * w) + 1 + 3 * x + k] = Math.max(0, Math.min(255, rgb[k] + Math.round((rand() - 0.5) * 60)));
+    for (let x = 0; x < w; x++)
+      for (let k = 0; k < 3; k++)
+        raw[y * (1 + 3 * w) + 1 + 3 * x + k] = Math.max(0, Math.min(255, rgb[k] + Math.round((rand() - 0.5) * 60)));
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Strokes in the pad's unit square, drawn with the mouse. */
@@ -57,11 +71,29 @@ async function draw(page: Page, strokes: [number, number][][]) {
   }
 }
 
-const SEVEN: [number, number][][] = [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]];
-const ONE: [number, number][][] = [[[0.5, 0.15], [0.5, 0.85]]];
+const SEVEN: [number, number][][] = [
+  [
+    [0.25, 0.2],
+    [0.75, 0.2],
+    [0.45, 0.85],
+  ],
+];
+const ONE: [number, number][][] = [
+  [
+    [0.5, 0.15],
+    [0.5, 0.85],
+  ],
+];
 
-const galleryCounts = (page: Page) => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('section[aria-label^="Class "]'), (r) =>
-  [r.querySelector('[data-testid="user-class-name"]')!.textContent, Number(r.querySelector('[data-testid="user-class-count"]')!.textContent)])));
+const galleryCounts = (page: Page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll('section[aria-label^="Class "]'), (r) => [
+        r.querySelector('[data-testid="user-class-name"]')!.textContent,
+        Number(r.querySelector('[data-testid="user-class-count"]')!.textContent),
+      ]),
+    ),
+  );
 
 async function clearMyImages(page: Page) {
   const del = page.getByRole('button', { name: 'Delete my images' });
@@ -72,7 +104,9 @@ async function clearMyImages(page: Page) {
   await expect.poll(() => galleryCounts(page)).toEqual({});
 }
 
-test('a drawn digit shows its 12 nearest held-out digits, marked in the view; it can be the anchor; a neighbour searches again; no tensors leak', async ({ page }) => {
+test('a drawn digit shows its 12 nearest held-out digits, marked in the view; it can be the anchor; a neighbour searches again; no tensors leak', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openApp(page, '#batchSize=16');
   await expect(page.getByText('nothing you add is uploaded')).toBeVisible();
@@ -83,10 +117,13 @@ test('a drawn digit shows its 12 nearest held-out digits, marked in the view; it
   await draw(page, SEVEN);
   const neighbours = page.getByTestId('neighbour');
   await expect(neighbours).toHaveCount(12);
-  for (const alt of await neighbours.evaluateAll((els) => els.map((e) => e.getAttribute('alt')))) expect(alt).toMatch(/^digit \d$/);
+  for (const alt of await neighbours.evaluateAll((els) => els.map((e) => e.getAttribute('alt'))))
+    expect(alt).toMatch(/^digit \d$/);
   await expect(page.getByTestId('embedding-canvas')).toHaveAttribute('data-query-marked', 'true');
   const sims = await page.locator('.qp-sim').allTextContents();
-  expect(sims.map(Number).every((s, i, a) => Number.isFinite(s) && s <= 1 && (i === 0 || s <= a[i - 1] + 1e-9))).toBe(true);
+  expect(sims.map(Number).every((s, i, a) => Number.isFinite(s) && s <= 1 && (i === 0 || s <= a[i - 1] + 1e-9))).toBe(
+    true,
+  );
 
   await page.getByRole('radio', { name: 'z (projection)' }).check();
   await expect(neighbours).toHaveCount(12);
@@ -101,7 +138,11 @@ test('a drawn digit shows its 12 nearest held-out digits, marked in the view; it
   // The new drawing replaces the old one as the query and as the anchor.
   await expect(page.locator('.qp-query img')).not.toHaveAttribute('src', sevenQuery!);
   await expect(page.getByTestId('triple-anchor')).toContainText('your query');
-  await expect.poll(async () => Buffer.compare(await page.getByTestId('triple-anchor').locator('canvas, img').first().screenshot(), sevenAnchor)).not.toBe(0);
+  await expect
+    .poll(async () =>
+      Buffer.compare(await page.getByTestId('triple-anchor').locator('canvas, img').first().screenshot(), sevenAnchor),
+    )
+    .not.toBe(0);
   await page.locator('.embedding-view').screenshot({ path: `${SHOTS}/query-embedding-1280.png` });
   await page.locator('.contrast-row').screenshot({ path: `${SHOTS}/query-anchor-1280.png` });
   await page.getByRole('checkbox', { name: 'Use as anchor' }).uncheck();
@@ -119,7 +160,9 @@ test('a drawn digit shows its 12 nearest held-out digits, marked in the view; it
   expect(errors).toEqual([]);
 });
 
-test('My images: two classes of PNGs plus a corrupt and a text file (both named), trained with a finite loss, kept across a reload', async ({ page }) => {
+test('My images: two classes of PNGs plus a corrupt and a text file (both named), trained with a finite loss, kept across a reload', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const errors = watchErrors(page);
   await openApp(page, '#batchSize=16');
@@ -127,14 +170,28 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   const broken = Buffer.concat([noisyPng(8, 8, [0, 0, 0], 1).subarray(0, 40), Buffer.alloc(30, 9)]);
   const cls = page.getByLabel('Class for loose images');
   await cls.fill('red things');
-  await page.getByLabel('Add images').setInputFiles(Array.from({ length: 8 }, (_, i) => ({ name: `red${i}.png`, mimeType: 'image/png', buffer: noisyPng(40, 40, [220, 40, 40], i + 1) })));
+  await page
+    .getByLabel('Add images')
+    .setInputFiles(
+      Array.from({ length: 8 }, (_, i) => ({
+        name: `red${i}.png`,
+        mimeType: 'image/png',
+        buffer: noisyPng(40, 40, [220, 40, 40], i + 1),
+      })),
+    );
   await expect.poll(() => galleryCounts(page)).toEqual({ 'red things': 8 });
   await cls.fill('blue things');
-  await page.getByLabel('Add images').setInputFiles([
-    ...Array.from({ length: 8 }, (_, i) => ({ name: `blue${i}.png`, mimeType: 'image/png', buffer: noisyPng(40, 30, [40, 60, 220], 100 + i) })),
-    { name: 'broken.png', mimeType: 'image/png', buffer: broken },
-    { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture\n') },
-  ]);
+  await page
+    .getByLabel('Add images')
+    .setInputFiles([
+      ...Array.from({ length: 8 }, (_, i) => ({
+        name: `blue${i}.png`,
+        mimeType: 'image/png',
+        buffer: noisyPng(40, 30, [40, 60, 220], 100 + i),
+      })),
+      { name: 'broken.png', mimeType: 'image/png', buffer: broken },
+      { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture\n') },
+    ]);
   await expect.poll(() => galleryCounts(page)).toEqual({ 'red things': 8, 'blue things': 8 });
   const messages = page.getByTestId('user-image-message');
   await expect(messages.filter({ hasText: 'broken.png' })).toHaveCount(1);
@@ -144,7 +201,9 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   await expect(page).toHaveURL(/dataset=user/);
   // 16 images, 2 held out per class: 12 to train on, so a batch of 16 is capped.
   await expect(page.getByRole('img', { name: /Embedding space of 4 held-out images/ })).toBeVisible();
-  await expect(page.getByTestId('notice').filter({ hasText: 'Batch size 16 is more than your 12 training images' })).toBeVisible();
+  await expect(
+    page.getByTestId('notice').filter({ hasText: 'Batch size 16 is more than your 12 training images' }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Play' }).click();
   await waitForStep(page, 5, 120_000);
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -164,7 +223,9 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   await page.getByRole('button', { name: 'Export embeddings' }).click();
   await expect.poll(() => downloads.length).toBe(2);
   const meta = downloads.find((d) => d.suggestedFilename() === 'metadata.tsv')!;
-  const lines = readFileSync((await meta.path())!, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync((await meta.path())!, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   expect(lines.length).toBe(1 + 4);
   expect(lines.slice(1).every((l) => /\t(red|blue) things$/.test(l))).toBe(true);
 
@@ -182,11 +243,21 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
 test('on Shapes, a drawing in a palette colour finds shapes named by colour and shape', async ({ page }) => {
   await openApp(page, '#dataset=shapes&batchSize=16');
   await page.getByRole('combobox', { name: 'Pen colour' }).selectOption('blue');
-  await draw(page, [[[0.3, 0.3], [0.7, 0.3], [0.7, 0.7], [0.3, 0.7], [0.3, 0.3]]]);
+  await draw(page, [
+    [
+      [0.3, 0.3],
+      [0.7, 0.3],
+      [0.7, 0.7],
+      [0.3, 0.7],
+      [0.3, 0.3],
+    ],
+  ]);
   const neighbours = page.getByTestId('neighbour');
   await expect(neighbours).toHaveCount(12);
   for (const alt of await neighbours.evaluateAll((els) => els.map((e) => e.getAttribute('alt')))) {
-    expect(alt).toMatch(/^(red|orange|yellow|green|cyan|blue|purple|pink) (circle|square|triangle|star|cross|ring|moon|heart)$/);
+    expect(alt).toMatch(
+      /^(red|orange|yellow|green|cyan|blue|purple|pink) (circle|square|triangle|star|cross|ring|moon|heart)$/,
+    );
   }
   // The query as the encoder saw it: the pen's blue on Shapes' dark background.
   const [r, g, b] = await page.locator('.qp-query img').evaluate(async (img: HTMLImageElement) => {
@@ -197,8 +268,13 @@ test('on Shapes, a drawing in a palette colour finds shapes named by colour and 
     const ctx = c.getContext('2d')!;
     ctx.drawImage(img, 0, 0);
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let best = [0, 0, 0], most = -1;
-    for (let p = 0; p < d.length; p += 4) if (d[p] + d[p + 1] + d[p + 2] > most) { most = d[p] + d[p + 1] + d[p + 2]; best = [d[p], d[p + 1], d[p + 2]]; }
+    let best = [0, 0, 0],
+      most = -1;
+    for (let p = 0; p < d.length; p += 4)
+      if (d[p] + d[p + 1] + d[p + 2] > most) {
+        most = d[p] + d[p + 1] + d[p + 2];
+        best = [d[p], d[p + 1], d[p + 2]];
+      }
     return best;
   });
   expect(b).toBeGreaterThan(r);
@@ -225,7 +301,9 @@ test('files dropped anywhere on the page join the class named for loose images',
 test('My images with too few images says what is needed instead of failing', async ({ page }) => {
   await openApp(page, '#batchSize=16');
   await clearMyImages(page);
-  await page.getByLabel('Add images').setInputFiles([{ name: 'one.png', mimeType: 'image/png', buffer: noisyPng(20, 20, [10, 200, 10], 5) }]);
+  await page
+    .getByLabel('Add images')
+    .setInputFiles([{ name: 'one.png', mimeType: 'image/png', buffer: noisyPng(20, 20, [10, 200, 10], 5) }]);
   await expect.poll(() => galleryCounts(page)).toEqual({ 'my images': 1 });
   await page.getByRole('combobox', { name: 'Dataset' }).selectOption('user');
   await expect(page.getByTestId('notice').filter({ hasText: 'Add at least 4 images to train' })).toBeVisible();
@@ -240,7 +318,9 @@ test.describe('camera in the app', () => {
     await clearMyImages(page);
     await page.getByLabel('Class for loose images').fill('webcam');
     await page.getByRole('button', { name: 'Use camera' }).click();
-    await expect.poll(() => page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => v.videoWidth))
+      .toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Hold to capture into webcam' }).hover();
     await page.mouse.down();
     await page.waitForTimeout(1000);
@@ -258,7 +338,11 @@ test.describe('camera in the app', () => {
   });
 });
 
-for (const [w, h] of [[1280, 800], [1920, 1080], [390, 844]] as const) {
+for (const [w, h] of [
+  [1280, 800],
+  [1920, 1080],
+  [390, 844],
+] as const) {
   test(`query and images panels at ${w}x${h}: nothing overflows`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     await openApp(page, '#batchSize=16');
@@ -266,6 +350,8 @@ for (const [w, h] of [[1280, 800], [1920, 1080], [390, 844]] as const) {
     await expect(page.getByTestId('neighbour')).toHaveCount(12);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
     await page.screenshot({ path: `${SHOTS}/my-images-${w}x${h}.png` });
-    await page.getByRole('region', { name: 'Search by example' }).screenshot({ path: `${SHOTS}/query-panel-${w}x${h}.png` });
+    await page
+      .getByRole('region', { name: 'Search by example' })
+      .screenshot({ path: `${SHOTS}/query-panel-${w}x${h}.png` });
   });
 }

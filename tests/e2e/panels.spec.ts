@@ -55,7 +55,9 @@ test('turning an augmentation off changes the URL and the preview, also while pa
   await expect(page.getByRole('checkbox', { name: 'Colour jitter' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Colour jitter' })).toBeEnabled();
   await expect(preview).not.toHaveAttribute('data-version', v2 ?? '');
-  await page.getByRole('region', { name: 'Augmentations', exact: true }).screenshot({ path: `${SHOTS}/panel-augmentations-shapes.png` });
+  await page
+    .getByRole('region', { name: 'Augmentations', exact: true })
+    .screenshot({ path: `${SHOTS}/panel-augmentations-shapes.png` });
   expect(errors).toEqual([]);
 });
 
@@ -118,7 +120,7 @@ test('the speed setting caps the steps per second', async ({ page }) => {
   const s0 = await readNumber(page, 'step-count');
   await page.waitForTimeout(5000);
   // A loaded machine may run slower than asked, never faster.
-  const rate = (await readNumber(page, 'step-count') - s0) / ((Date.now() - t0) / 1000);
+  const rate = ((await readNumber(page, 'step-count')) - s0) / ((Date.now() - t0) / 1000);
   expect(rate).toBeLessThanOrEqual(2.5);
   await waitForStep(page, s0 + 1, 30_000);
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -142,7 +144,8 @@ test('slow motion walks one update through all its stages', async ({ page }) => 
   await expect(stage).toHaveText('1. Similarities');
   const caption = dialog.getByTestId('slowmo-caption');
   const titles = ['2. Softmax', '3. Forces', '4. Parameter step', '5. New embeddings'];
-  let lossBefore = '', lossAfter = '';
+  let lossBefore = '',
+    lossAfter = '';
   for (const t of titles) {
     await dialog.getByRole('button', { name: 'Next', exact: true }).click();
     await expect(stage).toHaveText(t);
@@ -157,15 +160,24 @@ test('slow motion walks one update through all its stages', async ({ page }) => 
   expect(lossBefore).toMatch(/^\d+\.\d{3}$/);
   expect(lossAfter).toMatch(/^\d+\.\d{3}$/);
   const [b, a] = [Number(lossBefore), Number(lossAfter)];
-  const said = a < b ? `the batch loss fell from ${lossBefore} to ${lossAfter}`
-    : a > b ? `the batch loss rose from ${lossBefore} to ${lossAfter}` : `the batch loss stayed at ${lossAfter}`;
+  const said =
+    a < b
+      ? `the batch loss fell from ${lossBefore} to ${lossAfter}`
+      : a > b
+        ? `the batch loss rose from ${lossBefore} to ${lossAfter}`
+        : `the batch loss stayed at ${lossAfter}`;
   await expect(caption).toContainText(said);
   // And what it did to the positives: the verb matches the similarities it quotes.
   const text = await caption.innerText();
-  const pos = /Positives (drew together|drifted apart|kept their similarity) \(mean s (-?\d\.\d{3})(?: → (-?\d\.\d{3}))?\)/.exec(text);
+  const pos =
+    /Positives (drew together|drifted apart|kept their similarity) \(mean s (-?\d\.\d{3})(?: → (-?\d\.\d{3}))?\)/.exec(
+      text,
+    );
   expect(pos, text).not.toBeNull();
   const [, verb, s0, s1] = pos!;
-  expect(verb).toBe(s1 === undefined ? 'kept their similarity' : Number(s1) > Number(s0) ? 'drew together' : 'drifted apart');
+  expect(verb).toBe(
+    s1 === undefined ? 'kept their similarity' : Number(s1) > Number(s0) ? 'drew together' : 'drifted apart',
+  );
   await dialog.getByRole('button', { name: 'Back', exact: true }).click();
   await expect(stage).toHaveText('4. Parameter step');
   await page.keyboard.press('ArrowRight');
@@ -193,7 +205,11 @@ test('hide controls: a classroom link without the control panel', async ({ page,
   await expect(again).not.toHaveURL(/controls=/);
 });
 
-for (const [w, h] of [[1280, 800], [1920, 1080], [390, 844]] as const) {
+for (const [w, h] of [
+  [1280, 800],
+  [1920, 1080],
+  [390, 844],
+] as const) {
   test(`panels at ${w}x${h}: screenshots, nothing overflows`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     await openApp(page, '#batchSize=32');
@@ -204,15 +220,29 @@ for (const [w, h] of [[1280, 800], [1920, 1080], [390, 844]] as const) {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
     await page.screenshot({ path: `${SHOTS}/panels-${w}x${h}.png`, fullPage: true });
     for (const name of ['Augmentations', 'Run', 'Similarity matrix']) {
-      await page.getByRole('region', { name, exact: true }).screenshot({ path: `${SHOTS}/panel-${name.toLowerCase().replace(' ', '-')}-${w}x${h}.png` });
+      await page
+        .getByRole('region', { name, exact: true })
+        .screenshot({ path: `${SHOTS}/panel-${name.toLowerCase().replace(' ', '-')}-${w}x${h}.png` });
     }
     await page.getByRole('button', { name: 'Slow motion', exact: true }).click();
-    await page.getByRole('dialog', { name: /slow motion/ }).getByRole('button', { name: 'Next', exact: true }).click();
-    await page.getByRole('dialog', { name: /slow motion/ }).getByRole('button', { name: 'Next', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: /slow motion/ })
+      .getByRole('button', { name: 'Next', exact: true })
+      .click();
+    await page
+      .getByRole('dialog', { name: /slow motion/ })
+      .getByRole('button', { name: 'Next', exact: true })
+      .click();
     await expect(page.getByTestId('slowmo-stage')).toHaveText('3. Forces');
     await page.screenshot({ path: `${SHOTS}/slowmo-${w}x${h}.png` });
-    await page.getByRole('dialog', { name: /slow motion/ }).getByRole('button', { name: 'Next', exact: true }).click();
-    await page.getByRole('dialog', { name: /slow motion/ }).getByRole('button', { name: 'Next', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: /slow motion/ })
+      .getByRole('button', { name: 'Next', exact: true })
+      .click();
+    await page
+      .getByRole('dialog', { name: /slow motion/ })
+      .getByRole('button', { name: 'Next', exact: true })
+      .click();
     await expect(page.getByTestId('slowmo-stage')).toHaveText('5. New embeddings');
     await page.screenshot({ path: `${SHOTS}/slowmo-after-${w}x${h}.png` });
   });

@@ -9,12 +9,18 @@ import { openApp, waitForStep } from './helpers';
 async function measureFrames(page: Page, ms: number) {
   return page.evaluate(async (ms) => {
     const long: number[] = [];
-    const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) long.push(e.duration);
+    });
     obs.observe({ type: 'longtask', buffered: false });
     let frames = 0;
     const t0 = performance.now();
     await new Promise<void>((done) => {
-      const tick = () => { frames++; if (performance.now() - t0 < ms) requestAnimationFrame(tick); else done(); };
+      const tick = () => {
+        frames++;
+        if (performance.now() - t0 < ms) requestAnimationFrame(tick);
+        else done();
+      };
       requestAnimationFrame(tick);
     });
     obs.disconnect();
@@ -32,7 +38,9 @@ test('while training, the page keeps animating and the main thread stays free', 
   await page.getByRole('button', { name: 'Play' }).click();
   await waitForStep(page, 5);
   const r = await measureFrames(page, 20_000);
-  console.log(`idle: fps ${idle.fps.toFixed(1)}; training: fps ${r.fps.toFixed(1)} (${(100 * r.fps / idle.fps).toFixed(0)}% of idle); long tasks > 50 ms: ${r.longTasks}, longest ${r.maxLongTask.toFixed(0)} ms`);
+  console.log(
+    `idle: fps ${idle.fps.toFixed(1)}; training: fps ${r.fps.toFixed(1)} (${((100 * r.fps) / idle.fps).toFixed(0)}% of idle); long tasks > 50 ms: ${r.longTasks}, longest ${r.maxLongTask.toFixed(0)} ms`,
+  );
   expect(r.fps).toBeGreaterThan(10);
   expect(r.maxLongTask).toBeLessThan(1000);
   await page.getByRole('button', { name: 'Pause' }).click();

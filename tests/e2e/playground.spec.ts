@@ -22,7 +22,9 @@ async function clickSomeBatchPoint(page: Page): Promise<void> {
   throw new Error('no batch point found to click');
 }
 
-test('the embedding view, anchor triples and temperature panel work while training and while paused', async ({ page }) => {
+test('the embedding view, anchor triples and temperature panel work while training and while paused', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const errors = watchErrors(page);
   await openApp(page, '#batchSize=32');
@@ -31,7 +33,9 @@ test('the embedding view, anchor triples and temperature panel work while traini
   // Points move: the display set is re-embedded and the canvas follows it.
   const step0 = Number(await canvas(page).getAttribute('data-display-step'));
   const sum0 = await canvas(page).getAttribute('data-frame-sum');
-  await expect.poll(async () => Number(await canvas(page).getAttribute('data-display-step')), { timeout: 60_000 }).toBeGreaterThan(step0);
+  await expect
+    .poll(async () => Number(await canvas(page).getAttribute('data-display-step')), { timeout: 60_000 })
+    .toBeGreaterThan(step0);
   await expect.poll(() => canvas(page).getAttribute('data-frame-sum')).not.toBe(sum0);
 
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -46,12 +50,15 @@ test('the embedding view, anchor triples and temperature panel work while traini
   await expect(page.getByTestId('triple-negative').first()).toContainText(/s = -?\d\.\d\d/);
   await expect(page.getByTestId('triple-negative').first()).toContainText(/p = /);
   // The anchor images carry real pixels, not a blank canvas.
-  const inked = await triples.locator('canvas.tp-img').first().evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let lit = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 60) lit++;
-    return lit;
-  });
+  const inked = await triples
+    .locator('canvas.tp-img')
+    .first()
+    .evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let lit = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 60) lit++;
+      return lit;
+    });
   expect(inked).toBeGreaterThan(10);
 
   // The temperature slider re-weights the last batch at once, while paused.
@@ -82,7 +89,11 @@ test('the embedding view, anchor triples and temperature panel work while traini
   await page.getByRole('button', { name: 'Next anchor' }).click();
   await page.getByRole('checkbox', { name: 'Show all forces' }).check();
 
-  for (const [w, h, name] of [[1280, 800, 'playground-1280'], [1920, 1080, 'playground-1920'], [390, 844, 'playground-390']] as const) {
+  for (const [w, h, name] of [
+    [1280, 800, 'playground-1280'],
+    [1920, 1080, 'playground-1920'],
+    [390, 844, 'playground-390'],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(400);
     await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
@@ -98,7 +109,9 @@ test('3-D embeddings sit on a sphere that turns by dragging; Shapes can be colou
   const errors = watchErrors(page);
   // Shapes' display set has 8 classes x 50 images, so openApp's "500" does not apply.
   await page.goto('#dataset=shapes&embeddingDim=3&batchSize=16');
-  await expect(page.getByRole('img', { name: /Embedding space of 400 held-out images on the unit sphere/ })).toBeVisible();
+  await expect(
+    page.getByRole('img', { name: /Embedding space of 400 held-out images on the unit sphere/ }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await waitForStep(page, 1);
   await expect(page.getByTestId('triple-negative')).toHaveCount(6);
@@ -136,8 +149,13 @@ test('UMAP is an on-demand projection for high-dimensional embeddings, computed 
   const projection = page.getByRole('combobox', { name: 'Projection' });
   await expect(projection).toHaveValue('pca');
   await projection.selectOption({ label: 'UMAP' });
-  await expect(page.locator('.embedding-view figcaption')).toContainText(/UMAP of the display set, computed at step \d+; forces are shown in PCA mode/, { timeout: 60_000 });
-  await expect(page.getByRole('img', { name: /^Embedding space of 500 held-out images, laid out by UMAP/ })).toBeVisible();
+  await expect(page.locator('.embedding-view figcaption')).toContainText(
+    /UMAP of the display set, computed at step \d+; forces are shown in PCA mode/,
+    { timeout: 60_000 },
+  );
+  await expect(
+    page.getByRole('img', { name: /^Embedding space of 500 held-out images, laid out by UMAP/ }),
+  ).toBeVisible();
   await expect(page.getByRole('checkbox', { name: 'Show all forces' })).toHaveCount(0);
   // Recompute for a later snapshot: the caption follows the step.
   await step.click();

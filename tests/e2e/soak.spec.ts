@@ -17,10 +17,12 @@ test('a lesson in ninety seconds: no error, no tensor leak, a bounded heap', asy
   const v = judge(result, { heapFrom: HEAP_FROM, heapTo: SECONDS, heapGrowthMax: 1 / 3, judgeLongTasks: false });
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
   const h = v.summary.heapGrowth;
-  console.log(`soak ${SECONDS} s on ${v.summary.backends.join(', ')}: ${v.summary.actionsDone} actions, steps ${v.summary.steps?.min}-${v.summary.steps?.max}; `
-    + `numTensors ${v.ranges.numTensors?.min}-${v.ranges.numTensors?.max} over ${v.segments.length} segments; `
-    + `JS heap after GC ${mb(h.from.heap)} MB at ${h.from.t} s -> ${mb(h.to.heap)} MB at ${h.to.t} s (${(100 * h.growth).toFixed(1)}%); `
-    + `frames/s ${v.ranges.framesPerSecond?.min}-${v.ranges.framesPerSecond?.max}; long tasks ${v.summary.longTasks.count}, over 50 ms ${v.summary.longTasks.over}, longest ${v.summary.longTasks.max.toFixed(0)} ms`);
+  console.log(
+    `soak ${SECONDS} s on ${v.summary.backends.join(', ')}: ${v.summary.actionsDone} actions, steps ${v.summary.steps?.min}-${v.summary.steps?.max}; ` +
+      `numTensors ${v.ranges.numTensors?.min}-${v.ranges.numTensors?.max} over ${v.segments.length} segments; ` +
+      `JS heap after GC ${mb(h.from.heap)} MB at ${h.from.t} s -> ${mb(h.to.heap)} MB at ${h.to.t} s (${(100 * h.growth).toFixed(1)}%); ` +
+      `frames/s ${v.ranges.framesPerSecond?.min}-${v.ranges.framesPerSecond?.max}; long tasks ${v.summary.longTasks.count}, over 50 ms ${v.summary.longTasks.over}, longest ${v.summary.longTasks.max.toFixed(0)} ms`,
+  );
   // Every kind of action ran at least once (else the soak proves less than it says).
   expect(new Set(result.actions.filter((a) => a.done).map((a) => a.name)).size).toBeGreaterThanOrEqual(12);
   expect(v.failures).toEqual([]);

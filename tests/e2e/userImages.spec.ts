@@ -29,7 +29,11 @@ function solidPng(w: number, h: number, rgb: [number, number, number]): Buffer {
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     return c >>> 0;
   });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const v of b) c = crcTable[(c ^ v) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const v of b) c = crcTable[(c ^ v) & 255] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
     const out = Buffer.alloc(8 + data.length + 4);
@@ -44,7 +48,12 @@ function solidPng(w: number, h: number, rgb: [number, number, number]): Buffer {
   ihdr.set([8, 2, 0, 0, 0], 8);
   const raw = Buffer.alloc(h * (1 + 3 * w));
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * (1 + 3 * w) + 1 + 3 * x);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 type Outcome = { name: string; ok: boolean; message?: string; pixels?: number[] };
@@ -54,7 +63,9 @@ async function openLab(page: Page) {
   await expect(page.getByRole('img', { name: 'Drawing pad' })).toBeVisible();
 }
 
-test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32 x 32 RGB, and names each bad file', async ({ page }) => {
+test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32 x 32 RGB, and names each bad file', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openLab(page);
   const outcomes: Outcome[] = await page.evaluate(async () => {
@@ -62,7 +73,10 @@ test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32
     const png = async (w: number, h: number, bands: string[]) => {
       const c = new OffscreenCanvas(w, h);
       const g = c.getContext('2d')!;
-      bands.forEach((col, k) => { g.fillStyle = col; g.fillRect((k * w) / bands.length, 0, w / bands.length, h); });
+      bands.forEach((col, k) => {
+        g.fillStyle = col;
+        g.fillRect((k * w) / bands.length, 0, w / bands.length, h);
+      });
       return c.convertToBlob({ type: 'image/png' });
     };
     const good = await png(128, 64, ['#f00', '#0f0', '#0f0', '#00f']); // the centred square is all green
@@ -72,18 +86,67 @@ test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32
     // Hand-made files: a GIF of two frames (red, then blue), a 2 x 2 yellow BMP, and a PNG
     // whose header claims 8,000 x 7,000 pixels.
     const gif2 = new Uint8Array([
-      0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0xf0, 0, 0, 0xff, 0, 0, 0, 0, 0,
-      0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0,
-      0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0, 0, 0, 2, 2, 0x44, 1, 0,
-      0x3b,
+      0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0xf0, 0, 0, 0xff, 0, 0, 0, 0, 0, 0x21, 0xf9, 4, 0, 10, 0, 0, 0,
+      0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0,
+      0x80, 0, 0, 0xff, 0, 0, 0, 2, 2, 0x44, 1, 0, 0x3b,
     ]);
     const le32 = (v: number) => [v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24];
     const bmp = new Uint8Array([
-      0x42, 0x4d, ...le32(70), 0, 0, 0, 0, ...le32(54),
-      ...le32(40), ...le32(2), ...le32(2), 1, 0, 24, 0, ...le32(0), ...le32(16), ...le32(2835), ...le32(2835), ...le32(0), ...le32(0),
-      0, 255, 255, 0, 255, 255, 0, 0, 0, 255, 255, 0, 255, 255, 0, 0,
+      0x42,
+      0x4d,
+      ...le32(70),
+      0,
+      0,
+      0,
+      0,
+      ...le32(54),
+      ...le32(40),
+      ...le32(2),
+      ...le32(2),
+      1,
+      0,
+      24,
+      0,
+      ...le32(0),
+      ...le32(16),
+      ...le32(2835),
+      ...le32(2835),
+      ...le32(0),
+      ...le32(0),
+      0,
+      255,
+      255,
+      0,
+      255,
+      255,
+      0,
+      0,
+      0,
+      255,
+      255,
+      0,
+      255,
+      255,
+      0,
+      0,
     ]);
-    const huge = new Uint8Array([...bytes.slice(0, 16), 0, 0, 0x1f, 0x40, 0, 0, 0x1b, 0x58, 8, 2, 0, 0, 0, ...new Array(64).fill(0)]);
+    const huge = new Uint8Array([
+      ...bytes.slice(0, 16),
+      0,
+      0,
+      0x1f,
+      0x40,
+      0,
+      0,
+      0x1b,
+      0x58,
+      8,
+      2,
+      0,
+      0,
+      0,
+      ...new Array(64).fill(0),
+    ]);
     const items = [
       { name: 'first-frame.gif', source: new Blob([gif2]) },
       { name: 'yellow.bmp', source: new Blob([bmp]) },
@@ -94,17 +157,30 @@ test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32
       { name: 'empty.png', source: new Blob([]) },
       { name: 'blue.png', source: gif },
     ];
-    const lab = (window as unknown as { imageLab: { decoder: { decode: (i: unknown[], o?: unknown) => Promise<unknown[]> } } }).imageLab;
-    const out = await lab.decoder.decode(items, { chunk: 2 }) as { name: string; ok: boolean; message?: string; pixels?: Uint8Array }[];
+    const lab = (
+      window as unknown as { imageLab: { decoder: { decode: (i: unknown[], o?: unknown) => Promise<unknown[]> } } }
+    ).imageLab;
+    const out = (await lab.decoder.decode(items, { chunk: 2 })) as {
+      name: string;
+      ok: boolean;
+      message?: string;
+      pixels?: Uint8Array;
+    }[];
     return out.map((o) => ({ ...o, pixels: o.pixels ? Array.from(o.pixels) : undefined }));
   });
   const at0 = (o: Outcome) => o.pixels!.slice(0, 3);
   expect(at0(outcomes[0])).toEqual([255, 0, 0]); // the GIF's first frame, not its last
   expect(at0(outcomes[1])).toEqual([255, 255, 0]);
-  expect(outcomes[2].message).toBe('huge.png is 8,000 x 7,000 px (56.0 megapixels): images over 50 megapixels are refused');
+  expect(outcomes[2].message).toBe(
+    'huge.png is 8,000 x 7,000 px (56.0 megapixels): images over 50 megapixels are refused',
+  );
   outcomes.splice(0, 3);
   expect(outcomes.map((o) => [o.name, o.ok])).toEqual([
-    ['green.png', true], ['corrupt.png', false], ['notes.png', false], ['empty.png', false], ['blue.png', true],
+    ['green.png', true],
+    ['corrupt.png', false],
+    ['notes.png', false],
+    ['empty.png', false],
+    ['blue.png', true],
   ]);
   const green = outcomes[0].pixels!;
   expect(green.length).toBe(32 * 32 * 3);
@@ -116,19 +192,31 @@ test('decodes PNG, GIF (first frame) and BMP in the worker, centre-cropped to 32
   expect(errors).toEqual([]);
 });
 
-test('a seeded fuzz of 60 damaged image files: each decodes to 32 x 32 RGB or is refused naming its file, and the good ones are kept', async ({ page }) => {
+test('a seeded fuzz of 60 damaged image files: each decodes to 32 x 32 RGB or is refused naming its file, and the good ones are kept', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openLab(page);
   const outcomes: Outcome[] = await page.evaluate(async () => {
     let seed = 20261203;
-    const rand = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
+    const rand = () => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
     const encode = async (type: string) => {
       const c = new OffscreenCanvas(96, 64);
       const g = c.getContext('2d')!;
-      g.fillStyle = '#c33'; g.fillRect(0, 0, 96, 64); g.fillStyle = '#33c'; g.fillRect(30, 10, 40, 40);
+      g.fillStyle = '#c33';
+      g.fillRect(0, 0, 96, 64);
+      g.fillStyle = '#33c';
+      g.fillRect(30, 10, 40, 40);
       return new Uint8Array(await (await c.convertToBlob({ type })).arrayBuffer());
     };
-    const originals = { png: await encode('image/png'), jpg: await encode('image/jpeg'), webp: await encode('image/webp') };
+    const originals = {
+      png: await encode('image/png'),
+      jpg: await encode('image/jpeg'),
+      webp: await encode('image/webp'),
+    };
     const items: { name: string; source: Blob }[] = [];
     for (const [ext, bytes] of Object.entries(originals)) {
       items.push({ name: `good.${ext}`, source: new Blob([bytes]) });
@@ -154,27 +242,49 @@ test('a seeded fuzz of 60 damaged image files: each decodes to 32 x 32 RGB or is
     const zeros = originals.png.slice();
     new DataView(zeros.buffer).setUint32(16, 0);
     items.push({ name: 'zero-width.png', source: new Blob([zeros]) });
-    const lab = (window as unknown as { imageLab: { decoder: { decode: (i: unknown[], o?: unknown) => Promise<unknown[]> } } }).imageLab;
+    const lab = (
+      window as unknown as { imageLab: { decoder: { decode: (i: unknown[], o?: unknown) => Promise<unknown[]> } } }
+    ).imageLab;
     const t0 = performance.now();
-    const out = await lab.decoder.decode(items, { chunk: 8 }) as { name: string; ok: boolean; message?: string; pixels?: Uint8Array }[];
-    return [{ name: 'ms', ok: true, message: String(performance.now() - t0) },
-      ...out.map((o) => ({ name: o.name, ok: o.ok, message: o.message, pixels: o.pixels ? [o.pixels.length] : undefined }))];
+    const out = (await lab.decoder.decode(items, { chunk: 8 })) as {
+      name: string;
+      ok: boolean;
+      message?: string;
+      pixels?: Uint8Array;
+    }[];
+    return [
+      { name: 'ms', ok: true, message: String(performance.now() - t0) },
+      ...out.map((o) => ({
+        name: o.name,
+        ok: o.ok,
+        message: o.message,
+        pixels: o.pixels ? [o.pixels.length] : undefined,
+      })),
+    ];
   });
   const [timing, ...results] = outcomes;
-  console.log(`image fuzz: ${results.length} files in ${Number(timing.message).toFixed(0)} ms; ${results.filter((o) => o.ok).length} decoded, ${results.filter((o) => !o.ok).length} refused`);
+  console.log(
+    `image fuzz: ${results.length} files in ${Number(timing.message).toFixed(0)} ms; ${results.filter((o) => o.ok).length} decoded, ${results.filter((o) => !o.ok).length} refused`,
+  );
   expect(results.length).toBeGreaterThanOrEqual(55);
   for (const o of results) {
     if (o.ok) expect(o.pixels, o.name).toEqual([32 * 32 * 3]);
     else expect(o.message, o.name).toContain(o.name);
   }
-  for (const name of ['good.png', 'good.jpg', 'good.webp', 'photo.gif']) expect(results.find((o) => o.name === name)?.ok, name).toBe(true);
-  for (const name of ['empty.png', 'readme.jpg', 'huge.png', 'zero-width.png']) expect(results.find((o) => o.name === name)?.ok, name).toBe(false);
+  for (const name of ['good.png', 'good.jpg', 'good.webp', 'photo.gif'])
+    expect(results.find((o) => o.name === name)?.ok, name).toBe(true);
+  for (const name of ['empty.png', 'readme.jpg', 'huge.png', 'zero-width.png'])
+    expect(results.find((o) => o.name === name)?.ok, name).toBe(false);
   expect(errors).toEqual([]);
 });
 
 test('adding 500 images through the panel keeps every main-thread task under 50 ms', async ({ page }) => {
   await openLab(page);
-  await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
+  await page.evaluate(() =>
+    (
+      window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }
+    ).imageLab.store.deleteAllUserImages(),
+  );
   await page.reload();
   await page.getByLabel('Class for loose images').fill('many');
   // The files are made in the page and handed to the input as a picker would: Playwright's
@@ -192,7 +302,9 @@ test('adding 500 images through the panel keeps every main-thread task under 50 
     }
     const w = window as unknown as { longTasks: number[]; t0: number };
     w.longTasks = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) w.longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
     await new Promise((r) => setTimeout(r, 50));
     w.t0 = performance.now();
     const dt = new DataTransfer();
@@ -201,14 +313,17 @@ test('adding 500 images through the panel keeps every main-thread task under 50 
     input.files = dt.files;
     input.dispatchEvent(new Event('change', { bubbles: true }));
   });
-  const count = () => page.evaluate(() => Number(document.querySelector('[data-testid="user-class-count"]')?.textContent ?? 0));
+  const count = () =>
+    page.evaluate(() => Number(document.querySelector('[data-testid="user-class-count"]')?.textContent ?? 0));
   await expect.poll(count, { timeout: 120_000 }).toBe(500);
   await expect(page.getByRole('progressbar', { name: 'Adding images' })).toHaveCount(0);
   const r = await page.evaluate(() => {
     const w = window as unknown as { longTasks: number[]; t0: number };
     return { ms: performance.now() - w.t0, long: w.longTasks };
   });
-  console.log(`added 500 PNGs through the panel in ${Math.round(r.ms)} ms; main-thread tasks over 50 ms: ${JSON.stringify(r.long.map(Math.round))}`);
+  console.log(
+    `added 500 PNGs through the panel in ${Math.round(r.ms)} ms; main-thread tasks over 50 ms: ${JSON.stringify(r.long.map(Math.round))}`,
+  );
   expect(r.long).toEqual([]);
   await page.getByRole('button', { name: 'Delete my images' }).click();
   await page.getByRole('button', { name: 'Yes, delete them' }).click();
@@ -239,7 +354,12 @@ test('the store keeps images across a reload and deletes one, a class, or all', 
     await store.deleteAllUserImages();
     return { firstByte, removed, left, end: (await store.loadUserImages()).length };
   });
-  expect(after.firstByte).toEqual([['cats', 'c1.png', 1, 3072], ['cats', 'c2.png', 2, 3072], ['dogs', 'd1.png', 3, 3072], ['mugs', 'm1.png', 4, 3072]]);
+  expect(after.firstByte).toEqual([
+    ['cats', 'c1.png', 1, 3072],
+    ['cats', 'c2.png', 2, 3072],
+    ['dogs', 'd1.png', 3, 3072],
+    ['mugs', 'm1.png', 4, 3072],
+  ]);
   expect(after.removed).toBe(2);
   expect(after.left).toEqual(['m1.png']);
   expect(after.end).toBe(0);
@@ -256,17 +376,29 @@ test('the drawing pad turns a mouse stroke into an MNIST-style digit', async ({ 
   for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * (0.15 + 0.06 * k));
   await page.mouse.up();
   const strokeMs = Date.now() - t0;
-  const prepared = () => page.evaluate(() => {
-    const lab = (window as unknown as { imageLab: { prepared: { pixels: Uint8Array; empty: boolean } | null; rasters: number } }).imageLab;
-    return lab.prepared ? { empty: lab.prepared.empty, pixels: Array.from(lab.prepared.pixels), rasters: lab.rasters } : null;
-  });
+  const prepared = () =>
+    page.evaluate(() => {
+      const lab = (
+        window as unknown as { imageLab: { prepared: { pixels: Uint8Array; empty: boolean } | null; rasters: number } }
+      ).imageLab;
+      return lab.prepared
+        ? { empty: lab.prepared.empty, pixels: Array.from(lab.prepared.pixels), rasters: lab.rasters }
+        : null;
+    });
   await expect.poll(async () => (await prepared())?.empty).toBe(false);
   const p = (await prepared())!;
   // Throttled to one raster per 150 ms while drawing (plus the one at the end), not one per move.
   expect(p.rasters).toBeLessThanOrEqual(Math.ceil(strokeMs / 150) + 2);
   const rows = new Set<number>();
-  let m = 0, mx = 0;
-  p.pixels.forEach((v, i) => { if (v > 0) { rows.add(Math.floor(i / 28)); m += v; mx += v * (i % 28); } });
+  let m = 0,
+    mx = 0;
+  p.pixels.forEach((v, i) => {
+    if (v > 0) {
+      rows.add(Math.floor(i / 28));
+      m += v;
+      mx += v * (i % 28);
+    }
+  });
   expect(rows.size).toBe(20);
   expect(Math.abs(mx / m - 14)).toBeLessThanOrEqual(0.5);
 
@@ -277,28 +409,32 @@ test('the drawing pad turns a mouse stroke into an MNIST-style digit', async ({ 
 });
 
 test.describe('camera', () => {
-  const capture = (page: Page) => page.evaluate(async () => {
-    type Lab = { camera: typeof import('../../src/ui/camera'); decoder: import('../../src/ui/imageDecode').ImageDecoder };
-    const { camera, decoder } = (window as unknown as { imageLab: Lab }).imageLab;
-    let stream: MediaStream;
-    try {
-      stream = await camera.openCamera();
-    } catch (e) {
-      return { error: (e as Error).message, frames: 0, decoded: [] as number[] };
-    }
-    const video = document.createElement('video');
-    video.muted = true;
-    video.srcObject = stream;
-    document.body.append(video);
-    await video.play();
-    const frames: ImageBitmap[] = [];
-    const stop = camera.captureWhileHeld(video, (f) => frames.push(f), 80);
-    await new Promise((r) => setTimeout(r, 800));
-    stop();
-    camera.closeCamera(stream);
-    const out = await decoder.decode(frames.map((f, i) => ({ name: `camera ${i + 1}`, source: f })));
-    return { error: null, frames: frames.length, decoded: out.map((o) => (o.ok ? o.pixels.length : -1)) };
-  });
+  const capture = (page: Page) =>
+    page.evaluate(async () => {
+      type Lab = {
+        camera: typeof import('../../src/ui/camera');
+        decoder: import('../../src/ui/imageDecode').ImageDecoder;
+      };
+      const { camera, decoder } = (window as unknown as { imageLab: Lab }).imageLab;
+      let stream: MediaStream;
+      try {
+        stream = await camera.openCamera();
+      } catch (e) {
+        return { error: (e as Error).message, frames: 0, decoded: [] as number[] };
+      }
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = stream;
+      document.body.append(video);
+      await video.play();
+      const frames: ImageBitmap[] = [];
+      const stop = camera.captureWhileHeld(video, (f) => frames.push(f), 80);
+      await new Promise((r) => setTimeout(r, 800));
+      stop();
+      camera.closeCamera(stream);
+      const out = await decoder.decode(frames.map((f, i) => ({ name: `camera ${i + 1}`, source: f })));
+      return { error: null, frames: frames.length, decoded: out.map((o) => (o.ok ? o.pixels.length : -1)) };
+    });
 
   test('captures frames while held, decoded to 32 x 32 RGB', async ({ page, context }) => {
     await context.grantPermissions(['camera']);
@@ -309,21 +445,33 @@ test.describe('camera', () => {
     expect(r.decoded.every((n) => n === 32 * 32 * 3)).toBe(true);
   });
 
-  test('the panel\'s capture button adds frames to the class while held', async ({ page, context }) => {
+  test("the panel's capture button adds frames to the class while held", async ({ page, context }) => {
     await context.grantPermissions(['camera']);
     await openLab(page);
-    await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
+    await page.evaluate(() =>
+      (
+        window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }
+      ).imageLab.store.deleteAllUserImages(),
+    );
     await page.reload();
     await page.getByLabel('Class for loose images').fill('webcam');
     await page.getByRole('button', { name: 'Use camera' }).click();
     await expect(page.getByLabel('Camera preview')).toBeVisible();
-    await expect.poll(() => page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByLabel('Camera preview').evaluate((v: HTMLVideoElement) => v.videoWidth))
+      .toBeGreaterThan(0);
     const hold = page.getByRole('button', { name: 'Hold to capture into webcam' });
     await hold.hover();
     await page.mouse.down();
     await page.waitForTimeout(1200);
     await page.mouse.up();
-    const count = () => page.evaluate(() => Number(document.querySelector('section[aria-label="Class webcam"] [data-testid="user-class-count"]')?.textContent ?? 0));
+    const count = () =>
+      page.evaluate(() =>
+        Number(
+          document.querySelector('section[aria-label="Class webcam"] [data-testid="user-class-count"]')?.textContent ??
+            0,
+        ),
+      );
     await expect.poll(count).toBeGreaterThanOrEqual(4);
     const n = await count();
     await page.waitForTimeout(500);
@@ -344,18 +492,31 @@ test.describe('camera', () => {
   });
 });
 
-test('the panel adds a folder of two classes and loose files, names the bad files, and keeps the rest across a reload', async ({ page }) => {
+test('the panel adds a folder of two classes and loose files, names the bad files, and keeps the rest across a reload', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   const dir = mkdtempSync(join(tmpdir(), 'user-images-'));
   try {
-    for (const [cls, rgb] of [['cats', [200, 120, 40]], ['dogs', [40, 90, 200]]] as const) {
+    for (const [cls, rgb] of [
+      ['cats', [200, 120, 40]],
+      ['dogs', [40, 90, 200]],
+    ] as const) {
       mkdirSync(join(dir, 'pets', cls), { recursive: true });
-      for (let i = 0; i < 6; i++) writeFileSync(join(dir, 'pets', cls, `${cls}${i}.png`), solidPng(60 + i, 40, [...rgb]));
+      for (let i = 0; i < 6; i++)
+        writeFileSync(join(dir, 'pets', cls, `${cls}${i}.png`), solidPng(60 + i, 40, [...rgb]));
     }
-    writeFileSync(join(dir, 'pets', 'cats', 'broken.png'), Buffer.concat([solidPng(8, 8, [0, 0, 0]).subarray(0, 40), Buffer.alloc(30, 9)]));
+    writeFileSync(
+      join(dir, 'pets', 'cats', 'broken.png'),
+      Buffer.concat([solidPng(8, 8, [0, 0, 0]).subarray(0, 40), Buffer.alloc(30, 9)]),
+    );
     writeFileSync(join(dir, 'pets', 'dogs', 'readme.png'), 'these are my dogs\n');
     await openLab(page);
-    await page.evaluate(() => (window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }).imageLab.store.deleteAllUserImages());
+    await page.evaluate(() =>
+      (
+        window as unknown as { imageLab: { store: { deleteAllUserImages: () => Promise<void> } } }
+      ).imageLab.store.deleteAllUserImages(),
+    );
     await page.reload();
     await page.getByLabel('Add a folder').setInputFiles(join(dir, 'pets'));
     await page.getByLabel('Class for loose images').fill('mugs');
@@ -364,8 +525,15 @@ test('the panel adds a folder of two classes and loose files, names the bad file
       { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) },
     ]);
     // Read in one go: the gallery re-renders as images arrive and go.
-    const counts = () => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('section[aria-label^="Class "]'), (r) =>
-      [r.querySelector('[data-testid="user-class-name"]')!.textContent, Number(r.querySelector('[data-testid="user-class-count"]')!.textContent)])));
+    const counts = () =>
+      page.evaluate(() =>
+        Object.fromEntries(
+          Array.from(document.querySelectorAll('section[aria-label^="Class "]'), (r) => [
+            r.querySelector('[data-testid="user-class-name"]')!.textContent,
+            Number(r.querySelector('[data-testid="user-class-count"]')!.textContent),
+          ]),
+        ),
+      );
     await expect.poll(counts).toEqual({ cats: 6, dogs: 6, mugs: 1 });
     const messages = page.getByTestId('user-image-message');
     await expect(messages.filter({ hasText: 'broken.png could not be decoded' })).toHaveCount(1);

@@ -26,7 +26,9 @@ async function recordLosses(page: Page) {
 }
 
 async function lossesSoFar(page: Page): Promise<[number, number][]> {
-  return page.evaluate(() => [...(window as unknown as { __losses: Map<number, number> }).__losses].sort((a, b) => a[0] - b[0]));
+  return page.evaluate(() =>
+    [...(window as unknown as { __losses: Map<number, number> }).__losses].sort((a, b) => a[0] - b[0]),
+  );
 }
 
 async function pause(page: Page) {
@@ -58,7 +60,9 @@ test('WebGPU: 20+ steps with deferred reads, the loss falls and numTensors stays
   await expect.poll(() => readNumber(page, 'tensor-count'), { timeout: 15_000 }).toBeLessThanOrEqual(before);
   const after = await readNumber(page, 'tensor-count');
   const losses = await lossesSoFar(page);
-  console.log(`webgpu: ${end} steps in ${((Date.now() - t0) / 1000).toFixed(0)} s; numTensors ${before} at step ${start}, ${after} at step ${end}; losses ${losses.map(([s, l]) => `${s}:${l.toFixed(2)}`).join(' ')}`);
+  console.log(
+    `webgpu: ${end} steps in ${((Date.now() - t0) / 1000).toFixed(0)} s; numTensors ${before} at step ${start}, ${after} at step ${end}; losses ${losses.map(([s, l]) => `${s}:${l.toFixed(2)}`).join(' ')}`,
+  );
   // Every step's loss was read back, in order, and all are finite.
   expect(losses.map(([s]) => s)).toEqual(Array.from({ length: end }, (_, i) => i + 1));
   expect(losses.every(([, l]) => Number.isFinite(l))).toBe(true);
@@ -92,14 +96,18 @@ test('WebGPU: a NaN inside a deferred-read window rolls back to the window start
   await page.getByRole('button', { name: 'Play' }).click();
   await waitForStep(page, 3);
   // Poisoned mid-window, the NaN update is applied unread with the rest of its window.
-  await page.evaluate(() => (window as unknown as { __engine: Worker }).__engine.postMessage({ type: 'poisonNextStep' }));
+  await page.evaluate(() =>
+    (window as unknown as { __engine: Worker }).__engine.postMessage({ type: 'poisonNextStep' }),
+  );
   const notice = page.getByTestId('notice').filter({ hasText: /loss became NaN/ });
   await expect(notice).toBeVisible();
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
   const text = (await notice.textContent()) ?? '';
   const back = Number(text.match(/paused at step (\d+)/)?.[1]);
   const seen = Math.max(...(await lossesSoFar(page)).map(([s]) => s));
-  console.log(`webgpu NaN: rolled back to step ${back}; losses read up to step ${seen}; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `webgpu NaN: rolled back to step ${back}; losses read up to step ${seen}; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   expect(back).toBe(1);
   expect(seen).toBe(1);
   await expect(page.getByTestId('step-count')).toHaveText('1');

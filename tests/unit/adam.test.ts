@@ -16,12 +16,13 @@ function problem(seed: number) {
     tf.variable(tf.tensor1d(init.b)),
     tf.variable(tf.tensor1d(init.c)),
   ];
-  const loss = (v: tf.Variable[]) => () => tf.tidy(() => {
-    const t = tf.tensor2d(target, [2, 3]);
-    const x = tf.sum(tf.square(tf.sub(v[0], t)));
-    const y = tf.sum(tf.tanh(tf.mul(v[1], v[2])));
-    return tf.add(x, tf.mul(y, tf.sum(v[0]))) as tf.Scalar;
-  });
+  const loss = (v: tf.Variable[]) => () =>
+    tf.tidy(() => {
+      const t = tf.tensor2d(target, [2, 3]);
+      const x = tf.sum(tf.square(tf.sub(v[0], t)));
+      const y = tf.sum(tf.tanh(tf.mul(v[1], v[2])));
+      return tf.add(x, tf.mul(y, tf.sum(v[0]))) as tf.Scalar;
+    });
   return { make, loss };
 }
 
@@ -29,13 +30,16 @@ describe('FlatAdam', () => {
   beforeAll(async () => {
     configureWasm();
   });
-  afterAll(async () => { await tf.setBackend('cpu'); });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   for (const backend of ['cpu', 'wasm']) {
     it(`moves the variables exactly as tf.train.adam does (${backend})`, async () => {
       await tf.setBackend(backend);
       const { make, loss } = problem(3);
-      const ref = make(), mine = make();
+      const ref = make(),
+        mine = make();
       const tfAdam = tf.train.adam(0.05);
       const flat = new FlatAdam(mine, 0.05);
       for (let s = 0; s < 8; s++) {
@@ -48,7 +52,8 @@ describe('FlatAdam', () => {
         tf.dispose(g2.grads);
       }
       for (let i = 0; i < ref.length; i++) {
-        const a = await ref[i].data(), b = await mine[i].data();
+        const a = await ref[i].data(),
+          b = await mine[i].data();
         a.forEach((x, k) => expect(Math.abs(x - b[k])).toBeLessThan(1e-5));
         // and they did move
         expect(Math.abs(a[0] - (await make()[i].data())[0])).toBeGreaterThan(1e-3);
@@ -64,7 +69,12 @@ describe('FlatAdam', () => {
     const { make, loss } = problem(5);
     const vars = make();
     const opt = new FlatAdam(vars, 0.02);
-    const step = (o: FlatAdam, v: tf.Variable[]) => { const g = tf.variableGrads(loss(v), v); o.applyGradients(g.grads); g.value.dispose(); tf.dispose(g.grads); };
+    const step = (o: FlatAdam, v: tf.Variable[]) => {
+      const g = tf.variableGrads(loss(v), v);
+      o.applyGradients(g.grads);
+      g.value.dispose();
+      tf.dispose(g.grads);
+    };
     for (let s = 0; s < 3; s++) step(opt, vars);
     const saved = await opt.moments();
     expect(saved.iterations).toBe(3);
@@ -76,8 +86,11 @@ describe('FlatAdam', () => {
     step(opt, vars);
     step(opt2, copy);
     expect(tf.memory().numTensors).toBe(before);
-    for (let i = 0; i < vars.length; i++) expect(Array.from(await copy[i].data())).toEqual(Array.from(await vars[i].data()));
+    for (let i = 0; i < vars.length; i++)
+      expect(Array.from(await copy[i].data())).toEqual(Array.from(await vars[i].data()));
     expect(() => opt2.setMoments({ iterations: 1, first: [new Float32Array(2)], second: [] })).toThrow(/values/);
-    opt.dispose(); opt2.dispose(); tf.dispose([...vars, ...copy]);
+    opt.dispose();
+    opt2.dispose();
+    tf.dispose([...vars, ...copy]);
   });
 });

@@ -8,7 +8,17 @@ import {
   augmentParams,
 } from '../../src/core/augmentSettings';
 import { Rng, deriveSeed } from '../../src/core/rng';
-import { affineTransform, augmentBatch, blurKernel1d, colourMix, drawImageParams, hueMatrixT, makeViews, normals, warpAffine } from '../../src/engine/augmentBatch';
+import {
+  affineTransform,
+  augmentBatch,
+  blurKernel1d,
+  colourMix,
+  drawImageParams,
+  hueMatrixT,
+  makeViews,
+  normals,
+  warpAffine,
+} from '../../src/engine/augmentBatch';
 import { useBackend } from './support/wasmBackend';
 
 const NONE: AugmentParams = {
@@ -56,7 +66,12 @@ function discs(n: number, size: number, cy: number, cx: number, rad: number): Fl
   return a;
 }
 
-function run(data: Float32Array, shape: [number, number, number, number], p: AugmentParams, seed: number): Float32Array {
+function run(
+  data: Float32Array,
+  shape: [number, number, number, number],
+  p: AugmentParams,
+  seed: number,
+): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor4d(data, shape);
     return augmentBatch(x, p, seed).dataSync() as Float32Array;
@@ -71,11 +86,15 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Centre of mass (y, x) of image b of a 1-channel batch. */
 function centreOfMass(a: Float32Array, b: number, size: number): [number, number] {
-  let m = 0, my = 0, mx = 0;
+  let m = 0,
+    my = 0,
+    mx = 0;
   for (let y = 0; y < size; y++)
     for (let x = 0; x < size; x++) {
       const v = a[b * size * size + y * size + x];
-      m += v; my += v * (y + 0.5); mx += v * (x + 0.5);
+      m += v;
+      my += v * (y + 0.5);
+      mx += v * (x + 0.5);
     }
   return [my / m, mx / m];
 }
@@ -104,7 +123,12 @@ describe('augmentBatch on cpu', () => {
   });
 
   it('same seed gives the same view, another seed another view; shape kept, range [0,1]', () => {
-    for (const [c, settings] of [[1, MNIST_AUGMENTS], [3, SHAPES_AUGMENTS], [3, ALL_ON], [1, ALL_ON]] as const) {
+    for (const [c, settings] of [
+      [1, MNIST_AUGMENTS],
+      [3, SHAPES_AUGMENTS],
+      [3, ALL_ON],
+      [1, ALL_ON],
+    ] as const) {
       const data = randomImages(4, 12, 12, c);
       const p = augmentParams(settings);
       const a = run(data, [4, 12, 12, c], p, 11);
@@ -222,17 +246,20 @@ describe('geometry', () => {
     // A centred disc that the crop box contains covers more pixels after the crop.
     const disc = discs(4, size, 8, 8, 2);
     const zoomed = run(disc, [4, size, size, 1], p, 8);
-    const mass = (a: Float32Array, b: number) => a.slice(b * size * size, (b + 1) * size * size).reduce((s, v) => s + v, 0);
+    const mass = (a: Float32Array, b: number) =>
+      a.slice(b * size * size, (b + 1) * size * size).reduce((s, v) => s + v, 0);
     for (let b = 0; b < 4; b++) {
       const d = draws[b];
-      const contained = Math.abs(d.cropX) + 2.5 < (d.cropW * size) / 2 && Math.abs(d.cropY) + 2.5 < (d.cropH * size) / 2;
+      const contained =
+        Math.abs(d.cropX) + 2.5 < (d.cropW * size) / 2 && Math.abs(d.cropY) + 2.5 < (d.cropH * size) / 2;
       if (contained) expect(mass(zoomed, b)).toBeCloseTo(mass(disc, b) / (d.cropW * d.cropH), -0.5);
     }
   });
 
   it('colour images are filled with their edge (background) colour, grey ones with black', () => {
     const size = 12;
-    const bg = [0.2, 0.6, 0.9], fg = [0.9, 0.1, 0.3];
+    const bg = [0.2, 0.6, 0.9],
+      fg = [0.9, 0.1, 0.3];
     const rgb = new Float32Array(4 * size * size * 3);
     for (let b = 0; b < 4; b++)
       for (let y = 0; y < size; y++)
@@ -244,7 +271,12 @@ describe('geometry', () => {
     const out = run(rgb, [4, size, size, 3], p, 2);
     expect(maxAbsDiff(out, rgb)).toBeGreaterThan(0.1); // it did move
     for (let b = 0; b < 4; b++)
-      for (const [y, x] of [[0, 0], [0, size - 1], [size - 1, 0], [size - 1, size - 1]])
+      for (const [y, x] of [
+        [0, 0],
+        [0, size - 1],
+        [size - 1, 0],
+        [size - 1, size - 1],
+      ])
         for (let c = 0; c < 3; c++) expect(out[((b * size + y) * size + x) * 3 + c]).toBeCloseTo(bg[c], 5);
     const grey = new Float32Array(2 * size * size).fill(0.5);
     const g = run(grey, [2, size, size, 1], p, 2);
@@ -308,7 +340,11 @@ describe('colour', () => {
   });
 
   it('colour mixing gives the same result as a convolution and as channel planes', () => {
-    const m = [[0.2, 0.5, -0.1], [0.7, 0.1, 0.3], [-0.4, 0.9, 0.6]];
+    const m = [
+      [0.2, 0.5, -0.1],
+      [0.7, 0.1, 0.3],
+      [-0.4, 0.9, 0.6],
+    ];
     const data = randomImages(2, 5, 5, 3);
     const [a, b] = tf.tidy(() => {
       const x = tf.tensor4d(data, [2, 5, 5, 3]);
@@ -348,7 +384,8 @@ describe('blur, cutout, noise', () => {
       const r = (g.length - 1) / 2;
       for (let y = 0; y < size; y++)
         for (let x = 0; x < size; x++) {
-          const dy = Math.abs(y - 7), dx = Math.abs(x - 7);
+          const dy = Math.abs(y - 7),
+            dx = Math.abs(x - 7);
           const want = dy <= r && dx <= r ? g[dy + r] * g[dx + r] : 0;
           expect(out[b * size * size + y * size + x]).toBeCloseTo(want, 5);
         }
@@ -393,7 +430,8 @@ describe('blur, cutout, noise', () => {
       expect(d.cutSide).toBeLessThanOrEqual(8);
       let mean = 0;
       for (let i = 0; i < per; i++) mean += data[b * per + i] / per;
-      const rows: number[] = [], cols: number[] = [];
+      const rows: number[] = [],
+        cols: number[] = [];
       for (let y = 0; y < size; y++)
         for (let x = 0; x < size; x++) {
           const inside = Math.abs(y + 0.5 - d.cutY) <= d.cutSide / 2 && Math.abs(x + 0.5 - d.cutX) <= d.cutSide / 2;
@@ -401,13 +439,22 @@ describe('blur, cutout, noise', () => {
             const i = b * per + (y * size + x) * 3 + c;
             expect(out[i]).toBeCloseTo(inside ? mean : data[i], 5);
           }
-          if (inside) { rows.push(y); cols.push(x); blanked++; }
+          if (inside) {
+            rows.push(y);
+            cols.push(x);
+            blanked++;
+          }
         }
       if (rows.length) {
         // A square, unless the image edge cuts it.
-        const h = Math.max(...rows) - Math.min(...rows) + 1, w = Math.max(...cols) - Math.min(...cols) + 1;
+        const h = Math.max(...rows) - Math.min(...rows) + 1,
+          w = Math.max(...cols) - Math.min(...cols) + 1;
         expect(rows.length).toBe(h * w);
-        const clipped = d.cutY - d.cutSide / 2 < 0 || d.cutY + d.cutSide / 2 > size || d.cutX - d.cutSide / 2 < 0 || d.cutX + d.cutSide / 2 > size;
+        const clipped =
+          d.cutY - d.cutSide / 2 < 0 ||
+          d.cutY + d.cutSide / 2 > size ||
+          d.cutX - d.cutSide / 2 < 0 ||
+          d.cutX + d.cutSide / 2 > size;
         if (!clipped) expect(Math.abs(h - w)).toBeLessThanOrEqual(1);
       }
     }
@@ -417,8 +464,12 @@ describe('blur, cutout, noise', () => {
   it('noise has the set standard deviation on a grey image', () => {
     const data = new Float32Array(4 * 28 * 28).fill(0.5);
     const out = run(data, [4, 28, 28, 1], only({ noiseStd: 0.1 }), 19);
-    let s = 0, s2 = 0;
-    for (const v of out) { s += v - 0.5; s2 += (v - 0.5) ** 2; }
+    let s = 0,
+      s2 = 0;
+    for (const v of out) {
+      s += v - 0.5;
+      s2 += (v - 0.5) ** 2;
+    }
     const mean = s / out.length;
     const std = Math.sqrt(s2 / out.length - mean * mean);
     expect(Math.abs(mean)).toBeLessThan(0.01);
@@ -430,8 +481,16 @@ describe('blur, cutout, noise', () => {
     const z = normals(200_001, 3);
     expect(z.length).toBe(200_001);
     expect(Array.from(normals(1000, 3))).toEqual(Array.from(z.slice(0, 1000)));
-    let s = 0, s2 = 0, in1 = 0, in2 = 0;
-    for (const v of z) { s += v; s2 += v * v; if (Math.abs(v) < 1) in1++; if (Math.abs(v) < 2) in2++; }
+    let s = 0,
+      s2 = 0,
+      in1 = 0,
+      in2 = 0;
+    for (const v of z) {
+      s += v;
+      s2 += v * v;
+      if (Math.abs(v) < 1) in1++;
+      if (Math.abs(v) < 2) in2++;
+    }
     expect(Math.abs(s / z.length)).toBeLessThan(0.01);
     expect(s2 / z.length).toBeCloseTo(1, 1);
     expect(in1 / z.length).toBeCloseTo(0.6827, 2);

@@ -3,9 +3,15 @@ import { cameraProblem, CameraError, openCamera } from '../../src/ui/camera';
 
 describe('camera problems in words', () => {
   it('tells a denied permission from a missing or busy camera', () => {
-    expect(cameraProblem(new DOMException('Permission denied', 'NotAllowedError'))).toMatch(/^Camera permission was denied/);
-    expect(cameraProblem(new DOMException('Requested device not found', 'NotFoundError'))).toMatch(/^No camera was found/);
-    expect(cameraProblem(new DOMException('Could not start video source', 'NotReadableError'))).toMatch(/another program/);
+    expect(cameraProblem(new DOMException('Permission denied', 'NotAllowedError'))).toMatch(
+      /^Camera permission was denied/,
+    );
+    expect(cameraProblem(new DOMException('Requested device not found', 'NotFoundError'))).toMatch(
+      /^No camera was found/,
+    );
+    expect(cameraProblem(new DOMException('Could not start video source', 'NotReadableError'))).toMatch(
+      /another program/,
+    );
     expect(cameraProblem(new Error('boom'))).toBe('The camera could not be opened (boom).');
   });
 

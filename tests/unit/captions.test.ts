@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  captionBatch, captionFor, captionVocabulary, describeDigit, describeShape, digitCaption, DIGIT_WORDS, shapeCaption, shapeFacts,
+  captionBatch,
+  captionFor,
+  captionVocabulary,
+  describeDigit,
+  describeShape,
+  digitCaption,
+  DIGIT_WORDS,
+  shapeCaption,
+  shapeFacts,
   type ShapeFacts,
 } from '../../src/core/captions';
 import type { Dataset } from '../../src/core/dataset';
@@ -10,9 +18,15 @@ import { Tokenizer, words } from '../../src/core/tokenizer';
 
 /** The words of a position bin as a caption may say them, e.g. top-left -> "top left". */
 const POSITION_WORDS: Record<string, string[][]> = {
-  'top-left': [['top', 'left']], top: [['top']], 'top-right': [['top', 'right']],
-  left: [['left']], centre: [['centre'], ['middle']], right: [['right']],
-  'bottom-left': [['bottom', 'left']], bottom: [['bottom']], 'bottom-right': [['bottom', 'right']],
+  'top-left': [['top', 'left']],
+  top: [['top']],
+  'top-right': [['top', 'right']],
+  left: [['left']],
+  centre: [['centre'], ['middle']],
+  right: [['right']],
+  'bottom-left': [['bottom', 'left']],
+  bottom: [['bottom']],
+  'bottom-right': [['bottom', 'right']],
 };
 const PLACE_WORDS = ['top', 'bottom', 'left', 'right', 'centre', 'middle'];
 
@@ -24,8 +38,10 @@ function assertTrue(caption: string, f: ShapeFacts): void {
   const ws = words(caption);
   const shapes = ws.filter((w) => (SHAPE_NAMES as readonly string[]).includes(w));
   expect(shapes, caption).toEqual([SHAPE_NAMES[f.shape]]);
-  for (const w of ws.filter((x) => (COLOUR_NAMES as readonly string[]).includes(x))) expect(w, caption).toBe(COLOUR_NAMES[f.colour]);
-  for (const w of ws.filter((x) => (SIZE_NAMES as readonly string[]).includes(x))) expect(w, caption).toBe(SIZE_NAMES[f.sizeBin]);
+  for (const w of ws.filter((x) => (COLOUR_NAMES as readonly string[]).includes(x)))
+    expect(w, caption).toBe(COLOUR_NAMES[f.colour]);
+  for (const w of ws.filter((x) => (SIZE_NAMES as readonly string[]).includes(x)))
+    expect(w, caption).toBe(SIZE_NAMES[f.sizeBin]);
   const place = ws.filter((w) => PLACE_WORDS.includes(w));
   if (place.length) expect(POSITION_WORDS[POSITION_NAMES[f.position]], caption).toContainEqual(place);
   if (ws.includes('dark')) expect(f.darkBackground, caption).toBe(true);
@@ -64,7 +80,8 @@ describe('Shapes captions', () => {
     expect(many.size).toBeGreaterThan(8);
     expect(many).toContain('a large red star in the top left on a dark background');
     expect(many).toContain('a star, red, large, on a dark background, in the top left');
-    for (const c of many) for (const w of ['star', 'red', 'large', 'top', 'left', 'dark']) expect(words(c), c).toContain(w);
+    for (const c of many)
+      for (const w of ['star', 'red', 'large', 'top', 'left', 'dark']) expect(words(c), c).toContain(w);
   });
 
   it('leave attributes out as often as caption detail says', () => {
@@ -77,9 +94,9 @@ describe('Shapes captions', () => {
     }
     expect(withColour / n).toBeGreaterThan(0.56);
     expect(withColour / n).toBeLessThan(0.64);
-    expect(words(shapeCaption({ shape: 1, colour: 5, sizeBin: 0, position: 4, darkBackground: false }, rng, 1))).toEqual(
-      expect.arrayContaining(['square']),
-    );
+    expect(
+      words(shapeCaption({ shape: 1, colour: 5, sizeBin: 0, position: 4, darkBackground: false }, rng, 1)),
+    ).toEqual(expect.arrayContaining(['square']));
   });
 
   it('use only the vocabulary (no unknown words)', () => {
@@ -91,15 +108,24 @@ describe('Shapes captions', () => {
   });
 
   it('describe an image for alt text', () => {
-    expect(describeShape({ shape: 3, colour: 0, sizeBin: 0, position: 0, darkBackground: true })).toBe('red star, small, top left, dark background');
+    expect(describeShape({ shape: 3, colour: 0, sizeBin: 0, position: 0, darkBackground: true })).toBe(
+      'red star, small, top left, dark background',
+    );
   });
 });
 
 describe('MNIST captions', () => {
   const labels = Int32Array.from({ length: 100 }, (_, i) => i % 10);
   const d: Dataset = {
-    id: 'mnist', height: 2, width: 2, channels: 1, pixels: new Uint8Array(400), labels, classNames: [],
-    factors: [{ name: 'digit', classes: [], values: labels }], count: 100,
+    id: 'mnist',
+    height: 2,
+    width: 2,
+    channels: 1,
+    pixels: new Uint8Array(400),
+    labels,
+    classNames: [],
+    factors: [{ name: 'digit', classes: [], values: labels }],
+    count: 100,
   };
 
   it('name the right digit, as a word or a numeral', () => {
@@ -112,7 +138,7 @@ describe('MNIST captions', () => {
     }
   });
 
-  it('come in the issue\'s forms', () => {
+  it("come in the issue's forms", () => {
     const rng = new Rng(2);
     const forms = new Set(Array.from({ length: 200 }, () => digitCaption(7, rng)));
     for (const c of ['a handwritten seven', 'the digit 7', 'number seven']) expect(forms).toContain(c);

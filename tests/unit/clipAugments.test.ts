@@ -5,7 +5,14 @@ import { captionedAttributes, clipBlockedAugments, clipSafeAugments } from '../.
 describe('augmentations in CLIP mode', () => {
   it('on Shapes, turns off every augmentation that changes colour, position or size, each with a reason', () => {
     const blocked = clipBlockedAugments(captionedAttributes('shapes'));
-    expect(blocked.map((b) => b.name).sort()).toEqual(['colorJitter', 'crop', 'cutout', 'grayscale', 'rotate', 'translate']);
+    expect(blocked.map((b) => b.name).sort()).toEqual([
+      'colorJitter',
+      'crop',
+      'cutout',
+      'grayscale',
+      'rotate',
+      'translate',
+    ]);
     for (const b of blocked) {
       expect(AUGMENTS.map((a) => a.name)).toContain(b.name);
       expect(b.reason.length).toBeGreaterThan(20);

@@ -3,7 +3,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
-import { CLIP_INIT_TEMPERATURE, CLIP_MAX_LOGIT_SCALE, clipLoss, LearnedTemperature } from '../../src/engine/ops/clipLoss';
+import {
+  CLIP_INIT_TEMPERATURE,
+  CLIP_MAX_LOGIT_SCALE,
+  clipLoss,
+  LearnedTemperature,
+} from '../../src/engine/ops/clipLoss';
 
 type M = number[][];
 
@@ -21,11 +26,14 @@ function lse(xs: number[]): number {
 }
 
 function refClip(imgRaw: M, txtRaw: M, tau: number, negRaw: M = []): number {
-  const img = normRows(imgRaw), txt = normRows(txtRaw), neg = normRows(negRaw);
+  const img = normRows(imgRaw),
+    txt = normRows(txtRaw),
+    neg = normRows(negRaw);
   const n = img.length;
   const cos = (a: number[], b: number[]) => a.reduce((s, v, k) => s + v * b[k], 0);
   const logits = img.map((a) => txt.map((b) => cos(a, b) / tau));
-  let i2t = 0, t2i = 0;
+  let i2t = 0,
+    t2i = 0;
   for (let i = 0; i < n; i++) {
     i2t += lse([...logits[i], ...neg.map((b) => cos(img[i], b) / tau)]) - logits[i][i];
     t2i += lse(logits.map((row) => row[i])) - logits[i][i];
@@ -42,12 +50,15 @@ function tfLoss(img: M, txt: M, tau: number | tf.Scalar): number {
 }
 
 describe('clipLoss', () => {
-  beforeAll(async () => { await tf.setBackend('cpu'); });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   for (const tau of [1, 0.5, 0.07, 0.01]) {
     it(`matches the float64 reference at temperature ${tau}`, () => {
       const rng = new Rng(11);
-      const img = randMat(rng, 7, 5), txt = randMat(rng, 7, 5);
+      const img = randMat(rng, 7, 5),
+        txt = randMat(rng, 7, 5);
       const ref = refClip(img, txt, tau);
       expect(Number.isFinite(ref)).toBe(true);
       expect(tfLoss(img, txt, tau)).toBeCloseTo(ref, tau < 0.05 ? 2 : 4);
@@ -56,7 +67,8 @@ describe('clipLoss', () => {
 
   it('is the same with the two inputs swapped (symmetric)', () => {
     const rng = new Rng(3);
-    const img = randMat(rng, 9, 4), txt = randMat(rng, 9, 4);
+    const img = randMat(rng, 9, 4),
+      txt = randMat(rng, 9, 4);
     expect(tfLoss(img, txt, 0.1)).toBeCloseTo(tfLoss(txt, img, 0.1), 5);
   });
 
@@ -68,9 +80,10 @@ describe('clipLoss', () => {
     }
   });
 
-  it('does not depend on the rows\' lengths (they are normalised)', () => {
+  it("does not depend on the rows' lengths (they are normalised)", () => {
     const rng = new Rng(4);
-    const img = randMat(rng, 6, 3), txt = randMat(rng, 6, 3);
+    const img = randMat(rng, 6, 3),
+      txt = randMat(rng, 6, 3);
     const scaled = img.map((r, i) => r.map((v) => v * (i + 1) * 10));
     expect(tfLoss(scaled, txt, 0.2)).toBeCloseTo(tfLoss(img, txt, 0.2), 4);
   });
@@ -86,7 +99,8 @@ describe('clipLoss', () => {
 
   it('takes the temperature as a scalar tensor too', () => {
     const rng = new Rng(6);
-    const img = randMat(rng, 5, 4), txt = randMat(rng, 5, 4);
+    const img = randMat(rng, 5, 4),
+      txt = randMat(rng, 5, 4);
     const t = tf.scalar(0.3);
     expect(tfLoss(img, txt, t)).toBeCloseTo(refClip(img, txt, 0.3), 4);
     t.dispose();
@@ -94,7 +108,9 @@ describe('clipLoss', () => {
 
   it('adds hard negatives to the image-to-text choices only (float64 reference)', () => {
     const rng = new Rng(12);
-    const img = randMat(rng, 6, 4), txt = randMat(rng, 6, 4), neg = randMat(rng, 3, 4);
+    const img = randMat(rng, 6, 4),
+      txt = randMat(rng, 6, 4),
+      neg = randMat(rng, 3, 4);
     const v = tf.tidy(() => clipLoss(tf.tensor2d(img), tf.tensor2d(txt), 0.1, tf.tensor2d(neg)).dataSync()[0]);
     expect(v).toBeCloseTo(refClip(img, txt, 0.1, neg), 4);
     expect(v).toBeGreaterThan(tfLoss(img, txt, 0.1));
@@ -106,14 +122,20 @@ describe('clipLoss', () => {
 
   it('has the gradient finite differences give (both inputs, and the temperature)', () => {
     const rng = new Rng(7);
-    const n = 5, d = 3, tau = 0.2;
-    const img = randMat(rng, n, d), txt = randMat(rng, n, d);
+    const n = 5,
+      d = 3,
+      tau = 0.2;
+    const img = randMat(rng, n, d),
+      txt = randMat(rng, n, d);
     const [gi, gt] = tf.tidy(() => {
       const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => clipLoss(a as tf.Tensor2D, b as tf.Tensor2D, tau));
       return g([tf.tensor2d(img), tf.tensor2d(txt)]).map((x) => x.arraySync() as M);
     });
     const h = 1e-5;
-    for (const [which, grad] of [[0, gi], [1, gt]] as const) {
+    for (const [which, grad] of [
+      [0, gi],
+      [1, gt],
+    ] as const) {
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < d; k++) {
           const plus = [img, txt].map((m) => m.map((r) => r.slice()));
@@ -125,14 +147,20 @@ describe('clipLoss', () => {
         }
       }
     }
-    const dTau = tf.tidy(() => tf.grad((t: tf.Tensor) => clipLoss(tf.tensor2d(img), tf.tensor2d(txt), t as tf.Scalar))(tf.scalar(tau)).dataSync()[0]);
+    const dTau = tf.tidy(
+      () =>
+        tf
+          .grad((t: tf.Tensor) => clipLoss(tf.tensor2d(img), tf.tensor2d(txt), t as tf.Scalar))(tf.scalar(tau))
+          .dataSync()[0],
+    );
     const fdTau = (refClip(img, txt, tau + h) - refClip(img, txt, tau - h)) / (2 * h);
     expect(dTau).toBeCloseTo(fdTau, 2);
   });
 
   it('leaks no tensors', () => {
     const before = tf.memory().numTensors;
-    const a = tf.randomNormal([8, 4]) as tf.Tensor2D, b = tf.randomNormal([8, 4]) as tf.Tensor2D;
+    const a = tf.randomNormal([8, 4]) as tf.Tensor2D,
+      b = tf.randomNormal([8, 4]) as tf.Tensor2D;
     const v = clipLoss(a, b, 0.1);
     const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => clipLoss(x as tf.Tensor2D, y as tf.Tensor2D, 0.1))([a, b]);
     tf.dispose([a, b, v, ...g]);
@@ -141,7 +169,9 @@ describe('clipLoss', () => {
 });
 
 describe('LearnedTemperature', () => {
-  beforeAll(async () => { await tf.setBackend('cpu'); });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   it('starts at 0.07 and its scale is capped at 100', async () => {
     const t = new LearnedTemperature();
@@ -158,9 +188,13 @@ describe('LearnedTemperature', () => {
     const img = randMat(rng, 6, 4);
     const txt = img.map((r) => r.map((v) => v + 0.3 * rng.normal()));
     const t = new LearnedTemperature(0.5);
-    const { grads } = tf.variableGrads(() => clipLoss(tf.tensor2d(img), tf.tensor2d(txt), t.temperature()), [t.logScale]);
+    const { grads } = tf.variableGrads(
+      () => clipLoss(tf.tensor2d(img), tf.tensor2d(txt), t.temperature()),
+      [t.logScale],
+    );
     const g = grads[t.logScale.name].dataSync()[0];
-    const s = Math.log(2), h = 1e-4;
+    const s = Math.log(2),
+      h = 1e-4;
     const fd = (refClip(img, txt, 1 / Math.exp(s + h)) - refClip(img, txt, 1 / Math.exp(s - h))) / (2 * h);
     expect(g).toBeCloseTo(fd, 3);
     tf.dispose(Object.values(grads));
@@ -175,14 +209,21 @@ describe('clipLoss on wasm (every op exists there)', () => {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     ok = await tf.setBackend('wasm');
   });
-  afterAll(async () => { await tf.setBackend('cpu'); });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   it('matches the reference, values and gradient', () => {
     expect(ok).toBe(true);
     const rng = new Rng(9);
-    const img = randMat(rng, 6, 4), txt = randMat(rng, 6, 4);
+    const img = randMat(rng, 6, 4),
+      txt = randMat(rng, 6, 4);
     expect(tfLoss(img, txt, 0.05)).toBeCloseTo(refClip(img, txt, 0.05), 3);
-    const g = tf.tidy(() => tf.grad((a: tf.Tensor) => clipLoss(a as tf.Tensor2D, tf.tensor2d(txt), 0.05))(tf.tensor2d(img)).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((a: tf.Tensor) => clipLoss(a as tf.Tensor2D, tf.tensor2d(txt), 0.05))(tf.tensor2d(img))
+        .dataSync(),
+    );
     expect(Array.from(g).every(Number.isFinite)).toBe(true);
   });
 });

@@ -35,7 +35,8 @@ function colourBatch(n: number, rng: Rng, distinct = false): { x: tf.Tensor4D; c
   for (let i = 0; i < n; i++) {
     const c = distinct ? i % 8 : rng.int(4) * 2;
     const rgb = PALETTE[COLOUR_NAMES[c]];
-    for (let p = 0; p < 64; p++) if ((p % 8) > 1 && (p % 8) < 6) for (let k = 0; k < 3; k++) px[(i * 64 + p) * 3 + k] = rgb[k] / 255;
+    for (let p = 0; p < 64; p++)
+      if (p % 8 > 1 && p % 8 < 6) for (let k = 0; k < 3; k++) px[(i * 64 + p) * 3 + k] = rgb[k] / 255;
     captions.push(`a ${COLOUR_NAMES[c]} ${SHAPE_NAMES[rng.int(8)]}`);
   }
   return { x: tf.tensor4d(px, [n, 8, 8, 3]), captions };
@@ -53,7 +54,9 @@ function tinyClip(text: TextEncoderId, learnTemperature: boolean): ClipModel {
 }
 
 describe('text encoders', () => {
-  beforeAll(async () => { await tf.setBackend('cpu'); });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   it('bag of words ignores word order and padding; the attention encoder sees order', () => {
     const [a, b] = textEmbedding('bow', ['a red star and a blue ring', 'a blue star and a red ring']);
@@ -68,9 +71,14 @@ describe('text encoders', () => {
   });
 
   it('the attention encoder embeds each row on its own: pads and other rows change nothing', () => {
-    const enc = buildTextEncoder('attention', { vocabSize: tok.size, maxLen: MAX_LEN, width: 8, hidden: 16, outDim: 6 }, 3);
+    const enc = buildTextEncoder(
+      'attention',
+      { vocabSize: tok.size, maxLen: MAX_LEN, width: 8, hidden: 16, outDim: 6 },
+      3,
+    );
     tf.tidy(() => enc.variables.forEach((v, i) => v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', 200 + i))));
-    const row = (texts: string[]) => tf.tidy(() => (enc.encode(tok.encode(texts, MAX_LEN)).dataSync() as Float32Array).slice(0, 6));
+    const row = (texts: string[]) =>
+      tf.tidy(() => (enc.encode(tok.encode(texts, MAX_LEN)).dataSync() as Float32Array).slice(0, 6));
     const base = row(['red star', 'red star']);
     expect(maxDiff(base, row(['red star', 'a large blue ring on the left']))).toBeLessThan(1e-5);
     // The pad token's embedding and the positions past the text are never seen.
@@ -87,7 +95,11 @@ describe('text encoders', () => {
 
   it('dispose frees every variable', () => {
     const before = tf.memory().numTensors;
-    const enc = buildTextEncoder('attention', { vocabSize: tok.size, maxLen: MAX_LEN, width: 8, hidden: 16, outDim: 6 }, 3);
+    const enc = buildTextEncoder(
+      'attention',
+      { vocabSize: tok.size, maxLen: MAX_LEN, width: 8, hidden: 16, outDim: 6 },
+      3,
+    );
     expect(tf.memory().numTensors).toBe(before + enc.variables.length);
     expect(enc.parameterCount).toBeGreaterThan(0);
     enc.dispose();
@@ -96,7 +108,9 @@ describe('text encoders', () => {
 });
 
 describe('CLIP step', () => {
-  beforeAll(async () => { await tf.setBackend('cpu'); });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   for (const text of ['bow', 'attention'] as const) {
     it(`lowers the loss on a batch it can learn, without leaking tensors (${text}, learned temperature)`, async () => {
@@ -112,7 +126,8 @@ describe('CLIP step', () => {
         expect(r.applied).toBe(true);
         losses.push(r.loss);
         // Adam's first update moves every parameter with a gradient by about the learning rate.
-        if (s === 0) expect(Math.abs(m.temperature!.logScale.dataSync()[0] - Math.log(1 / 0.07))).toBeGreaterThan(0.002);
+        if (s === 0)
+          expect(Math.abs(m.temperature!.logScale.dataSync()[0] - Math.log(1 / 0.07))).toBeGreaterThan(0.002);
         if (s === 1) tensors = tf.memory().numTensors;
         if (s > 1) expect(tf.memory().numTensors).toBe(tensors);
       }
@@ -144,7 +159,8 @@ describe('CLIP step', () => {
       const m = tinyClip('attention', false);
       const opt = clipOptimizer(m, 0.003);
       const r = await clipStep(m, opt, x, tok.encode(captions, MAX_LEN), {
-        temperature: 0.1, negatives: negatives && tok.encode(negatives, MAX_LEN),
+        temperature: 0.1,
+        negatives: negatives && tok.encode(negatives, MAX_LEN),
       });
       opt.dispose();
       m.dispose();
@@ -159,7 +175,9 @@ describe('CLIP step', () => {
     const m = tinyClip('bow', false);
     const opt = clipOptimizer(m, 0.01);
     const { x } = colourBatch(4, new Rng(3));
-    await expect(clipStep(m, opt, x, tok.encode(['red star'], MAX_LEN), { temperature: 0.1 })).rejects.toThrow(/4 images, 1 captions/);
+    await expect(clipStep(m, opt, x, tok.encode(['red star'], MAX_LEN), { temperature: 0.1 })).rejects.toThrow(
+      /4 images, 1 captions/,
+    );
     x.dispose();
     opt.dispose();
     m.dispose();
@@ -173,7 +191,9 @@ describe('CLIP step on wasm (every op exists there)', () => {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     ok = await tf.setBackend('wasm');
   });
-  afterAll(async () => { await tf.setBackend('cpu'); });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   it('trains both encoders and embeds texts', async () => {
     expect(ok).toBe(true);

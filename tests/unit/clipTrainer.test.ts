@@ -16,7 +16,13 @@ beforeAll(async () => {
 describe('ClipTrainer', () => {
   it('trains on no image of a held-out pair, steps, and leaks nothing', async () => {
     const data = makeShapes(2400, 11);
-    const s = { ...defaultSettings('shapes'), loss: 'clip' as const, batchSize: 8, embeddingDim: 8, learnTemperature: 'on' as const };
+    const s = {
+      ...defaultSettings('shapes'),
+      loss: 'clip' as const,
+      batchSize: 8,
+      embeddingDim: 8,
+      learnTemperature: 'on' as const,
+    };
     const t = new ClipTrainer(data, s);
     const pairs = pairsOf(data)!;
     expect(t.heldOut).toHaveLength(8);

@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  analyseAnchor, batchForces, batchGradient, type ContrastBatch, effectiveNegatives, lossTerms, ntXent,
-  partnerOf, similarityMatrix, tangent,
+  analyseAnchor,
+  batchForces,
+  batchGradient,
+  type ContrastBatch,
+  effectiveNegatives,
+  lossTerms,
+  ntXent,
+  partnerOf,
+  similarityMatrix,
+  tangent,
 } from '../../src/core/contrastMath';
 import { ntXentLoss } from '../../src/engine/ops/losses';
 import { Rng } from '../../src/core/rng';
@@ -17,7 +25,10 @@ function randomBatch(seed: number, n: number, dim: number, classes = 3): Contras
   const z = new Float32Array(2 * n * dim);
   for (let i = 0; i < 2 * n; i++) {
     let s = 0;
-    for (let d = 0; d < dim; d++) { z[i * dim + d] = rng.normal(); s += z[i * dim + d] ** 2; }
+    for (let d = 0; d < dim; d++) {
+      z[i * dim + d] = rng.normal();
+      s += z[i * dim + d] ** 2;
+    }
     for (let d = 0; d < dim; d++) z[i * dim + d] /= Math.sqrt(s);
   }
   const labels = Int32Array.from({ length: 2 * n }, (_, i) => (i % n) % classes);
@@ -89,7 +100,7 @@ describe('contrastMath against finite differences', () => {
     }
   });
 
-  it("the force on an anchor is minus the gradient of its own term l_i w.r.t. z_i", () => {
+  it('the force on an anchor is minus the gradient of its own term l_i w.r.t. z_i', () => {
     const b = randomBatch(8, 5, 4);
     const tau = 0.1;
     for (const i of [0, 3, 7]) {
@@ -104,7 +115,7 @@ describe('contrastMath against finite differences', () => {
 });
 
 describe('contrastMath invariants', () => {
-  it('total push equals pull: 1 - p+ = sum of the negatives\' weights; tangent parts add up', () => {
+  it("total push equals pull: 1 - p+ = sum of the negatives' weights; tangent parts add up", () => {
     const b = randomBatch(21, 8, 6);
     for (const tau of [0.05, 0.5]) {
       const a = analyseAnchor(b, 2, tau);
@@ -129,7 +140,8 @@ describe('contrastMath invariants', () => {
     expect(a.negatives).toHaveLength(10);
     expect(a.negatives.map((n) => n.index)).not.toContain(1);
     expect(a.negatives.map((n) => n.index)).not.toContain(7);
-    for (let k = 1; k < a.negatives.length; k++) expect(a.negatives[k - 1].sim).toBeGreaterThanOrEqual(a.negatives[k].sim);
+    for (let k = 1; k < a.negatives.length; k++)
+      expect(a.negatives[k - 1].sim).toBeGreaterThanOrEqual(a.negatives[k].sim);
     for (const n of a.negatives) expect(n.falseNegative).toBe(b.labels![n.index] === b.labels![1]);
     // Larger similarity, larger weight: the softmax is monotone.
     for (let k = 1; k < a.negatives.length; k++) expect(a.negatives[k - 1].p).toBeGreaterThanOrEqual(a.negatives[k].p);
@@ -137,19 +149,32 @@ describe('contrastMath invariants', () => {
 
   it('effective negatives: 510 similarities evenly on [-1, 1] give about 35/69/138/315/438 (docs/science.md)', () => {
     const s = Array.from({ length: 510 }, (_, k) => -1 + (2 * k) / 509);
-    const want: [number, number][] = [[0.05, 35], [0.1, 69], [0.2, 138], [0.5, 315], [1, 438]];
+    const want: [number, number][] = [
+      [0.05, 35],
+      [0.1, 69],
+      [0.2, 138],
+      [0.5, 315],
+      [1, 438],
+    ];
     for (const [tau, n] of want) expect(Math.abs(effectiveNegatives(s, tau) - n)).toBeLessThan(1.5);
   });
 
   it('the anchor analysis gives the same effective number as the standalone formula', () => {
     const b = randomBatch(9, 16, 8);
     const a = analyseAnchor(b, 5, 0.3);
-    expect(a.effectiveNegatives).toBeCloseTo(effectiveNegatives(a.negatives.map((n) => n.sim), 0.3), 8);
+    expect(a.effectiveNegatives).toBeCloseTo(
+      effectiveNegatives(
+        a.negatives.map((n) => n.sim),
+        0.3,
+      ),
+      8,
+    );
     expect(a.effectiveNegatives).toBeLessThanOrEqual(30);
   });
 
   it('stays finite at tau = 0.01 with near-identical rows, and collapse gives log(2N - 1)', () => {
-    const n = 4, dim = 3;
+    const n = 4,
+      dim = 3;
     const z = new Float32Array(2 * n * dim);
     for (let i = 0; i < 2 * n; i++) z[i * dim] = 1;
     const b = { z, n, dim };

@@ -9,7 +9,10 @@ import { Rng } from '../../src/core/rng';
 import { useBackend } from './support/wasmBackend';
 
 // ---- data: plain arrays, so the same numbers can be loaded on any backend ----
-interface Arr { shape: number[]; data: Float32Array }
+interface Arr {
+  shape: number[];
+  data: Float32Array;
+}
 
 function randArr(shape: number[], seed: number): Arr {
   const rng = new Rng(seed);
@@ -38,7 +41,8 @@ function toArr(t: tf.Tensor): Arr {
  *  the 1e-5 bounds below have a 10x margin. */
 function relErr(a: Arr, ref: Arr): number {
   expect(a.shape).toEqual(ref.shape);
-  let diff = 0, scale = 1;
+  let diff = 0,
+    scale = 1;
   for (let i = 0; i < ref.data.length; i++) {
     diff = Math.max(diff, Math.abs(a.data[i] - ref.data[i]));
     scale = Math.max(scale, Math.abs(ref.data[i]));
@@ -47,7 +51,15 @@ function relErr(a: Arr, ref: Arr): number {
 }
 
 // ---- the cases ----
-interface Case { n: number; h: number; w: number; cin: number; cout: number; k: 3 | 5; s: 1 | 2 }
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  k: 3 | 5;
+  s: 1 | 2;
+}
 const CASES: Case[] = [
   { n: 2, h: 7, w: 7, cin: 1, cout: 4, k: 3, s: 1 },
   { n: 2, h: 7, w: 7, cin: 3, cout: 2, k: 3, s: 2 },
@@ -80,9 +92,14 @@ const CASES: Case[] = [
 ];
 const name = (c: Case) => `${c.n}x${c.h}x${c.w}x${c.cin} -> ${c.cout}, k${c.k} s${c.s}`;
 
-interface ConvData { x: Arr; w: Arr; r: Arr }
+interface ConvData {
+  x: Arr;
+  w: Arr;
+  r: Arr;
+}
 function convData(c: Case, seed: number): ConvData {
-  const ho = Math.ceil(c.h / c.s), wo = Math.ceil(c.w / c.s);
+  const ho = Math.ceil(c.h / c.s),
+    wo = Math.ceil(c.w / c.s);
   return {
     x: randArr([c.n, c.h, c.w, c.cin], seed),
     w: randArr([c.k, c.k, c.cin, c.cout], seed + 1),
@@ -97,9 +114,13 @@ const ourConv: ConvFn = conv2d;
 /** y, dL/dx, dL/dW for L = sum(conv(x, w) * r) on the current backend. */
 function convGrads(fn: ConvFn, c: Case, d: ConvData): { y: Arr; dx: Arr; dw: Arr } {
   return scoped(() => {
-    const x = t4(d.x), w = t4(d.w), r = t4(d.r);
+    const x = t4(d.x),
+      w = t4(d.w),
+      r = t4(d.r);
     const y = fn(x, w, c.s);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fn(a as tf.Tensor4D, b as tf.Tensor4D, c.s), r)))([x, w]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(fn(a as tf.Tensor4D, b as tf.Tensor4D, c.s), r)),
+    )([x, w]);
     return { y: toArr(y), dx: toArr(dx), dw: toArr(dw) };
   });
 }
@@ -107,7 +128,8 @@ function convGrads(fn: ConvFn, c: Case, d: ConvData): { y: Arr; dx: Arr; dw: Arr
 /** y and dL/dx for L = sum(pool(x) * r). */
 function poolGrads(fn: (x: tf.Tensor4D) => tf.Tensor4D, x0: Arr, r0: Arr): { y: Arr; dx: Arr } {
   return scoped(() => {
-    const x = t4(x0), r = t4(r0);
+    const x = t4(x0),
+      r = t4(r0);
     const y = fn(x);
     const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(fn(a as tf.Tensor4D), r)))(x);
     return { y: toArr(y), dx: toArr(dx) };
@@ -115,7 +137,14 @@ function poolGrads(fn: (x: tf.Tensor4D) => tf.Tensor4D, x0: Arr, r0: Arr): { y: 
 }
 const nativePool = (x: tf.Tensor4D) => tf.maxPool(x, 2, 2, 'valid');
 // On wasm, channels in fours take the gradient from our SIMD kernel (kernels/gradients.wat).
-const POOL_SHAPES: number[][] = [[2, 8, 8, 3], [1, 2, 2, 1], [2, 28, 28, 4], [1, 6, 10, 2], [1, 6, 10, 8], [3, 4, 2, 12]];
+const POOL_SHAPES: number[][] = [
+  [2, 8, 8, 3],
+  [1, 2, 2, 1],
+  [2, 28, 28, 4],
+  [1, 6, 10, 2],
+  [1, 6, 10, 8],
+  [3, 4, 2, 12],
+];
 
 async function use(backend: 'cpu' | 'wasm'): Promise<void> {
   expect(await useBackend(backend)).toBe(true);
@@ -132,7 +161,9 @@ describe('samePadding', () => {
 });
 
 describe('on the cpu backend: equals tf.conv2d and tf.maxPool', () => {
-  beforeAll(async () => { await use('cpu'); });
+  beforeAll(async () => {
+    await use('cpu');
+  });
 
   CASES.forEach((c, i) => {
     it(`conv2d ${name(c)}: value, dx and dW`, () => {
@@ -158,7 +189,9 @@ describe('on the cpu backend: equals tf.conv2d and tf.maxPool', () => {
 
   it('maxPool2 shares dy equally among tied maxima (the sum still equals dy)', () => {
     const x = tf.tensor4d([3, 3, 1, 3, /* */ 0, 0, 0, 0, /* */ 5, 1, 2, 4, /* */ 0, 0, 0, 0], [1, 4, 4, 1]);
-    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(maxPool2(a as tf.Tensor4D), tf.tensor4d([6, 8, 12, 20], [1, 2, 2, 1]))))(x);
+    const dx = tf.grad((a: tf.Tensor) =>
+      tf.sum(tf.mul(maxPool2(a as tf.Tensor4D), tf.tensor4d([6, 8, 12, 20], [1, 2, 2, 1]))),
+    )(x);
     // windows: [3,3,0,0] -> 2 tied, [1,3,0,0] -> one, [5,1,0,0] -> one, [2,4,0,0] -> one
     expect(Array.from(dx.dataSync())).toEqual([3, 3, 0, 8, 0, 0, 0, 0, 12, 0, 0, 20, 0, 0, 0, 0]);
     const z = tf.grad((a: tf.Tensor) => tf.sum(maxPool2(a as tf.Tensor4D)))(tf.zeros([1, 2, 2, 1]));
@@ -187,7 +220,7 @@ describe('on the cpu backend: equals tf.conv2d and tf.maxPool', () => {
   });
 });
 
-describe('on the wasm backend: matches the cpu backend\'s native gradients', () => {
+describe("on the wasm backend: matches the cpu backend's native gradients", () => {
   // references from the cpu backend, as plain arrays
   const refs: { y: Arr; dx: Arr; dw: Arr }[] = [];
   const poolRefs: { y: Arr; dx: Arr }[] = [];
@@ -200,7 +233,9 @@ describe('on the wasm backend: matches the cpu backend\'s native gradients', () 
     });
     await use('wasm');
   });
-  afterAll(async () => { await use('cpu'); });
+  afterAll(async () => {
+    await use('cpu');
+  });
 
   it('native tf.conv2d cannot be differentiated for its filter on wasm (why conv.ts exists)', () => {
     const c = CASES[0];
@@ -236,7 +271,9 @@ describe('on the wasm backend: matches the cpu backend\'s native gradients', () 
 });
 
 describe('no leaks', () => {
-  afterAll(async () => { await use('cpu'); });
+  afterAll(async () => {
+    await use('cpu');
+  });
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`${backend}: tensor count is flat across repeated forward and gradient calls`, async () => {

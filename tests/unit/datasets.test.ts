@@ -28,8 +28,11 @@ const MNIST_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
 /** Area of the lens where circles of radii R and r, centres d apart, overlap. */
 function lens(R: number, r: number, d: number): number {
-  return r * r * Math.acos((d * d + r * r - R * R) / (2 * d * r)) + R * R * Math.acos((d * d + R * R - r * r) / (2 * d * R))
-    - 0.5 * Math.sqrt((-d + r + R) * (d + r - R) * (d - r + R) * (d + r + R));
+  return (
+    r * r * Math.acos((d * d + r * r - R * R) / (2 * d * r)) +
+    R * R * Math.acos((d * d + R * R - r * r) / (2 * d * R)) -
+    0.5 * Math.sqrt((-d + r + R) * (d + r - R) * (d - r + R) * (d + r + R))
+  );
 }
 
 function countBy(values: ArrayLike<number>, n: number, subset?: ArrayLike<number>): number[] {
@@ -65,7 +68,9 @@ describe('MNIST asset', () => {
   });
 
   it('has sane pixels: 0..255, dark background, some ink in every image', () => {
-    let min = 255, max = 0, sum = 0;
+    let min = 255,
+      max = 0,
+      sum = 0;
     for (const v of mnist.pixels) {
       if (v < min) min = v;
       if (v > max) max = v;
@@ -93,9 +98,7 @@ describe('MNIST asset', () => {
 
   it('rejects garbage with a clear message', async () => {
     expect(() => decodeMnist(new Uint8Array(0))).toThrow(/bad header.*MNST/);
-    expect(() => decodeMnist(new TextEncoder().encode('<!doctype html><html>not found</html>'))).toThrow(
-      /bad header/,
-    );
+    expect(() => decodeMnist(new TextEncoder().encode('<!doctype html><html>not found</html>'))).toThrow(/bad header/);
     const raw = new Uint8Array(gunzipSync(gz));
     expect(() => decodeMnist(raw.subarray(0, raw.length - 1))).toThrow(/size mismatch/);
     const badLabel = raw.slice();
@@ -216,7 +219,9 @@ describe('Shapes', () => {
   });
 
   it('same seed, same pixels; different seed, different pixels', () => {
-    const a = makeShapes(300, 11), b = makeShapes(300, 11), c = makeShapes(300, 12);
+    const a = makeShapes(300, 11),
+      b = makeShapes(300, 11),
+      c = makeShapes(300, 12);
     expect(Buffer.from(a.pixels).equals(Buffer.from(b.pixels))).toBe(true);
     expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
     expect(Buffer.from(a.pixels).equals(Buffer.from(c.pixels))).toBe(false);
@@ -265,7 +270,9 @@ describe('Shapes', () => {
     // The background: as often dark as light for every colour, with the same grey levels.
     const n = 8000;
     const specs = sampleShapeSpecs(n, 9);
-    const dark = new Array(8).fill(0), count = new Array(8).fill(0), bgLuma = new Array(8).fill(0);
+    const dark = new Array(8).fill(0),
+      count = new Array(8).fill(0),
+      bgLuma = new Array(8).fill(0);
     for (const s of specs) {
       count[s.colour]++;
       bgLuma[s.colour] += luma(s.bg);
@@ -319,7 +326,15 @@ describe('Shapes', () => {
     const draw = (shape: string, angle = 0, r = 12) => {
       const spec: ShapeSpec = {
         shape: SHAPE_NAMES.indexOf(shape as (typeof SHAPE_NAMES)[number]),
-        colour: 0, sizeBin: 2, position: 4, cx: 16, cy: 16, r, angle, fg, bg,
+        colour: 0,
+        sizeBin: 2,
+        position: 4,
+        cx: 16,
+        cy: 16,
+        r,
+        angle,
+        fg,
+        bg,
       };
       renderShape(spec, SIZE, out);
       return Uint8Array.from({ length: SIZE * SIZE }, (_, p) => out[p * 3]);
@@ -327,12 +342,22 @@ describe('Shapes', () => {
     const at = (g: Uint8Array, x: number, y: number) => g[y * SIZE + x];
     /** Inked area over the area of the inked pixels' bounding box. */
     const boxFill = (g: Uint8Array) => {
-      let x0 = SIZE, x1 = -1, y0 = SIZE, y1 = -1, sum = 0;
-      for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) {
-        const v = at(g, x, y) / 255;
-        sum += v;
-        if (v > 0.5) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
-      }
+      let x0 = SIZE,
+        x1 = -1,
+        y0 = SIZE,
+        y1 = -1,
+        sum = 0;
+      for (let y = 0; y < SIZE; y++)
+        for (let x = 0; x < SIZE; x++) {
+          const v = at(g, x, y) / 255;
+          sum += v;
+          if (v > 0.5) {
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x);
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y);
+          }
+        }
       return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
     };
     // A circle is solid at its centre, a ring is hollow there, both are solid on the rim.

@@ -5,7 +5,13 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeMnist } from '../../src/core/mnist';
 import {
-  centreOfMass, inkBox, MNIST_SIDE, prepareMnistDrawing, prepareShapesDrawing, resampleArea, shapesBackground,
+  centreOfMass,
+  inkBox,
+  MNIST_SIDE,
+  prepareMnistDrawing,
+  prepareShapesDrawing,
+  resampleArea,
+  shapesBackground,
   type DrawingRaster,
 } from '../../src/core/drawingPrep';
 import type { Rgb } from '../../src/core/shapes';
@@ -23,14 +29,21 @@ function rect(r: DrawingRaster, x0: number, y0: number, x1: number, y1: number, 
 
 function disc(r: DrawingRaster, cx: number, cy: number, rad: number) {
   for (let y = 0; y < r.height; y++) {
-    for (let x = 0; x < r.width; x++) if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= rad * rad) r.ink[y * r.width + x] = 1;
+    for (let x = 0; x < r.width; x++)
+      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= rad * rad) r.ink[y * r.width + x] = 1;
   }
 }
 
 /** Rows and columns of the 28 x 28 image that hold any ink. */
 function extent(p: Uint8Array) {
-  const rows = new Set<number>(), cols = new Set<number>();
-  for (let y = 0; y < MNIST_SIDE; y++) for (let x = 0; x < MNIST_SIDE; x++) if (p[y * MNIST_SIDE + x] > 0) { rows.add(y); cols.add(x); }
+  const rows = new Set<number>(),
+    cols = new Set<number>();
+  for (let y = 0; y < MNIST_SIDE; y++)
+    for (let x = 0; x < MNIST_SIDE; x++)
+      if (p[y * MNIST_SIDE + x] > 0) {
+        rows.add(y);
+        cols.add(x);
+      }
   return { rows: [...rows].sort((a, b) => a - b), cols: [...cols].sort((a, b) => a - b) };
 }
 
@@ -117,17 +130,22 @@ describe('MNIST preparation of a drawing', () => {
 });
 
 describe('MNIST preparation matches how MNIST was made', () => {
-  it('gives MNIST\'s own digits back as they are', () => {
+  it("gives MNIST's own digits back as they are", () => {
     const root = resolve(__dirname, '../..');
     const asset = resolve(root, 'public/data/mnist.bin');
-    if (!existsSync(asset)) execFileSync(process.execPath, [resolve(root, 'scripts/build-mnist.mjs')], { cwd: root, stdio: 'pipe' });
+    if (!existsSync(asset))
+      execFileSync(process.execPath, [resolve(root, 'scripts/build-mnist.mjs')], { cwd: root, stdio: 'pipe' });
     const d = decodeMnist(new Uint8Array(gunzipSync(readFileSync(asset))));
     // Every 50th digit, its pixels taken as a drawing: already normalised, so it should come back unchanged.
-    let diff = 0, mass = 0;
+    let diff = 0,
+      mass = 0;
     for (let i = 0; i < d.count; i += 50) {
       const img = d.pixels.subarray(i * 784, (i + 1) * 784);
       const out = prepareMnistDrawing({ width: 28, height: 28, ink: Float32Array.from(img, (v) => v / 255) }).pixels;
-      for (let k = 0; k < 784; k++) { diff += Math.abs(out[k] - img[k]); mass += img[k]; }
+      for (let k = 0; k < 784; k++) {
+        diff += Math.abs(out[k] - img[k]);
+        mass += img[k];
+      }
     }
     expect(diff / mass).toBeLessThan(0.01);
   });
@@ -171,7 +189,7 @@ describe('helpers', () => {
   });
 
   it('keeps the mean when resampling by area', () => {
-    const src = new Float32Array(40 * 40).map((_, i) => (i * 37) % 11 / 10);
+    const src = new Float32Array(40 * 40).map((_, i) => ((i * 37) % 11) / 10);
     const out = resampleArea(src, 40, 0, 0, 40, 40, 7, 7);
     const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
     expect(mean(out)).toBeCloseTo(mean(src), 5);

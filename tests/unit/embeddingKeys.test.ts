@@ -29,12 +29,15 @@ describe('anchor keys', () => {
 
   it('announce the row, the view, the image and its class', () => {
     const labels = Int32Array.from([3, 1, 3, 1]);
-    expect(anchorAnnouncement(3, 2, labels, ['zero', 'one', 'two', 'three'])).toBe('Anchor: row 4 of 4, view 2 of image 2, one.');
+    expect(anchorAnnouncement(3, 2, labels, ['zero', 'one', 'two', 'three'])).toBe(
+      'Anchor: row 4 of 4, view 2 of image 2, one.',
+    );
   });
 });
 
 describe('glide', () => {
-  const from = Float32Array.from([0, 0]), to = Float32Array.from([1, 2]);
+  const from = Float32Array.from([0, 0]),
+    to = Float32Array.from([1, 2]);
   it('moves part of the way mid-glide', () => {
     const g = glideAt(from, to, 0, GLIDE_MS / 2);
     expect(g.done).toBe(false);

@@ -32,7 +32,12 @@ describe('Embedding Projector TSV', () => {
   });
 
   it('has two columns even for one label (the projector needs two to read a header)', () => {
-    const lines = metadataTsv([10, 11, 12], [{ name: 'digit', values: [0, 9, 4], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }]).trimEnd().split('\n');
+    const lines = metadataTsv(
+      [10, 11, 12],
+      [{ name: 'digit', values: [0, 9, 4], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }],
+    )
+      .trimEnd()
+      .split('\n');
     expect(lines).toEqual(['index\tdigit', '10\t0', '11\t9', '12\t4']);
   });
 

@@ -13,10 +13,18 @@ class FakeWorker implements WorkerLike {
   terminated = false;
   onmessage: ((e: MessageEvent<EngineEvent>) => void) | null = null;
   onerror: ((e: ErrorEvent) => void) | null = null;
-  postMessage(m: Command): void { this.sent.push(m); }
-  terminate(): void { this.terminated = true; }
-  emit(ev: EngineEvent): void { this.onmessage?.({ data: ev } as MessageEvent<EngineEvent>); }
-  crash(message: string): void { this.onerror?.({ message, preventDefault: () => {} } as unknown as ErrorEvent); }
+  postMessage(m: Command): void {
+    this.sent.push(m);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  emit(ev: EngineEvent): void {
+    this.onmessage?.({ data: ev } as MessageEvent<EngineEvent>);
+  }
+  crash(message: string): void {
+    this.onerror?.({ message, preventDefault: () => {} } as unknown as ErrorEvent);
+  }
   of<T extends Command['type']>(type: T): Extract<Command, { type: T }>[] {
     return this.sent.filter((c): c is Extract<Command, { type: T }> => c.type === type);
   }
@@ -27,8 +35,13 @@ const TIMING: FaultTiming = { hangMs: 5000, checkpointMs: 2000 };
 function stateAt(step: number, s: Settings): ModelState {
   return {
     arch: { dataset: s.dataset, model: s.model, embeddingDim: s.embeddingDim, seed: s.seed },
-    step, seen: step * s.batchSize, orderEpoch: 0, cursor: step * s.batchSize,
-    weights: [{ shape: [2], data: new Float32Array([step, -step]) }], optimizer: null, savedAt: '2026-12-03T10:00:00.000Z',
+    step,
+    seen: step * s.batchSize,
+    orderEpoch: 0,
+    cursor: step * s.batchSize,
+    weights: [{ shape: [2], data: new Float32Array([step, -step]) }],
+    optimizer: null,
+    savedAt: '2026-12-03T10:00:00.000Z',
   };
 }
 
@@ -52,7 +65,11 @@ describe('EngineSupervisor', () => {
     notices = [];
     visible = true;
     sup = new EngineSupervisor({
-      create: () => { const w = new FakeWorker(); workers.push(w); return w; },
+      create: () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w;
+      },
       onEvent: (ev) => events.push(ev),
       onNotice: (m) => notices.push(m),
       timing: TIMING,
@@ -167,7 +184,10 @@ describe('EngineSupervisor', () => {
     sup.send({ type: 'loadModel', state: file, settings });
     expect(current().of('loadModel').at(-1)!.settings.backend).toBe('webgl');
     current().emit({ type: 'modelLoaded', ok: true, step: 40, settings: { ...settings, backend: 'webgl' } });
-    const loaded = events.filter((e) => e.type === 'modelLoaded').at(-1) as Extract<EngineEvent, { type: 'modelLoaded'; ok: true }>;
+    const loaded = events.filter((e) => e.type === 'modelLoaded').at(-1) as Extract<
+      EngineEvent,
+      { type: 'modelLoaded'; ok: true }
+    >;
     expect(loaded.settings.backend).toBe('webgpu');
     current().crash('again');
     vi.advanceTimersByTime(400);

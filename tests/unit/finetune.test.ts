@@ -19,7 +19,8 @@ beforeAll(async () => {
   await tf.ready();
 });
 
-const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((x, i) => Math.max(...x.map((v, j) => Math.abs(v - b[i][j])))));
+const maxDiff = (a: Float32Array[], b: Float32Array[]) =>
+  Math.max(...a.map((x, i) => Math.max(...x.map((v, j) => Math.abs(v - b[i][j])))));
 
 describe('fine-tuning', () => {
   it('starts from the pre-trained weights and never touches the training encoder', async () => {
@@ -37,7 +38,18 @@ describe('fine-tuning', () => {
     init.dispose();
 
     const { fit, val } = labelledDraw(t.train, data.labels, 10, 10, settings.seed);
-    const g = trainSupervised({ data, encoder: ft, fit, val, test: t.test, settings, steps: 4, ...FINETUNE, evalEvery: 2, patience: 5 });
+    const g = trainSupervised({
+      data,
+      encoder: ft,
+      fit,
+      val,
+      test: t.test,
+      settings,
+      steps: 4,
+      ...FINETUNE,
+      evalEvery: 2,
+      patience: 5,
+    });
     await g.next();
     // After one Adam step each weight has moved by at most the encoder's step size: it started
     // from the pre-trained weights, not from a fresh initialisation.
@@ -61,10 +73,34 @@ describe('supervised budgets', () => {
   it('without validation runs exactly the declared steps; with it, stops within patience of its best check', async () => {
     const t = new Trainer(data, settings);
     const noVal = labelledDraw(t.train, data.labels, 10, 2, settings.seed);
-    let r = await drain(trainSupervised({ data, encoder: t.freshEncoder(), ...noVal, test: t.test, settings, steps: 7, encoderLr: 1e-3, headLr: 1e-3 }));
+    let r = await drain(
+      trainSupervised({
+        data,
+        encoder: t.freshEncoder(),
+        ...noVal,
+        test: t.test,
+        settings,
+        steps: 7,
+        encoderLr: 1e-3,
+        headLr: 1e-3,
+      }),
+    );
     expect(r).toMatchObject({ steps: 7, ran: 7 });
     const withVal = labelledDraw(t.train, data.labels, 10, 20, settings.seed);
-    r = await drain(trainSupervised({ data, encoder: t.freshEncoder(), ...withVal, test: t.test, settings, steps: 40, encoderLr: 1e-3, headLr: 1e-3, evalEvery: 3, patience: 2 }));
+    r = await drain(
+      trainSupervised({
+        data,
+        encoder: t.freshEncoder(),
+        ...withVal,
+        test: t.test,
+        settings,
+        steps: 40,
+        encoderLr: 1e-3,
+        headLr: 1e-3,
+        evalEvery: 3,
+        patience: 2,
+      }),
+    );
     expect(r.ran).toBeLessThanOrEqual(40);
     expect(r.steps % 3 === 0 || r.steps === r.ran).toBe(true);
     // Stopped early only after `patience` checks without a better one; else ran to the cap.
@@ -88,7 +124,9 @@ describe('supervised budgets', () => {
       expect(s.max).toBeGreaterThanOrEqual(s.mean);
     }
     // Compute-matched from scratch got pre-training's images plus fine-tuning's, scaled.
-    expect(study.scratchMatchedSteps).toBe(Math.max(1, Math.round(Math.ceil((2 * t.seen + study.fineTuneSteps! * 64) / 64) * 0.01)));
+    expect(study.scratchMatchedSteps).toBe(
+      Math.max(1, Math.round(Math.ceil((2 * t.seen + study.fineTuneSteps! * 64) / 64) * 0.01)),
+    );
     expect(tf.memory().numTensors).toBe(before);
     t.dispose();
   }, 120_000);

@@ -15,14 +15,19 @@ import { useGpuPathOnCpu } from './support/gpuPathOnCpu';
 
 function randn(shape: number[], seed: number): tf.Tensor {
   const r = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()),
+    shape,
+  );
 }
 
 async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   const [x, y] = [await a.data(), await b.data()];
   expect(x.length).toBe(y.length);
   let m = 0;
-  x.forEach((v, i) => { m = Math.max(m, Math.abs(v - y[i])); });
+  x.forEach((v, i) => {
+    m = Math.max(m, Math.abs(v - y[i]));
+  });
   return m;
 }
 
@@ -41,7 +46,8 @@ describe('NT-Xent with its gradient written out', () => {
         return ntXentLoss(a, b, tau);
       })(z);
       const mine = tf.valueAndGrad((x: tf.Tensor) => ntXentNormalized(normalizeRows(x as tf.Tensor2D), tau))(z);
-      const v0 = (await ref.value.data())[0], v1 = (await mine.value.data())[0];
+      const v0 = (await ref.value.data())[0],
+        v1 = (await mine.value.data())[0];
       expect(Math.abs(v0 - v1)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v0)));
       const scale = Math.max(...Array.from(await tf.abs(ref.grad).data()));
       expect(scale).toBeGreaterThan(0);
@@ -55,8 +61,10 @@ describe('NT-Xent with its gradient written out', () => {
     await tf.setBackend('cpu');
     const z = tf.concat([randn([3, 4], 3), tf.zeros([1, 4])]) as tf.Tensor2D;
     const w = randn([4, 4], 4);
-    const f = (norm: (x: tf.Tensor2D) => tf.Tensor2D) => tf.valueAndGrad((x: tf.Tensor) => tf.sum(tf.mul(norm(x as tf.Tensor2D), w)))(z);
-    const ref = f(l2Normalize), mine = f(normalizeRows);
+    const f = (norm: (x: tf.Tensor2D) => tf.Tensor2D) =>
+      tf.valueAndGrad((x: tf.Tensor) => tf.sum(tf.mul(norm(x as tf.Tensor2D), w)))(z);
+    const ref = f(l2Normalize),
+      mine = f(normalizeRows);
     expect(await maxAbsDiff(ref.grad, mine.grad)).toBeLessThan(1e-5);
     expect(await maxAbsDiff(l2Normalize(z), normalizeRows(z))).toBeLessThan(1e-6);
     expect(Array.from(await normalizeRows(z).slice([3, 0], [1, 4]).data())).toEqual([0, 0, 0, 0]);
@@ -67,25 +75,41 @@ describe('fused layers', () => {
   it('convBiasAct equals relu(conv2d + b) in value and in all three gradients (stride 1 and 2)', async () => {
     await tf.setBackend('cpu');
     for (const stride of [1, 2] as const) {
-      const x = randn([2, 6, 6, 3], 11) as tf.Tensor4D, w = randn([3, 3, 3, 4], 12) as tf.Tensor4D, b = randn([4], 13) as tf.Tensor1D;
+      const x = randn([2, 6, 6, 3], 11) as tf.Tensor4D,
+        w = randn([3, 3, 3, 4], 12) as tf.Tensor4D,
+        b = randn([4], 13) as tf.Tensor1D;
       const up = randn([2, 6 / stride, 6 / stride, 4], 14);
       const loss = (f: (x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor) =>
-        tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D), up)));
+        tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+          tf.sum(tf.mul(f(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D), up)),
+        );
       const ref = loss((xx, ww, bb) => tf.relu(tf.add(tf.conv2d(xx, ww, stride, 'same'), bb)))([x, w, b]);
       const mine = loss((xx, ww, bb) => convBiasAct(xx, ww, bb, stride, 'relu', true))([x, w, b]);
       for (let i = 0; i < 3; i++) expect(await maxAbsDiff(ref[i], mine[i])).toBeLessThan(1e-4);
-      expect(await maxAbsDiff(tf.relu(tf.add(tf.conv2d(x, w, stride, 'same'), b)), convBiasAct(x, w, b, stride, 'relu', false))).toBeLessThan(1e-5);
+      expect(
+        await maxAbsDiff(
+          tf.relu(tf.add(tf.conv2d(x, w, stride, 'same'), b)),
+          convBiasAct(x, w, b, stride, 'relu', false),
+        ),
+      ).toBeLessThan(1e-5);
     }
   });
 
   it('denseBiasAct equals act(x w + b) in value and gradients, relu and linear', async () => {
     await tf.setBackend('cpu');
-    const x = randn([5, 6], 21) as tf.Tensor2D, w = randn([6, 3], 22) as tf.Tensor2D, b = randn([3], 23) as tf.Tensor1D;
+    const x = randn([5, 6], 21) as tf.Tensor2D,
+      w = randn([6, 3], 22) as tf.Tensor2D,
+      b = randn([3], 23) as tf.Tensor1D;
     const up = randn([5, 3], 24);
     for (const act of ['relu', 'linear'] as const) {
       const loss = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) =>
-        tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D), up)));
-      const plain = (xx: tf.Tensor2D, ww: tf.Tensor2D, bb: tf.Tensor1D) => { const y = tf.add(tf.matMul(xx, ww), bb); return act === 'relu' ? tf.relu(y) : y; };
+        tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+          tf.sum(tf.mul(f(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D), up)),
+        );
+      const plain = (xx: tf.Tensor2D, ww: tf.Tensor2D, bb: tf.Tensor1D) => {
+        const y = tf.add(tf.matMul(xx, ww), bb);
+        return act === 'relu' ? tf.relu(y) : y;
+      };
       const ref = loss(plain)([x, w, b]);
       const mine = loss((xx, ww, bb) => denseBiasAct(xx, ww, bb, act))([x, w, b]);
       for (let i = 0; i < 3; i++) expect(await maxAbsDiff(ref[i], mine[i])).toBeLessThan(1e-4);
@@ -97,7 +121,8 @@ describe('the whole step on the GPU path', () => {
   const shape = { height: 28, width: 28, channels: 1, embeddingDim: 32 };
 
   async function stepOn(path: 'cpu' | 'gpu', model: 'default' | 'reference') {
-    if (path === 'gpu') await useGpuPathOnCpu(); else await tf.setBackend('cpu');
+    if (path === 'gpu') await useGpuPathOnCpu();
+    else await tf.setBackend('cpu');
     const enc = buildEncoder(model, shape, 4);
     const v1 = tf.clipByValue(randn([6, 28, 28, 1], 31), 0, 1) as tf.Tensor4D;
     const v2 = tf.clipByValue(randn([6, 28, 28, 1], 32), 0, 1) as tf.Tensor4D;
@@ -119,11 +144,17 @@ describe('the whole step on the GPU path', () => {
       const b = await stepOn('gpu', model);
       expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-4);
       let m = 0;
-      a.z.forEach((v, i) => { m = Math.max(m, Math.abs(v - b.z[i])); });
+      a.z.forEach((v, i) => {
+        m = Math.max(m, Math.abs(v - b.z[i]));
+      });
       expect(m).toBeLessThan(1e-5);
       a.grads.forEach((g, i) => {
-        let scale = 1e-3, d = 0;
-        g.forEach((v, k) => { scale = Math.max(scale, Math.abs(v)); d = Math.max(d, Math.abs(v - b.grads[i][k])); });
+        let scale = 1e-3,
+          d = 0;
+        g.forEach((v, k) => {
+          scale = Math.max(scale, Math.abs(v));
+          d = Math.max(d, Math.abs(v - b.grads[i][k]));
+        });
         expect(d / scale, `variable ${i}`).toBeLessThan(1e-3);
       });
     });

@@ -16,7 +16,9 @@ async function kernelsOfOneStep(data: Dataset, settings: Settings): Promise<stri
   const trainer = new Trainer(data, settings);
   try {
     await trainer.trainStep(false, false); // the first step also compiles and warms up
-    const profile = await tf.profile(async () => { await trainer.trainStep(false, false); });
+    const profile = await tf.profile(async () => {
+      await trainer.trainStep(false, false);
+    });
     return profile.kernels.map((k) => k.name); // kernelNames holds each name once
   } finally {
     trainer.dispose();
@@ -50,5 +52,4 @@ describe('wasm gradient kernels in a training step of the default model', () => 
     expect(count(names, 'PlaygroundConvFilterGrad')).toBe(3);
     expect(names).not.toContain('MaxPoolGrad');
   });
-
 });

@@ -31,7 +31,8 @@ describe('held-out compositions', () => {
 
   it('never appear in Shapes training images nor in their captions', () => {
     const d = makeShapes(3000, 3);
-    const colour = d.factors[1].values, shape = d.factors[0].values;
+    const colour = d.factors[1].values,
+      shape = d.factors[0].values;
     const held = heldOutPairs(3);
     const all = Int32Array.from({ length: d.count }, (_, i) => i);
     const train = withoutHeldOut(all, singlePairs(colour, shape), held);
@@ -63,7 +64,8 @@ describe('held-out compositions', () => {
     const rng = new Rng(9);
     for (const i of train) {
       for (const p of twoShapePairs(d)(i)) expect(isHeldOut(held, p.colour, p.shape)).toBe(false);
-      for (const p of statedPairs(twoShapeCaption(twoShapeFacts(d, i), rng))) expect(isHeldOut(held, p.colour, p.shape)).toBe(false);
+      for (const p of statedPairs(twoShapeCaption(twoShapeFacts(d, i), rng)))
+        expect(isHeldOut(held, p.colour, p.shape)).toBe(false);
     }
   });
 });

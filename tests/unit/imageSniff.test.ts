@@ -12,7 +12,15 @@ const le32 = (v: number) => [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 
 
 /** A real (tiny, valid) PNG: IHDR, one IDAT, IEND; CRCs are not checked by the sniffer. */
 function png(width: number, height: number): Uint8Array {
-  const chunk = (type: string, data: number[]) => [...be32(data.length), ...Array.from(type, (c) => c.charCodeAt(0)), ...data, 0, 0, 0, 0];
+  const chunk = (type: string, data: number[]) => [
+    ...be32(data.length),
+    ...Array.from(type, (c) => c.charCodeAt(0)),
+    ...data,
+    0,
+    0,
+    0,
+    0,
+  ];
   const raw = new Uint8Array(height * (1 + width)); // filter byte + grey row
   return bytes(
     [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
@@ -25,15 +33,47 @@ function png(width: number, height: number): Uint8Array {
 function jpeg(width: number, height: number, exifBytes = 16): Uint8Array {
   const app1 = [0xff, 0xe1, ...be16(exifBytes + 2), ...new Array(exifBytes).fill(0x41)];
   const sof = [0xff, 0xc2, ...be16(17), 8, ...be16(height), ...be16(width), 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
-  return bytes([0xff, 0xd8], [0xff, 0xe0, 0, 16], 'JFIF', [0, 1, 1, 0, 0, 1, 0, 1, 0, 0], app1, [0xff, 0xc4, 0, 4, 0, 0], sof, [0xff, 0xd9]);
+  return bytes(
+    [0xff, 0xd8],
+    [0xff, 0xe0, 0, 16],
+    'JFIF',
+    [0, 1, 1, 0, 0, 1, 0, 1, 0, 0],
+    app1,
+    [0xff, 0xc4, 0, 4, 0, 0],
+    sof,
+    [0xff, 0xd9],
+  );
 }
 
 const gif = (w: number, h: number) => bytes('GIF89a', le16(w), le16(h), [0xf0, 0, 0], new Array(12).fill(0));
-const bmp = (w: number, h: number) => bytes('BM', le32(70), [0, 0, 0, 0], le32(54), le32(40), le32(w), le32(h >>> 0), le16(1), le16(24), new Array(24).fill(0));
+const bmp = (w: number, h: number) =>
+  bytes(
+    'BM',
+    le32(70),
+    [0, 0, 0, 0],
+    le32(54),
+    le32(40),
+    le32(w),
+    le32(h >>> 0),
+    le16(1),
+    le16(24),
+    new Array(24).fill(0),
+  );
 const webpVp8x = (w: number, h: number) =>
-  bytes('RIFF', le32(30), 'WEBP', 'VP8X', le32(10), [0, 0, 0, 0], [(w - 1) & 255, ((w - 1) >> 8) & 255, (w - 1) >> 16], [(h - 1) & 255, ((h - 1) >> 8) & 255, (h - 1) >> 16]);
-const webpVp8l = (w: number, h: number) => bytes('RIFF', le32(30), 'WEBP', 'VP8L', le32(10), [0x2f], le32(((w - 1) | ((h - 1) << 14)) >>> 0), [0, 0, 0, 0, 0]);
-const webpVp8 = (w: number, h: number) => bytes('RIFF', le32(30), 'WEBP', 'VP8 ', le32(10), [0, 0, 0], [0x9d, 0x01, 0x2a], le16(w), le16(h), [0, 0]);
+  bytes(
+    'RIFF',
+    le32(30),
+    'WEBP',
+    'VP8X',
+    le32(10),
+    [0, 0, 0, 0],
+    [(w - 1) & 255, ((w - 1) >> 8) & 255, (w - 1) >> 16],
+    [(h - 1) & 255, ((h - 1) >> 8) & 255, (h - 1) >> 16],
+  );
+const webpVp8l = (w: number, h: number) =>
+  bytes('RIFF', le32(30), 'WEBP', 'VP8L', le32(10), [0x2f], le32(((w - 1) | ((h - 1) << 14)) >>> 0), [0, 0, 0, 0, 0]);
+const webpVp8 = (w: number, h: number) =>
+  bytes('RIFF', le32(30), 'WEBP', 'VP8 ', le32(10), [0, 0, 0], [0x9d, 0x01, 0x2a], le16(w), le16(h), [0, 0]);
 
 describe('sniffing images by their bytes', () => {
   const cases: [ImageKind, Uint8Array, number, number][] = [
@@ -66,10 +106,16 @@ describe('sniffing images by their bytes', () => {
       return r.ok ? null : r.reason;
     };
     expect(reason(new Uint8Array(0), 'empty.png')).toBe('empty.png is empty (0 bytes)');
-    expect(reason(Uint8Array.from([0x00, 0x01, 0x02, 0x03, 0xfe]), 'broken.png')).toMatch(/^broken\.png is not a JPEG, PNG, WebP, GIF or BMP image, or it is corrupt \(it starts 00 01 02 03 fe\)$/);
-    expect(reason(bytes('<?xml version="1.0"?><svg xmlns="x"></svg>'), 'logo.png')).toMatch(/^logo\.png is an SVG drawing/);
+    expect(reason(Uint8Array.from([0x00, 0x01, 0x02, 0x03, 0xfe]), 'broken.png')).toMatch(
+      /^broken\.png is not a JPEG, PNG, WebP, GIF or BMP image, or it is corrupt \(it starts 00 01 02 03 fe\)$/,
+    );
+    expect(reason(bytes('<?xml version="1.0"?><svg xmlns="x"></svg>'), 'logo.png')).toMatch(
+      /^logo\.png is an SVG drawing/,
+    );
     expect(reason(bytes('%PDF-1.7\n', [0xe2, 0xe3]), 'scan.jpg')).toBe('scan.jpg is a PDF, not an image');
-    expect(reason(bytes([0, 0, 0, 24], 'ftypheic', [0, 0, 0, 0]), 'IMG_1.HEIC')).toMatch(/^IMG_1\.HEIC is a HEIC\/AVIF photo/);
+    expect(reason(bytes([0, 0, 0, 24], 'ftypheic', [0, 0, 0, 0]), 'IMG_1.HEIC')).toMatch(
+      /^IMG_1\.HEIC is a HEIC\/AVIF photo/,
+    );
     // A BMP-looking start with no known header size is not taken for a BMP.
     expect(reason(bytes('BM', new Array(20).fill(0x07)), 'b.bmp')).toMatch(/corrupt/);
   });
@@ -89,8 +135,12 @@ describe('sniffing images by their bytes', () => {
 describe('the pixel limit', () => {
   it('refuses more than 50 megapixels, with the figure', () => {
     expect(tooManyPixels(8000, 6250, 'ok.jpg')).toBeNull(); // exactly 50
-    expect(tooManyPixels(8000, 7000, 'big.jpg')).toBe('big.jpg is 8,000 x 7,000 px (56.0 megapixels): images over 50 megapixels are refused');
-    expect(tooManyPixels(3000, 2000, 'a.png', 5)).toBe('a.png is 3,000 x 2,000 px (6.0 megapixels): images over 5 megapixels are refused');
+    expect(tooManyPixels(8000, 7000, 'big.jpg')).toBe(
+      'big.jpg is 8,000 x 7,000 px (56.0 megapixels): images over 50 megapixels are refused',
+    );
+    expect(tooManyPixels(3000, 2000, 'a.png', 5)).toBe(
+      'a.png is 3,000 x 2,000 px (6.0 megapixels): images over 5 megapixels are refused',
+    );
   });
 });
 
@@ -103,6 +153,16 @@ describe('pixel helpers', () => {
 
   it('drops alpha by compositing over white', () => {
     const rgb = rgbaToRgb(Uint8Array.from([10, 20, 30, 255, 0, 0, 0, 0, 100, 0, 200, 128]));
-    expect(Array.from(rgb)).toEqual([10, 20, 30, 255, 255, 255, Math.round(100 * 128 / 255 + 255 * 127 / 255), Math.round(255 * 127 / 255), Math.round(200 * 128 / 255 + 255 * 127 / 255)]);
+    expect(Array.from(rgb)).toEqual([
+      10,
+      20,
+      30,
+      255,
+      255,
+      255,
+      Math.round((100 * 128) / 255 + (255 * 127) / 255),
+      Math.round((255 * 127) / 255),
+      Math.round((200 * 128) / 255 + (255 * 127) / 255),
+    ]);
   });
 });

@@ -13,7 +13,8 @@ function clusters(n: number, dim: number, classes: number, spread: number, seed:
   const rng = new Rng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.random())) * Math.cos(2 * Math.PI * rng.random());
   const centres = Array.from({ length: classes }, () => Array.from({ length: dim }, gauss));
-  const x = new Float32Array(n * dim), y = new Int32Array(n);
+  const x = new Float32Array(n * dim),
+    y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % classes;
     for (let d = 0; d < dim; d++) x[i * dim + d] = centres[y[i]][d] + spread * gauss();
@@ -43,23 +44,30 @@ describe('cosine kNN (plain TypeScript)', () => {
   it('finds the exact neighbour with k = 1 and ignores the scale of a vector', () => {
     const train = new Float32Array([1, 0, 0, 1, -1, 0]);
     const test = new Float32Array([5, 0.1, 0.1, 3, -7, -0.2]);
-    expect(Array.from(knnPredict({ train, trainLabels: [0, 1, 2], test, dim: 2, k: 1, numClasses: 3 }))).toEqual([0, 1, 2]);
+    expect(Array.from(knnPredict({ train, trainLabels: [0, 1, 2], test, dim: 2, k: 1, numClasses: 3 }))).toEqual([
+      0, 1, 2,
+    ]);
   });
   it('is near 100% on well-separated clusters and near chance on random labels', () => {
-    const a = clusters(400, 16, 5, 0.3, 1), b = clusters(200, 16, 5, 0.3, 1);
+    const a = clusters(400, 16, 5, 0.3, 1),
+      b = clusters(200, 16, 5, 0.3, 1);
     // Same centres (same seed) for train and test: test points come from the same clusters.
     const pred = knnPredict({ train: a.x, trainLabels: a.y, test: b.x, dim: 16, k: 20, numClasses: 5 });
     expect(accuracy(pred, b.y)).toBeGreaterThan(0.98);
     const rng = new Rng(5);
     const shuffled = Int32Array.from(a.y, () => rng.int(5));
-    const chance = accuracy(knnPredict({ train: a.x, trainLabels: shuffled, test: b.x, dim: 16, k: 20, numClasses: 5 }), b.y);
+    const chance = accuracy(
+      knnPredict({ train: a.x, trainLabels: shuffled, test: b.x, dim: 16, k: 20, numClasses: 5 }),
+      b.y,
+    );
     expect(chance).toBeLessThan(0.35);
   });
 });
 
 describe('tfjs kNN (src/engine/eval.ts)', () => {
   it('agrees with the plain version on synthetic data, across chunk boundaries', async () => {
-    const a = clusters(300, 8, 4, 1.2, 2), b = clusters(150, 8, 4, 1.2, 3);
+    const a = clusters(300, 8, 4, 1.2, 2),
+      b = clusters(150, 8, 4, 1.2, 3);
     for (const k of [1, 5, 20]) {
       const plain = knnPredict({ train: a.x, trainLabels: a.y, test: b.x, dim: 8, k, numClasses: 4 });
       const before = tf.memory().numTensors;

@@ -1,7 +1,15 @@
 // The few-label recipes: labelled draws come from the training split only, validation is
 // carved from them where the rule says, and the budgets are the declared ones.
 import { describe, expect, it } from 'vitest';
-import { CURVE_LABELS, drawsFor, FEW_LABEL_DRAWS, labelledDraw, MIN_PER_CLASS_FOR_VALIDATION, scaled, summarise } from '../../src/core/labelRecipe';
+import {
+  CURVE_LABELS,
+  drawsFor,
+  FEW_LABEL_DRAWS,
+  labelledDraw,
+  MIN_PER_CLASS_FOR_VALIDATION,
+  scaled,
+  summarise,
+} from '../../src/core/labelRecipe';
 import { balancedSplit } from '../../src/core/split';
 import { scratchSteps } from '../../src/engine/scratch';
 import { SCRATCH_BUDGET } from '../../src/protocol';
@@ -65,7 +73,8 @@ describe('budgets as declared', () => {
   });
 
   it('matches from scratch to the images pre-training plus fine-tuning used, within its bounds', () => {
-    const pretrain = 2 * 700 * 64, fineTune = 150 * SCRATCH_BUDGET.batch;
+    const pretrain = 2 * 700 * 64,
+      fineTune = 150 * SCRATCH_BUDGET.batch;
     expect(scratchSteps(pretrain + fineTune)).toEqual({ steps: 1550, matched: 1550 });
     expect(scratchSteps(2 * 3000 * 64 + fineTune).steps).toBe(SCRATCH_BUDGET.maxSteps);
   });

@@ -34,7 +34,14 @@ describe('LabelRunner', () => {
     const got = curves().at(-1)!;
     expect(got.points.map((p) => p.labelsPerClass)).toEqual([1, 2]);
     expect(got.points[0].draws).toBe(3);
-    expect(Object.keys(got.points[0].results).sort()).toEqual(['finetune', 'pixels', 'pretrained', 'random', 'scratch', 'scratchConverged']);
+    expect(Object.keys(got.points[0].results).sort()).toEqual([
+      'finetune',
+      'pixels',
+      'pretrained',
+      'random',
+      'scratch',
+      'scratchConverged',
+    ]);
     // The progress never goes back.
     const progress = curves().map((c) => c.progress);
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);

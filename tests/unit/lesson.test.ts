@@ -60,7 +60,8 @@ describe('the guided lesson', () => {
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     const presets = LESSON.map((s) => s.preset);
-    for (const p of ['temperature', 'batch-size', 'collapse', 'augmentations', 'supcon'] as const) expect(presets).toContain(p);
+    for (const p of ['temperature', 'batch-size', 'collapse', 'augmentations', 'supcon'] as const)
+      expect(presets).toContain(p);
     expect(LESSON.find((s) => s.id === 'temperature')!.target).toBe('effectiveNegatives');
     expect(LESSON.find((s) => s.id === 'knn')!.target).toBe('metrics');
   });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fromLogPosition, LOG_STEPS, toLogPosition } from '../../src/core/logScale';
 
 describe('log-scale sliders', () => {
-  for (const [lo, hi] of [[0.01, 2], [1e-5, 0.1]]) {
+  for (const [lo, hi] of [
+    [0.01, 2],
+    [1e-5, 0.1],
+  ]) {
     it(`every position round-trips and moves the value (${lo}..${hi})`, () => {
       let prev = -Infinity;
       for (let p = 0; p <= LOG_STEPS; p++) {

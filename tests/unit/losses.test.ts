@@ -29,7 +29,8 @@ function refSupCon(zRaw: M, labels: number[], tau: number, ratio = true): number
   const z = normRows(zRaw);
   const s = sims(z);
   const m = z.length;
-  let total = 0, count = 0;
+  let total = 0,
+    count = 0;
   for (let i = 0; i < m; i++) {
     const others = [...Array(m).keys()].filter((k) => k !== i);
     const pos = others.filter((p) => labels[p] === labels[i]);
@@ -62,7 +63,8 @@ function randMat(rng: Rng, n: number, d: number): M {
 }
 
 function nt(a: M, b: M, tau: number): number {
-  const ta = tf.tensor2d(a), tb = tf.tensor2d(b);
+  const ta = tf.tensor2d(a),
+    tb = tf.tensor2d(b);
   const l = ntXentLoss(ta, tb, tau);
   const v = l.dataSync()[0];
   tf.dispose([ta, tb, l]);
@@ -99,26 +101,31 @@ function tfGrads(loss: (x: tf.Tensor2D[]) => tf.Scalar, inputs: M[]): M[] {
 /** Central finite differences of a float64 function of a matrix. With h = 1e-5 the truncation
  *  error (~h^2) and the rounding error (~1e-16 / h) are both far below float32's precision. */
 function fdGrad(f: (x: M) => number, x: M, h = 1e-5): M {
-  return x.map((row, i) => row.map((_, k) => {
-    const plus = x.map((r) => [...r]), minus = x.map((r) => [...r]);
-    plus[i][k] += h;
-    minus[i][k] -= h;
-    return (f(plus) - f(minus)) / (2 * h);
-  }));
+  return x.map((row, i) =>
+    row.map((_, k) => {
+      const plus = x.map((r) => [...r]),
+        minus = x.map((r) => [...r]);
+      plus[i][k] += h;
+      minus[i][k] -= h;
+      return (f(plus) - f(minus)) / (2 * h);
+    }),
+  );
 }
 
 /** A float32 gradient against its float64 finite-difference reference: every entry within
  *  GRAD_TOL of the largest, and the reference not trivially zero. */
 function expectGradClose(got: M, ref: M) {
-  let maxAbs = 0, maxErr = 0;
-  ref.forEach((row, i) => row.forEach((v, k) => {
-    maxAbs = Math.max(maxAbs, Math.abs(v));
-    maxErr = Math.max(maxErr, Math.abs(got[i][k] - v));
-  }));
+  let maxAbs = 0,
+    maxErr = 0;
+  ref.forEach((row, i) =>
+    row.forEach((v, k) => {
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+      maxErr = Math.max(maxErr, Math.abs(got[i][k] - v));
+    }),
+  );
   expect(maxAbs).toBeGreaterThan(1e-2);
   expect(maxErr / maxAbs).toBeLessThan(GRAD_TOL);
 }
-
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -128,15 +135,21 @@ beforeAll(async () => {
 describe('NT-Xent', () => {
   it('matches the float64 reference at several temperatures', () => {
     const rng = new Rng(7);
-    for (const [n, d] of [[4, 3], [8, 8], [16, 16]]) {
-      const a = randMat(rng, n, d), b = randMat(rng, n, d);
+    for (const [n, d] of [
+      [4, 3],
+      [8, 8],
+      [16, 16],
+    ]) {
+      const a = randMat(rng, n, d),
+        b = randMat(rng, n, d);
       for (const tau of TAUS) expectRel(nt(a, b, tau), refNtXent(a, b, tau), 1e-4);
     }
   });
 
   it('is finite and correct at tau = 0.01 (where exp(1/tau) overflows float32)', () => {
     const rng = new Rng(11);
-    const a = randMat(rng, 8, 5), b = randMat(rng, 8, 5);
+    const a = randMat(rng, 8, 5),
+      b = randMat(rng, 8, 5);
     const v = nt(a, b, 0.01);
     expect(Number.isFinite(v)).toBe(true);
     expectRel(v, refNtXent(a, b, 0.01, false), 1e-4);
@@ -157,9 +170,11 @@ describe('NT-Xent', () => {
   it('is invariant to swapping the views and to a consistent batch permutation', () => {
     const rng = new Rng(3);
     const n = 10;
-    const a = randMat(rng, n, 6), b = randMat(rng, n, 6);
+    const a = randMat(rng, n, 6),
+      b = randMat(rng, n, 6);
     const perm = rng.shuffle([...Array(n).keys()]) as number[];
-    const pa = perm.map((i) => a[i]), pb = perm.map((i) => b[i]);
+    const pa = perm.map((i) => a[i]),
+      pb = perm.map((i) => b[i]);
     for (const tau of TAUS) {
       const base = nt(a, b, tau);
       expectRel(nt(b, a, tau), base, 1e-5);
@@ -180,8 +195,10 @@ describe('NT-Xent', () => {
 
   it('as tau -> 0, tau * loss tends to the mean hinge max(0, s_maxneg - s+)', () => {
     const rng = new Rng(5);
-    const n = 6, tau = 0.01;
-    const a = randMat(rng, n, 4), b = randMat(rng, n, 4);
+    const n = 6,
+      tau = 0.01;
+    const a = randMat(rng, n, 4),
+      b = randMat(rng, n, 4);
     const z = normRows([...a, ...b]);
     const s = sims(z);
     let hinge = 0;
@@ -202,25 +219,46 @@ describe('NT-Xent', () => {
 
   it('gradients w.r.t. both views match central finite differences of the float64 reference', () => {
     const rng = new Rng(13);
-    for (const [n, d] of [[4, 3], [6, 5]]) {
-      const a = randMat(rng, n, d), b = randMat(rng, n, d);
+    for (const [n, d] of [
+      [4, 3],
+      [6, 5],
+    ]) {
+      const a = randMat(rng, n, d),
+        b = randMat(rng, n, d);
       for (const tau of [0.1, 0.5]) {
         const [ga, gb] = tfGrads((x) => ntXentLoss(x[0], x[1], tau), [a, b]);
-        expectGradClose(ga, fdGrad((x) => refNtXent(x, b, tau), a));
-        expectGradClose(gb, fdGrad((x) => refNtXent(a, x, tau), b));
+        expectGradClose(
+          ga,
+          fdGrad((x) => refNtXent(x, b, tau), a),
+        );
+        expectGradClose(
+          gb,
+          fdGrad((x) => refNtXent(a, x, tau), b),
+        );
       }
     }
   });
 
   it('zero rows do not produce NaN in the loss or its gradient', () => {
     // A zero row in each view, in both loss and gradient (w.r.t. both inputs).
-    const a = tf.tensor2d([[0, 0, 0], [1, 2, 3]]), b = tf.tensor2d([[1, 0, 0], [0, 0, 0]]);
+    const a = tf.tensor2d([
+        [0, 0, 0],
+        [1, 2, 3],
+      ]),
+      b = tf.tensor2d([
+        [1, 0, 0],
+        [0, 0, 0],
+      ]);
     const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) =>
-      ntXentLoss(x as tf.Tensor2D, y as tf.Tensor2D, 0.1))([a, b]);
+      ntXentLoss(x as tf.Tensor2D, y as tf.Tensor2D, 0.1),
+    )([a, b]);
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
     for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
     tf.dispose([a, b, value, ...grads]);
-    const z = tf.tensor2d([[0, 0, 0], [1, 0, 0]]);
+    const z = tf.tensor2d([
+      [0, 0, 0],
+      [1, 0, 0],
+    ]);
     const n = l2Normalize(z);
     expect(Array.from(n.dataSync())).toEqual([0, 0, 0, 1, 0, 0]);
     tf.dispose([z, n]);
@@ -243,7 +281,8 @@ describe('SupCon', () => {
   it('with all images in distinct classes equals NT-Xent', () => {
     const rng = new Rng(17);
     const n = 8;
-    const a = randMat(rng, n, 5), b = randMat(rng, n, 5);
+    const a = randMat(rng, n, 5),
+      b = randMat(rng, n, 5);
     for (const tau of [0.01, ...TAUS]) {
       expect(Math.abs(sc([...a, ...b], pairLabels(n), tau) - nt(a, b, tau))).toBeLessThan(1e-5);
     }
@@ -251,7 +290,11 @@ describe('SupCon', () => {
 
   it('with shared classes matches the float64 reference', () => {
     const rng = new Rng(19);
-    for (const [n, d, classes] of [[6, 4, 2], [12, 8, 3], [16, 16, 5]]) {
+    for (const [n, d, classes] of [
+      [6, 4, 2],
+      [12, 8, 3],
+      [16, 16, 5],
+    ]) {
       const z = randMat(rng, 2 * n, d);
       const img = Array.from({ length: n }, () => rng.int(classes));
       const labels = [...img, ...img];
@@ -272,13 +315,19 @@ describe('SupCon', () => {
 describe('SupCon gradient', () => {
   it('matches central finite differences of the float64 reference, with shared classes', () => {
     const rng = new Rng(31);
-    for (const [n, d, classes] of [[4, 3, 2], [6, 5, 3]]) {
+    for (const [n, d, classes] of [
+      [4, 3, 2],
+      [6, 5, 3],
+    ]) {
       const z = randMat(rng, 2 * n, d);
       const img = Array.from({ length: n }, () => rng.int(classes));
       const labels = [...img, ...img];
       for (const tau of [0.1, 0.5]) {
         const [g] = tfGrads((x) => supConLoss(x[0], labels, tau), [z]);
-        expectGradClose(g, fdGrad((x) => refSupCon(x, labels, tau), z));
+        expectGradClose(
+          g,
+          fdGrad((x) => refSupCon(x, labels, tau), z),
+        );
       }
     }
   });
@@ -287,7 +336,8 @@ describe('SupCon gradient', () => {
 describe('memory', () => {
   it('neither loss leaks tensors', () => {
     const rng = new Rng(29);
-    const a = tf.tensor2d(randMat(rng, 5, 4)), b = tf.tensor2d(randMat(rng, 5, 4));
+    const a = tf.tensor2d(randMat(rng, 5, 4)),
+      b = tf.tensor2d(randMat(rng, 5, 4));
     const z = tf.concat([a, b], 0) as tf.Tensor2D;
     const labels = [0, 1, 0, 2, 3, 0, 1, 0, 2, 3];
     const before = tf.memory().numTensors;

@@ -11,7 +11,16 @@ import { configureWasm } from './support/wasmBackend';
 
 /** The peer's forward pass with stock tf ops, on the encoder's own variables. */
 function peerForward(vars: tf.Variable[], x: tf.Tensor4D): tf.Tensor2D {
-  const [w1, b1, w2, b2, w3, b3, w4, b4] = vars as unknown as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+  const [w1, b1, w2, b2, w3, b3, w4, b4] = vars as unknown as [
+    tf.Tensor4D,
+    tf.Tensor1D,
+    tf.Tensor4D,
+    tf.Tensor1D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+  ];
   const layer = (t: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D) =>
     tf.maxPool(tf.relu(tf.add(tf.conv2d(t, w, 1, 'same'), b)) as tf.Tensor4D, 2, 2, 'valid');
   const y = layer(layer(x, w1, b1), w2, b2);
@@ -19,7 +28,11 @@ function peerForward(vars: tf.Variable[], x: tf.Tensor4D): tf.Tensor2D {
   return tf.add(tf.matMul(h, w4), b4) as tf.Tensor2D;
 }
 
-interface Case { x: Float32Array; r: Float32Array; biases: Float32Array[] }
+interface Case {
+  x: Float32Array;
+  r: Float32Array;
+  biases: Float32Array[];
+}
 
 function makeCase(): Case {
   const rng = new Rng(5);
@@ -40,15 +53,22 @@ function run(c: Case, peer: boolean): { z: Float32Array; grads: Float32Array[] }
   const f = () => (peer ? peerForward(enc.variables, x) : enc.project(enc.encode(x)));
   const z = tf.tidy(f);
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(), r)) as tf.Scalar, enc.variables);
-  const out = { z: z.dataSync() as Float32Array, grads: enc.variables.map((v) => grads[v.name].dataSync() as Float32Array) };
+  const out = {
+    z: z.dataSync() as Float32Array,
+    grads: enc.variables.map((v) => grads[v.name].dataSync() as Float32Array),
+  };
   tf.dispose([x, r, z, value, ...Object.values(grads)]);
   enc.dispose();
   return out;
 }
 
 const maxRelDiff = (a: Float32Array, b: Float32Array) => {
-  let d = 0, m = 1e-3;
-  for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); m = Math.max(m, Math.abs(b[i])); }
+  let d = 0,
+    m = 1e-3;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
   return d / m;
 };
 

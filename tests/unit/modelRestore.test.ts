@@ -44,7 +44,8 @@ describe('saving and restoring a run', () => {
       expect(Array.from(rb.batch!.indices)).toEqual(Array.from(ra.batch!.indices));
       expect(rb.loss).toBe(ra.loss);
     }
-    const za = (await a.embedDisplayBoth()).z, zb = (await b.embedDisplayBoth()).z;
+    const za = (await a.embedDisplayBoth()).z,
+      zb = (await b.embedDisplayBoth()).z;
     expect(Array.from(zb)).toEqual(Array.from(za));
 
     // A restored trainer holds as many tensors as one that trained itself.

@@ -17,8 +17,12 @@ describe('pca2', () => {
     expect(Math.abs(p.axes[0][1])).toBeGreaterThan(0.99);
     expect(Math.abs(p.axes[1][3])).toBeGreaterThan(0.99);
     const xy = project(pts, 2000, dim, p);
-    let vx = 0, vy = 0;
-    for (let i = 0; i < 2000; i++) { vx += xy[2 * i] ** 2; vy += xy[2 * i + 1] ** 2; }
+    let vx = 0,
+      vy = 0;
+    for (let i = 0; i < 2000; i++) {
+      vx += xy[2 * i] ** 2;
+      vy += xy[2 * i + 1] ** 2;
+    }
     expect(Math.sqrt(vx / 2000)).toBeCloseTo(3, 0);
     expect(Math.sqrt(vy / 2000)).toBeCloseTo(2, 0);
   });

@@ -34,7 +34,14 @@ describe('classroom presets', () => {
   });
 
   it.each(PRESET_IDS)('%s: a tweaked preset round-trips, including a setting set back to its default', (id) => {
-    const s: Settings = { ...presetSettings(id), temperature: 0.5, loss: 'ntxent', speed: 5, presentation: 'on', controls: 'hidden' };
+    const s: Settings = {
+      ...presetSettings(id),
+      temperature: 0.5,
+      loss: 'ntxent',
+      speed: 5,
+      presentation: 'on',
+      controls: 'hidden',
+    };
     s.augments.crop = { on: false, strength: s.augments.crop.strength };
     const r = parseSettings('', '#' + serializeSettings(s));
     expect(r.notices).toEqual([]);
@@ -55,7 +62,14 @@ describe('classroom presets', () => {
   });
 
   it('choosing a preset keeps the backend, hidden controls and presentation mode, and nothing else', () => {
-    const cur: Settings = { ...defaultSettings(), backend: 'wasm', controls: 'hidden', presentation: 'on', temperature: 1, seed: 7 };
+    const cur: Settings = {
+      ...defaultSettings(),
+      backend: 'wasm',
+      controls: 'hidden',
+      presentation: 'on',
+      temperature: 1,
+      seed: 7,
+    };
     const next = withPreset('collapse', cur);
     expect(next).toEqual({ ...presetSettings('collapse'), backend: 'wasm', controls: 'hidden', presentation: 'on' });
     expect(parseSettings('', '#' + serializeSettings(next)).settings).toEqual(next);
@@ -81,7 +95,11 @@ describe('classroom presets', () => {
   });
 
   it('a preset of another dataset is not written into the link once the dataset changed', () => {
-    const s: Settings = { ...presetSettings('augmentations'), dataset: 'mnist', augments: defaultSettings('mnist').augments };
+    const s: Settings = {
+      ...presetSettings('augmentations'),
+      dataset: 'mnist',
+      augments: defaultSettings('mnist').augments,
+    };
     const hash = serializeSettings(s);
     expect(hash).not.toContain('preset');
     expect(parseSettings('', '#' + hash).settings).toEqual({ ...s, preset: '' });

@@ -15,15 +15,20 @@ function gaussian(rng: Rng): number {
 
 /** Labels from a fixed random linear map of the features: linearly separable by construction. */
 function separable(n: number, dim: number, classes: number, rng: Rng, w: number[][]) {
-  const x = new Float32Array(n * dim), y = new Int32Array(n);
+  const x = new Float32Array(n * dim),
+    y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     // Features on very different scales and offsets: the probe must standardise them.
     for (let d = 0; d < dim; d++) x[i * dim + d] = gaussian(rng) * (d + 1) * 10 + 50 * d;
-    let best = 0, bestV = -Infinity;
+    let best = 0,
+      bestV = -Infinity;
     for (let c = 0; c < classes; c++) {
       let v = 0;
-      for (let d = 0; d < dim; d++) v += w[c][d] * (x[i * dim + d] - 50 * d) / ((d + 1) * 10);
-      if (v > bestV) { bestV = v; best = c; }
+      for (let d = 0; d < dim; d++) v += (w[c][d] * (x[i * dim + d] - 50 * d)) / ((d + 1) * 10);
+      if (v > bestV) {
+        bestV = v;
+        best = c;
+      }
     }
     y[i] = best;
   }
@@ -31,11 +36,13 @@ function separable(n: number, dim: number, classes: number, rng: Rng, w: number[
 }
 
 describe('linear probe', () => {
-  const dim = 12, classes = 4;
+  const dim = 12,
+    classes = 4;
   it('is near 100% on linearly separable data and frees every tensor', async () => {
     const rng = new Rng(11);
     const w = Array.from({ length: classes }, () => Array.from({ length: dim }, () => gaussian(rng)));
-    const tr = separable(600, dim, classes, rng, w), te = separable(300, dim, classes, rng, w);
+    const tr = separable(600, dim, classes, rng, w),
+      te = separable(300, dim, classes, rng, w);
     const before = tf.memory().numTensors;
     const r = await linearProbe(tr.x, tr.y, te.x, te.y, dim, classes);
     expect(tf.memory().numTensors).toBe(before);
@@ -45,7 +52,9 @@ describe('linear probe', () => {
   it('with a validation set, keeps its best iteration there and frees every tensor', async () => {
     const rng = new Rng(14);
     const w = Array.from({ length: classes }, () => Array.from({ length: dim }, () => gaussian(rng)));
-    const tr = separable(300, dim, classes, rng, w), va = separable(60, dim, classes, rng, w), te = separable(300, dim, classes, rng, w);
+    const tr = separable(300, dim, classes, rng, w),
+      va = separable(60, dim, classes, rng, w),
+      te = separable(300, dim, classes, rng, w);
     const before = tf.memory().numTensors;
     const r = await linearProbe(tr.x, tr.y, te.x, te.y, dim, classes, { val: { x: va.x, y: va.y } });
     expect(tf.memory().numTensors).toBe(before);
@@ -57,7 +66,8 @@ describe('linear probe', () => {
       x: Float32Array.from({ length: n * dim }, () => gaussian(rng)),
       y: Int32Array.from({ length: n }, () => rng.int(classes)),
     });
-    const tr = rand(400), te = rand(400);
+    const tr = rand(400),
+      te = rand(400);
     const r = await linearProbe(tr.x, tr.y, te.x, te.y, dim, classes);
     expect(r.testAccuracy).toBeGreaterThan(0.15);
     expect(r.testAccuracy).toBeLessThan(0.36);
@@ -65,21 +75,26 @@ describe('linear probe', () => {
   it('with rows normalised first, still separates classes that differ in direction', async () => {
     const rng = new Rng(13);
     const make = (n: number) => {
-      const x = new Float32Array(n * 2), y = new Int32Array(n);
+      const x = new Float32Array(n * 2),
+        y = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         y[i] = i % 3;
-        const a = (2 * Math.PI * y[i]) / 3 + 0.3 * gaussian(rng), r = 0.5 + 5 * rng.random();
-        x[2 * i] = r * Math.cos(a); x[2 * i + 1] = r * Math.sin(a);
+        const a = (2 * Math.PI * y[i]) / 3 + 0.3 * gaussian(rng),
+          r = 0.5 + 5 * rng.random();
+        x[2 * i] = r * Math.cos(a);
+        x[2 * i + 1] = r * Math.sin(a);
       }
       return { x, y };
     };
-    const tr = make(300), te = make(300);
+    const tr = make(300),
+      te = make(300);
     const r = await linearProbe(tr.x, tr.y, te.x, te.y, 2, 3, { normalize: true });
     expect(r.testAccuracy).toBeGreaterThan(0.95);
   });
   it('learns from one example per class', async () => {
     // Two classes at +-1 along each axis; one labelled point each is enough.
-    const x = new Float32Array([1, 0, -1, 0]), y = new Int32Array([0, 1]);
+    const x = new Float32Array([1, 0, -1, 0]),
+      y = new Int32Array([0, 1]);
     const test = new Float32Array([2, 0.5, -3, 0.2, 0.5, 0.1]);
     const r = await linearProbe(x, y, test, new Int32Array([0, 1, 0]), 2, 2);
     expect(r.testAccuracy).toBe(1);

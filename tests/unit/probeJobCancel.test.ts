@@ -28,10 +28,15 @@ describe('probeJob cancelled', () => {
     for (let k = 1; ![...stagesSeen].some((m) => /from scratch/.test(m)); k *= 2) {
       let message = '';
       let peak = base;
-      const job = probeJob({ trainer: t, settings: () => settings }, 1, 0.05, (r: Partial<ProbeReport>) => { message = r.message ?? message; });
+      const job = probeJob({ trainer: t, settings: () => settings }, 1, 0.05, (r: Partial<ProbeReport>) => {
+        message = r.message ?? message;
+      });
       let finished = false;
       for (let i = 0; i < k; i++) {
-        if ((await job.next()).done) { finished = true; break; }
+        if ((await job.next()).done) {
+          finished = true;
+          break;
+        }
         peak = Math.max(peak, tf.memory().numTensors);
       }
       stagesSeen.add(message.replace(/^Draw \d+ of \d+: /, ''));
@@ -43,7 +48,10 @@ describe('probeJob cancelled', () => {
     // It was caught inside both stages that hold tensors between slices.
     expect([...stagesSeen].some((m) => /linear probe/.test(m))).toBe(true);
     expect([...stagesSeen].some((m) => /fine-tuning/.test(m))).toBe(true);
-    expect([...held].some((m) => /fine-tuning|from scratch/.test(m)), [...held].join('; ')).toBe(true);
+    expect(
+      [...held].some((m) => /fine-tuning|from scratch/.test(m)),
+      [...held].join('; '),
+    ).toBe(true);
     t.dispose();
   });
 });

@@ -3,7 +3,9 @@ import { Rng, deriveSeed } from '../../src/core/rng';
 
 describe('Rng', () => {
   it('same seed, same stream; different seed, different stream', () => {
-    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const a = new Rng(42),
+      b = new Rng(42),
+      c = new Rng(43);
     const xa = Array.from({ length: 5 }, () => a.random());
     const xb = Array.from({ length: 5 }, () => b.random());
     const xc = Array.from({ length: 5 }, () => c.random());
@@ -12,12 +14,22 @@ describe('Rng', () => {
   });
   it('uniform in [0,1) with the right mean; normal has unit variance', () => {
     const r = new Rng(1);
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     const n = 20000;
-    for (let i = 0; i < n; i++) { const u = r.random(); expect(u).toBeGreaterThanOrEqual(0); expect(u).toBeLessThan(1); s += u; }
+    for (let i = 0; i < n; i++) {
+      const u = r.random();
+      expect(u).toBeGreaterThanOrEqual(0);
+      expect(u).toBeLessThan(1);
+      s += u;
+    }
     expect(s / n).toBeCloseTo(0.5, 1);
     s = 0;
-    for (let i = 0; i < n; i++) { const z = r.normal(); s += z; s2 += z * z; }
+    for (let i = 0; i < n; i++) {
+      const z = r.normal();
+      s += z;
+      s2 += z * z;
+    }
     expect(s / n).toBeCloseTo(0, 1);
     expect(s2 / n).toBeCloseTo(1, 1);
   });

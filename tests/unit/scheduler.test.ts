@@ -24,19 +24,33 @@ function fakeRun(log: string[], opts: { stepMs?: number } = {}) {
       log.push(`step ${step}${isLast() ? ' last' : ''}`);
       return true;
     },
-    afterStep: async () => { log.push('report'); },
-    loopEnded: async () => { log.push('loopEnded'); },
-    settled: async () => { log.push('settled'); },
+    afterStep: async () => {
+      log.push('report');
+    },
+    loopEnded: async () => {
+      log.push('loopEnded');
+    },
+    settled: async () => {
+      log.push('settled');
+    },
     speed: () => 0,
     failed: (e) => log.push(`failed ${String(e)}`),
   };
-  return { hooks, steps: () => step, setBuilt: (b: boolean) => { built = b; } };
+  return {
+    hooks,
+    steps: () => step,
+    setBuilt: (b: boolean) => {
+      built = b;
+    },
+  };
 }
 
 function fakeBackground(log: string[], slices: number, sliceMs = 0): BackgroundSource & { left: () => number } {
   let left = slices;
   return {
-    afterStep: async () => { log.push('bg afterStep'); },
+    afterStep: async () => {
+      log.push('bg afterStep');
+    },
     hasIdleWork: () => left > 0,
     idleSlice: async () => {
       if (sliceMs) await new Promise((r) => setTimeout(r, sliceMs));
@@ -59,10 +73,19 @@ describe('Scheduler', () => {
     await until(() => bg.left() === 0 && !s.training, 'the idle drain');
     expect(s.active).toBe(false);
     expect(log).toEqual([
-      'step 1', 'report', 'bg afterStep',
-      'step 2', 'report', 'bg afterStep',
-      'step 3 last', 'report', 'bg afterStep',
-      'loopEnded', 'settled', 'bg slice', 'bg slice',
+      'step 1',
+      'report',
+      'bg afterStep',
+      'step 2',
+      'report',
+      'bg afterStep',
+      'step 3 last',
+      'report',
+      'bg afterStep',
+      'loopEnded',
+      'settled',
+      'bg slice',
+      'bg slice',
     ]);
   });
 
@@ -72,14 +95,24 @@ describe('Scheduler', () => {
     const s = new Scheduler(run.hooks);
     s.play();
     await until(() => run.steps() >= 2, 'two steps');
-    s.chore(async () => { log.push('chore'); }, () => log.push('chore failed'));
+    s.chore(
+      async () => {
+        log.push('chore');
+      },
+      () => log.push('chore failed'),
+    );
     await until(() => log.includes('chore'), 'the chore');
     const at = log.indexOf('chore');
     expect(log[at - 1]).toBe('report');
     s.halt();
     await until(() => !s.training && log.includes('settled'), 'the loop to end');
     const stepsAtPause = run.steps();
-    s.chore(async () => { throw new Error('no'); }, (e) => log.push(`chore failed ${(e as Error).message}`));
+    s.chore(
+      async () => {
+        throw new Error('no');
+      },
+      (e) => log.push(`chore failed ${(e as Error).message}`),
+    );
     await until(() => log.includes('chore failed no'), 'the idle chore');
     expect(run.steps()).toBe(stepsAtPause);
   });
@@ -111,7 +144,13 @@ describe('Scheduler', () => {
     const run = fakeRun(log);
     const s = new Scheduler(run.hooks);
     let release = () => {};
-    s.rebuild(() => new Promise<void>((r) => { log.push('rebuild'); release = r; }));
+    s.rebuild(
+      () =>
+        new Promise<void>((r) => {
+          log.push('rebuild');
+          release = r;
+        }),
+    );
     await until(() => log.includes('rebuild'), 'the rebuild');
     s.steps(1);
     await tick();
@@ -126,10 +165,23 @@ describe('Scheduler', () => {
     const run = fakeRun(log);
     const s = new Scheduler(run.hooks);
     let release = () => {};
-    s.query('preview', () => new Promise<void>((r) => { log.push('q1'); release = r; }));
-    s.query('preview', async () => { log.push('q2'); });
-    s.query('preview', async () => { log.push('q3'); });
-    s.query('other', async () => { log.push('o1'); });
+    s.query(
+      'preview',
+      () =>
+        new Promise<void>((r) => {
+          log.push('q1');
+          release = r;
+        }),
+    );
+    s.query('preview', async () => {
+      log.push('q2');
+    });
+    s.query('preview', async () => {
+      log.push('q3');
+    });
+    s.query('other', async () => {
+      log.push('o1');
+    });
     await tick();
     release();
     await until(() => log.includes('q3'), 'the latest query');
@@ -137,10 +189,14 @@ describe('Scheduler', () => {
 
     // No run yet: the request waits, and the end of the rebuild that builds one answers it.
     run.setBuilt(false);
-    s.query('preview', async () => { log.push('q4'); });
+    s.query('preview', async () => {
+      log.push('q4');
+    });
     await tick();
     expect(log).not.toContain('q4');
-    s.rebuild(async () => { run.setBuilt(true); });
+    s.rebuild(async () => {
+      run.setBuilt(true);
+    });
     await until(() => log.includes('q4'), 'the waiting query');
   });
 

@@ -8,7 +8,12 @@ import { MNIST_CLASS_NAMES } from '../../src/core/mnist';
 describe('nearest neighbours by cosine', () => {
   // Rows at angles 0, 10, 20, ... 350 degrees on the unit circle, at different lengths.
   const angles = Array.from({ length: 36 }, (_, i) => i * 10);
-  const refs = Float32Array.from(angles.flatMap((a, i) => [(1 + i % 3) * Math.cos(a * Math.PI / 180), (1 + i % 3) * Math.sin(a * Math.PI / 180)]));
+  const refs = Float32Array.from(
+    angles.flatMap((a, i) => [
+      (1 + (i % 3)) * Math.cos((a * Math.PI) / 180),
+      (1 + (i % 3)) * Math.sin((a * Math.PI) / 180),
+    ]),
+  );
 
   it('ranks by angle, whatever the lengths, most similar first', () => {
     const q = Float32Array.from([0.01, 3]); // just right of 90 degrees: 80 before 100, 70 before 110
@@ -24,7 +29,12 @@ describe('nearest neighbours by cosine', () => {
     const nb = nearestByCosine(q, refs, 2, 12, 4);
     expect(nb).toHaveLength(12);
     expect(nb.map((n) => n.row)).not.toContain(4);
-    expect(nb.slice(0, 2).map((n) => n.row).sort()).toEqual([3, 5]);
+    expect(
+      nb
+        .slice(0, 2)
+        .map((n) => n.row)
+        .sort(),
+    ).toEqual([3, 5]);
   });
 
   it('gives nothing for a zero query and at most n rows', () => {
@@ -41,7 +51,9 @@ describe('image labels', () => {
     const i = 5;
     const colour = shapes.factors[1].classes[shapes.factors[1].values[i]];
     expect(imageLabel(shapes, i)).toBe(`${colour} ${shapes.classNames[shapes.labels[i]]}`);
-    const user = buildUserDataset([{ className: 'my mugs', name: 'm.png', pixels: new Uint8Array(USER_IMAGE_BYTES) }]).dataset;
+    const user = buildUserDataset([
+      { className: 'my mugs', name: 'm.png', pixels: new Uint8Array(USER_IMAGE_BYTES) },
+    ]).dataset;
     expect(imageLabel(user, 0)).toBe('my mugs');
   });
 });

@@ -23,7 +23,10 @@ describe('URL settings', () => {
   });
   it('bad values fall back to defaults with a notice naming them', () => {
     const d = defaultSettings();
-    const r = parseSettings('?backend=quantum', '#temperature=0&batchSize=12.5&learningRate=abc&embeddingDim=5&foo=1&dataset=cifar');
+    const r = parseSettings(
+      '?backend=quantum',
+      '#temperature=0&batchSize=12.5&learningRate=abc&embeddingDim=5&foo=1&dataset=cifar',
+    );
     expect(r.settings.backend).toBe(d.backend);
     expect(r.settings.temperature).toBe(d.temperature);
     expect(r.settings.batchSize).toBe(d.batchSize);
@@ -43,7 +46,12 @@ describe('URL settings', () => {
   });
   it('serialise then parse round-trips', () => {
     const s = defaultSettings('shapes');
-    s.temperature = 0.05; s.batchSize = 256; s.backend = 'webgpu'; s.embeddingDim = 3; s.augments.colorJitter.on = false; s.augments.blur = { on: true, strength: 0.3 };
+    s.temperature = 0.05;
+    s.batchSize = 256;
+    s.backend = 'webgpu';
+    s.embeddingDim = 3;
+    s.augments.colorJitter.on = false;
+    s.augments.blur = { on: true, strength: 0.3 };
     const hash = serializeSettings(s);
     expect(hash).toContain('temperature=0.05');
     const r = parseSettings('', '#' + hash);

@@ -6,9 +6,46 @@ import { PROPS, type Settings } from '../../src/core/settings';
 import { parseSettings, serializeSettings } from '../../src/core/urlSettings';
 import { Rng } from '../../src/core/rng';
 
-const KEYS = [...PROPS.map((p) => String(p.key)), ...AUGMENTS.map((a) => a.name), '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', 'x'];
-const VALUES = ['', 'NaN', 'Infinity', '-Infinity', '-1', '0', '1e309', '0x10', '1e-400', ' 5', 'off', 'on', 'null', 'undefined', '[]', '{}',
-  '__proto__', 'constructor', '%00', '%0A%0D', '%1B[31m', '%E2%80%AE', '%ZZ', '<img src=x onerror=alert(1)>', '"><script>', '\u0000', '9'.repeat(400)];
+const KEYS = [
+  ...PROPS.map((p) => String(p.key)),
+  ...AUGMENTS.map((a) => a.name),
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  'x',
+];
+const VALUES = [
+  '',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '0',
+  '1e309',
+  '0x10',
+  '1e-400',
+  ' 5',
+  'off',
+  'on',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  '%00',
+  '%0A%0D',
+  '%1B[31m',
+  '%E2%80%AE',
+  '%ZZ',
+  '<img src=x onerror=alert(1)>',
+  '"><script>',
+  '\u0000',
+  '9'.repeat(400),
+];
 
 function validate(s: Settings): void {
   const r = s as unknown as Record<string, unknown>;
@@ -41,7 +78,15 @@ function randomHash(rng: Rng): string {
     if (r < 0.4) value = VALUES[Math.floor(rng.random() * VALUES.length)];
     else if (r < 0.7) value = String(Math.round((rng.random() * 2 - 0.5) * 10 ** Math.floor(rng.random() * 5)) / 100);
     else if (r < 0.8) value = 'a'.repeat(5_000);
-    else value = Array.from({ length: 1 + Math.floor(rng.random() * 12) }, () => '%' + Math.floor(rng.random() * 256).toString(16).padStart(2, '0')).join('');
+    else
+      value = Array.from(
+        { length: 1 + Math.floor(rng.random() * 12) },
+        () =>
+          '%' +
+          Math.floor(rng.random() * 256)
+            .toString(16)
+            .padStart(2, '0'),
+      ).join('');
     parts.push(rng.random() < 0.1 ? key : `${key}=${value}`);
   }
   return '#' + parts.join(rng.random() < 0.1 ? '&&' : '&');

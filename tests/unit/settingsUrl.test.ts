@@ -25,7 +25,7 @@ describe('URL settings of the run and classroom controls', () => {
     expect(r.notices.length).toBe(2);
   });
 
-  it('?test=faults is the page\'s own flag: no setting, and no notice', () => {
+  it("?test=faults is the page's own flag: no setting, and no notice", () => {
     const r = parseSettings('?test=faults', '#batchSize=16');
     expect(r.notices).toEqual([]);
     expect(r.settings).toEqual({ ...defaultSettings(), batchSize: 16 });

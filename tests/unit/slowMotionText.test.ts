@@ -5,8 +5,18 @@ import { lossChange, STAGES, trend, type StageNumbers } from '../../src/ui/slowM
 const caption = (id: string, x: StageNumbers) => STAGES.find((s) => s.id === id)!.caption(x);
 
 const base: StageNumbers = {
-  n: 16, tau: 0.2, learningRate: 0.001, lossBefore: 3.2, lossAfter: 3.1, pPos: 0.05, moved: 0.01, pushes: true,
-  posSimBefore: 0.5, posSimAfter: 0.55, hardNegSimBefore: 0.8, hardNegSimAfter: 0.75,
+  n: 16,
+  tau: 0.2,
+  learningRate: 0.001,
+  lossBefore: 3.2,
+  lossAfter: 3.1,
+  pPos: 0.05,
+  moved: 0.01,
+  pushes: true,
+  posSimBefore: 0.5,
+  posSimAfter: 0.55,
+  hardNegSimBefore: 0.8,
+  hardNegSimAfter: 0.75,
 };
 
 describe('slow motion captions say what the numbers say', () => {
@@ -61,13 +71,19 @@ describe('slow motion numbers', () => {
   const deg = (a: number) => [Math.cos((a * Math.PI) / 180), Math.sin((a * Math.PI) / 180)];
   const views = (angles: number[]) => Float32Array.from(angles.flatMap(deg));
   const ex = {
-    n: 2, dim: 2, temperature: 0.5, lossId: 'ntxent' as const, labels: Int32Array.of(0, 1, 0, 1), lossBefore: 1, lossAfter: 0.9,
+    n: 2,
+    dim: 2,
+    temperature: 0.5,
+    lossId: 'ntxent' as const,
+    labels: Int32Array.of(0, 1, 0, 1),
+    lossBefore: 1,
+    lossAfter: 0.9,
     // Partners 90 degrees apart before; after, image 0's 30 and image 1's 80 degrees apart.
     before: views([0, 60, 90, 150]),
     after: views([0, 100, 30, 20]),
   };
 
-  it('measures the positives and each anchor\'s hardest negative before and after the update', () => {
+  it("measures the positives and each anchor's hardest negative before and after the update", () => {
     const x = stageNumbers(ex, 0.001);
     expect(x.posSimBefore).toBeCloseTo(Math.cos(Math.PI / 2), 6);
     expect(x.posSimAfter).toBeCloseTo((cos(30) + cos(80)) / 2, 6);

@@ -10,13 +10,15 @@ describe('tokenizer', () => {
     expect(tok.vocab[PAD_ID]).toBe('<pad>');
     expect(tok.vocab[UNK_ID]).toBe('<unk>');
     expect(new Set(tok.vocab).size).toBe(tok.size);
-    for (const w of [...SHAPE_NAMES, ...COLOUR_NAMES, 'seven', '7', 'background', 'left']) expect(tok.id(w)).toBeGreaterThan(UNK_ID);
+    for (const w of [...SHAPE_NAMES, ...COLOUR_NAMES, 'seven', '7', 'background', 'left'])
+      expect(tok.id(w)).toBeGreaterThan(UNK_ID);
   });
 
   it('ignores case and punctuation, and splits hyphenated words', () => {
     expect(words('A Star, RED; large!')).toEqual(['a', 'star', 'red', 'large']);
     expect(words('top-left')).toEqual(['top', 'left']);
-    const a = tok.encode(['A Red STAR.'], 6), b = tok.encode(['a red star'], 6);
+    const a = tok.encode(['A Red STAR.'], 6),
+      b = tok.encode(['a red star'], 6);
     expect(Array.from(a.ids)).toEqual(Array.from(b.ids));
   });
 

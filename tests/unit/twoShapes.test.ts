@@ -3,7 +3,14 @@ import { captionVocabulary } from '../../src/core/captions';
 import { Rng } from '../../src/core/rng';
 import { COLOUR_NAMES, makeShapes, PALETTE, SHAPE_NAMES } from '../../src/core/shapes';
 import { Tokenizer, words } from '../../src/core/tokenizer';
-import { describeTwoShapes, makeTwoShapes, swappedColours, twoShapeCaption, twoShapeFacts, type TwoShapeFacts } from '../../src/core/twoShapes';
+import {
+  describeTwoShapes,
+  makeTwoShapes,
+  swappedColours,
+  twoShapeCaption,
+  twoShapeFacts,
+  type TwoShapeFacts,
+} from '../../src/core/twoShapes';
 
 /** Mean colour of the pixels in one half that differ from the background (the first pixel). */
 function halfColour(pixels: Uint8Array, i: number, half: 0 | 1): [number, number, number] | null {
@@ -25,10 +32,14 @@ function halfColour(pixels: Uint8Array, i: number, half: 0 | 1): [number, number
 }
 
 function nearestColour(c: [number, number, number]): number {
-  let best = 0, bestD = Infinity;
+  let best = 0,
+    bestD = Infinity;
   COLOUR_NAMES.forEach((name, k) => {
     const d = PALETTE[name].reduce((s, v, j) => s + (v - c[j]) ** 2, 0);
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
   });
   return best;
 }
@@ -52,7 +63,8 @@ describe('two shapes', () => {
     let checked = 0;
     for (let i = 0; i < d.count; i++) {
       const f = twoShapeFacts(d, i);
-      const l = halfColour(d.pixels, i, 0), r = halfColour(d.pixels, i, 1);
+      const l = halfColour(d.pixels, i, 0),
+        r = halfColour(d.pixels, i, 1);
       expect(l).not.toBeNull();
       expect(r).not.toBeNull();
       expect(nearestColour(l!)).toBe(f.leftColour);
@@ -71,8 +83,14 @@ describe('two shapes', () => {
     const f: TwoShapeFacts = { leftShape: 3, leftColour: 0, rightShape: 5, rightColour: 5 };
     const rng = new Rng(1);
     const caps = new Set(Array.from({ length: 300 }, () => twoShapeCaption(f, rng)));
-    for (const c of ['a red star and a blue ring', 'a blue ring and a red star', 'a red star on the left and a blue ring on the right',
-      'a blue ring on the right and a red star on the left', 'a red star to the left of a blue ring', 'a blue ring to the right of a red star']) {
+    for (const c of [
+      'a red star and a blue ring',
+      'a blue ring and a red star',
+      'a red star on the left and a blue ring on the right',
+      'a blue ring on the right and a red star on the left',
+      'a red star to the left of a blue ring',
+      'a blue ring to the right of a red star',
+    ]) {
       expect(caps).toContain(c);
     }
     for (const c of caps) {
@@ -81,7 +99,8 @@ describe('two shapes', () => {
       expect(ws[ws.indexOf('red') + 1]).toBe('star');
       expect(ws[ws.indexOf('blue') + 1]).toBe('ring');
       // "on the left"/"to the left of" follow the star (or precede the star after "right of").
-      if (c.includes('star on the left') || c.includes('ring on the right')) expect(c).not.toMatch(/star on the right|ring on the left/);
+      if (c.includes('star on the left') || c.includes('ring on the right'))
+        expect(c).not.toMatch(/star on the right|ring on the left/);
       if (c.includes('to the left of')) expect(c).toBe('a red star to the left of a blue ring');
       if (c.includes('to the right of')) expect(c).toBe('a blue ring to the right of a red star');
     }
@@ -101,6 +120,8 @@ describe('two shapes', () => {
     const rng = new Rng(4);
     const caps = Array.from({ length: d.count }, (_, i) => twoShapeCaption(twoShapeFacts(d, i), rng));
     expect(tok.encode(caps, 16).unknown).toEqual([]);
-    expect(describeTwoShapes({ leftShape: 3, leftColour: 0, rightShape: 5, rightColour: 5 })).toBe(`red ${SHAPE_NAMES[3]} left, blue ring right`);
+    expect(describeTwoShapes({ leftShape: 3, leftColour: 0, rightShape: 5, rightColour: 5 })).toBe(
+      `red ${SHAPE_NAMES[3]} left, blue ring right`,
+    );
   });
 });

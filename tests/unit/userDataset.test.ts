@@ -2,12 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { gatherImages } from '../../src/core/dataset';
 import { USER_IMAGE_BYTES } from '../../src/core/imagePixels';
 import {
-  assignClasses, buildUserDataset, capBatchSize, capToLimit, classCounts, classFromPath, cleanClassName, heldOutCount,
-  upToPerClass, userReadiness, userSplit, USER_IMAGE_CAP, type UserImage,
+  assignClasses,
+  buildUserDataset,
+  capBatchSize,
+  capToLimit,
+  classCounts,
+  classFromPath,
+  cleanClassName,
+  heldOutCount,
+  upToPerClass,
+  userReadiness,
+  userSplit,
+  USER_IMAGE_CAP,
+  type UserImage,
 } from '../../src/core/userDataset';
 
-const img = (className: string, k: number, id?: number): UserImage =>
-  ({ className, name: `${className}-${k}.png`, pixels: new Uint8Array(USER_IMAGE_BYTES).fill(k % 256), id });
+const img = (className: string, k: number, id?: number): UserImage => ({
+  className,
+  name: `${className}-${k}.png`,
+  pixels: new Uint8Array(USER_IMAGE_BYTES).fill(k % 256),
+  id,
+});
 
 function images(counts: Record<string, number>): UserImage[] {
   return Object.entries(counts).flatMap(([c, n]) => Array.from({ length: n }, (_, k) => img(c, k)));
@@ -24,7 +39,10 @@ describe('class assignment', () => {
   it('puts loose files (no relative path) into the named class', () => {
     expect(classFromPath({ name: 'a.png', webkitRelativePath: '' }, 'mugs')).toBe('mugs');
     expect(classFromPath({ name: 'a.png' }, 'mugs')).toBe('mugs');
-    const { assigned } = assignClasses([{ name: 'a.png' }, { name: 'b.png', webkitRelativePath: 'x/cups/b.png' }], '  my   mugs ');
+    const { assigned } = assignClasses(
+      [{ name: 'a.png' }, { name: 'b.png', webkitRelativePath: 'x/cups/b.png' }],
+      '  my   mugs ',
+    );
     expect(assigned.map((a) => a.className)).toEqual(['my mugs', 'cups']);
   });
 
@@ -56,11 +74,16 @@ describe('the cap', () => {
     expect(r.kept).toHaveLength(USER_IMAGE_CAP);
     expect(r.kept[4999]).toBe(4999);
     expect(r.dropped).toBe(320);
-    expect(r.notice).toBe('Kept 5,000 of the 5,320 images added: at most 5,000 images are kept in all (320 not added).');
+    expect(r.notice).toBe(
+      'Kept 5,000 of the 5,320 images added: at most 5,000 images are kept in all (320 not added).',
+    );
   });
 
   it('counts the images already there', () => {
-    const r = capToLimit(4990, Array.from({ length: 30 }, (_, i) => i));
+    const r = capToLimit(
+      4990,
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     expect(r.kept).toHaveLength(10);
     expect(r.notice).toMatch(/Kept 10 of the 30 .*20 not added; 4,990 were here already/);
     expect(capToLimit(5000, [1]).kept).toHaveLength(0);
@@ -69,7 +92,7 @@ describe('the cap', () => {
 });
 
 describe('the dataset', () => {
-  it('has the built-in datasets\' format, with classes in a stable natural order', () => {
+  it("has the built-in datasets' format, with classes in a stable natural order", () => {
     const list = [img('class 10', 0, 7), img('class 2', 1, 8), img('apple', 2), img('class 2', 3, 9)];
     const { dataset: d, ids, names } = buildUserDataset(list);
     expect(d).toMatchObject({ id: 'user', height: 32, width: 32, channels: 3, count: 4 });
@@ -85,7 +108,9 @@ describe('the dataset', () => {
   });
 
   it('refuses pixels of the wrong size', () => {
-    expect(() => buildUserDataset([{ className: 'a', name: 'bad.png', pixels: new Uint8Array(10) }])).toThrow(/bad\.png: 10 bytes/);
+    expect(() => buildUserDataset([{ className: 'a', name: 'bad.png', pixels: new Uint8Array(10) }])).toThrow(
+      /bad\.png: 10 bytes/,
+    );
   });
 
   it('handles no images at all', () => {
@@ -117,7 +142,10 @@ describe('the split', () => {
     expect(new Set(c.test)).not.toEqual(new Set(a.test));
     // More dogs: the cats held out are the same cats.
     const bigger = buildUserDataset(images({ cats: 23, dogs: 30, mugs: 1, owls: 2 })).dataset;
-    const catsHeld = (ds: typeof d, s: typeof a) => Array.from(s.test).filter((i) => ds.labels[i] === 0).sort((x, y) => x - y);
+    const catsHeld = (ds: typeof d, s: typeof a) =>
+      Array.from(s.test)
+        .filter((i) => ds.labels[i] === 0)
+        .sort((x, y) => x - y);
     expect(catsHeld(bigger, userSplit(bigger.labels, bigger.classNames, 42))).toEqual(catsHeld(d, a));
   });
 
@@ -161,6 +189,9 @@ describe('readiness and the batch cap', () => {
 
   it('caps a batch to the training images, with a notice', () => {
     expect(capBatchSize(64, 500)).toEqual({ batchSize: 64, notice: null });
-    expect(capBatchSize(64, 40)).toEqual({ batchSize: 40, notice: 'Batch size 64 is more than your 40 training images: each step uses all 40.' });
+    expect(capBatchSize(64, 40)).toEqual({
+      batchSize: 40,
+      notice: 'Batch size 64 is more than your 40 training images: each step uses all 40.',
+    });
   });
 });

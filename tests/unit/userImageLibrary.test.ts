@@ -11,9 +11,13 @@ const decoder = {
   async decode(items: readonly DecodeItem[], opts: DecodeOptions = {}): Promise<DecodeOutcome[]> {
     const all: DecodeOutcome[] = [];
     for (let s = 0; s < items.length; s += 2) {
-      const chunk = items.slice(s, s + 2).map((i): DecodeOutcome => (i.name.includes('bad')
-        ? { name: i.name, ok: false, message: `${i.name} is not an image` }
-        : { name: i.name, ok: true, pixels: new Uint8Array(USER_IMAGE_BYTES) }));
+      const chunk = items
+        .slice(s, s + 2)
+        .map((i): DecodeOutcome =>
+          i.name.includes('bad')
+            ? { name: i.name, ok: false, message: `${i.name} is not an image` }
+            : { name: i.name, ok: true, pixels: new Uint8Array(USER_IMAGE_BYTES) },
+        );
       all.push(...chunk);
       opts.onChunk?.(chunk, all.length, items.length);
     }
@@ -24,19 +28,35 @@ const decoder = {
 function memoryStore(fail?: UserStoreError) {
   let rows: LibraryImage[] = [];
   let next = 1;
-  const guard = () => { if (fail) throw fail; };
+  const guard = () => {
+    if (fail) throw fail;
+  };
   return {
     rows: () => rows,
-    loadUserImages: async () => { guard(); return rows.map((r) => ({ ...r, addedAt: 0 })); },
+    loadUserImages: async () => {
+      guard();
+      return rows.map((r) => ({ ...r, addedAt: 0 }));
+    },
     addUserImages: async (imgs: readonly UserImage[]) => {
       guard();
       const added = imgs.map((i) => ({ ...i, id: next++, addedAt: 0 }));
       rows = [...rows, ...added];
       return added;
     },
-    deleteUserImage: async (id: number) => { guard(); rows = rows.filter((r) => r.id !== id); },
-    deleteUserClass: async (c: string) => { guard(); const n = rows.filter((r) => r.className === c).length; rows = rows.filter((r) => r.className !== c); return n; },
-    deleteAllUserImages: async () => { guard(); rows = []; },
+    deleteUserImage: async (id: number) => {
+      guard();
+      rows = rows.filter((r) => r.id !== id);
+    },
+    deleteUserClass: async (c: string) => {
+      guard();
+      const n = rows.filter((r) => r.className === c).length;
+      rows = rows.filter((r) => r.className !== c);
+      return n;
+    },
+    deleteAllUserImages: async () => {
+      guard();
+      rows = [];
+    },
   };
 }
 
@@ -49,9 +69,22 @@ describe('the user image library', () => {
   it('adds a folder and loose files, names each failure and keeps the rest in the store', async () => {
     const store = memoryStore();
     const lib = new UserImageLibrary(decoder, store);
-    await lib.addFiles([file('pets/cats/c1.png'), file('pets/cats/bad.png'), file('pets/dogs/d1.png'), file('mug.png'), file('.DS_Store')], 'mugs');
+    await lib.addFiles(
+      [
+        file('pets/cats/c1.png'),
+        file('pets/cats/bad.png'),
+        file('pets/dogs/d1.png'),
+        file('mug.png'),
+        file('.DS_Store'),
+      ],
+      'mugs',
+    );
     const s = lib.getState();
-    expect(s.images.map((i) => [i.className, i.name])).toEqual([['cats', 'c1.png'], ['dogs', 'd1.png'], ['mugs', 'mug.png']]);
+    expect(s.images.map((i) => [i.className, i.name])).toEqual([
+      ['cats', 'c1.png'],
+      ['dogs', 'd1.png'],
+      ['mugs', 'mug.png'],
+    ]);
     expect(s.messages).toEqual(['bad.png is not an image']);
     expect(s.progress).toBeNull();
     expect(store.rows()).toHaveLength(3);
@@ -93,7 +126,10 @@ describe('the user image library', () => {
 
   it('summarises many failures after naming the first ones', async () => {
     const lib = new UserImageLibrary(decoder, memoryStore());
-    await lib.addFiles(Array.from({ length: 20 }, (_, i) => file(`f/c/bad${i}.png`)), 'm');
+    await lib.addFiles(
+      Array.from({ length: 20 }, (_, i) => file(`f/c/bad${i}.png`)),
+      'm',
+    );
     const m = lib.getState().messages;
     expect(m).toHaveLength(13);
     expect(m[12]).toBe('…and 8 more files could not be added.');

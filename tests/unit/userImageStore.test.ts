@@ -2,7 +2,13 @@
 // covers the real thing (add, reload, delete).
 import { afterEach, describe, expect, it } from 'vitest';
 import { USER_IMAGE_BYTES } from '../../src/core/imagePixels';
-import { addUserImages, deleteAllUserImages, loadUserImages, setIndexedDbForTests, UserStoreError } from '../../src/ui/userImageStore';
+import {
+  addUserImages,
+  deleteAllUserImages,
+  loadUserImages,
+  setIndexedDbForTests,
+  UserStoreError,
+} from '../../src/ui/userImageStore';
 
 const named = (name: string) => Object.assign(new Error(name), { name });
 const image = { className: 'cats', name: 'c.png', pixels: new Uint8Array(USER_IMAGE_BYTES) };
@@ -13,7 +19,10 @@ function abortingDb(abortWith: Error): IDBFactory {
   const db = {
     transaction: () => {
       const tx: Record<string, unknown> = { objectStore: () => store, error: null };
-      setTimeout(() => { tx.error = abortWith; (tx.onabort as () => void)(); }, 0);
+      setTimeout(() => {
+        tx.error = abortWith;
+        (tx.onabort as () => void)();
+      }, 0);
       return tx;
     },
     close: () => {},
@@ -49,7 +58,14 @@ describe('user image store failures', () => {
   });
 
   it('treats a refused open as unavailable', async () => {
-    setIndexedDbForTests(() => ({ open: () => { throw named('SecurityError'); } }) as unknown as IDBFactory);
+    setIndexedDbForTests(
+      () =>
+        ({
+          open: () => {
+            throw named('SecurityError');
+          },
+        }) as unknown as IDBFactory,
+    );
     expect((await failure(addUserImages([image]))).kind).toBe('unavailable');
   });
 
@@ -60,10 +76,10 @@ describe('user image store failures', () => {
     expect(e.message).toMatch(/storage for this page is full: 3 images were not saved/);
   });
 
-  it('names other failures with the browser\'s reason', async () => {
+  it("names other failures with the browser's reason", async () => {
     setIndexedDbForTests(() => abortingDb(Object.assign(new Error('disk on fire'), { name: 'UnknownError' })));
     const e = await failure(loadUserImages());
     expect(e.kind).toBe('failed');
-    expect(e.message).toBe('Could not read your images in this browser\'s storage (disk on fire).');
+    expect(e.message).toBe("Could not read your images in this browser's storage (disk on fire).");
   });
 });

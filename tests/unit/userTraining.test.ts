@@ -16,10 +16,16 @@ const settings: Settings = { ...defaultSettings('user'), batchSize: 64, embeddin
 
 function images(counts: Record<string, number>): UserImage[] {
   const rng = new Rng(9);
-  return Object.entries(counts).flatMap(([className, n], c) => Array.from({ length: n }, (_, i) => ({
-    className, name: `${className}${i}.png`,
-    pixels: Uint8Array.from({ length: USER_IMAGE_BYTES }, (_, p) => (p % 3 === c % 3 ? 200 : 0) + Math.floor(rng.random() * 50)),
-  })));
+  return Object.entries(counts).flatMap(([className, n], c) =>
+    Array.from({ length: n }, (_, i) => ({
+      className,
+      name: `${className}${i}.png`,
+      pixels: Uint8Array.from(
+        { length: USER_IMAGE_BYTES },
+        (_, p) => (p % 3 === c % 3 ? 200 : 0) + Math.floor(rng.random() * 50),
+      ),
+    })),
+  );
 }
 
 beforeAll(async () => {
@@ -44,7 +50,13 @@ describe('the Trainer on a user dataset', () => {
     expect(Number.isFinite(r.loss)).toBe(true);
 
     const tensors = tf.memory().numTensors;
-    const query = { kind: 'pixels' as const, height: 32, width: 32, channels: 3 as const, pixels: dataset.pixels.slice(0, USER_IMAGE_BYTES) };
+    const query = {
+      kind: 'pixels' as const,
+      height: 32,
+      width: 32,
+      channels: 3 as const,
+      pixels: dataset.pixels.slice(0, USER_IMAGE_BYTES),
+    };
     const { result } = await runQuery(t, { type: 'query', id: 7, source: query, anchor: true }, settings);
     expect(result.id).toBe(7);
     expect(result.h.indices.length).toBe(3);
@@ -69,12 +81,13 @@ describe('the Trainer on a user dataset', () => {
   });
 });
 
-describe('the worker\'s user dataset', () => {
+describe("the worker's user dataset", () => {
   it('says what is missing instead of building an unusable run', () => {
     expect(() => userDatasetFrom(null)).toThrow(/not added any images/);
     const few = buildUserDataset(images({ a: 2, b: 2 })).dataset;
-    expect(() => userDatasetFrom({ type: 'userData', pixels: few.pixels, labels: few.labels, classNames: few.classNames }))
-      .toThrow(/at least 4 images .* \(2 of your 4 are left\)/);
+    expect(() =>
+      userDatasetFrom({ type: 'userData', pixels: few.pixels, labels: few.labels, classNames: few.classNames }),
+    ).toThrow(/at least 4 images .* \(2 of your 4 are left\)/);
     const ok = buildUserDataset(images({ a: 5, b: 5 })).dataset;
     const d = userDatasetFrom({ type: 'userData', pixels: ok.pixels, labels: ok.labels, classNames: ok.classNames });
     expect(d.count).toBe(10);
@@ -86,24 +99,37 @@ describe('the worker\'s user dataset', () => {
     const split = userSplit(d.labels, d.classNames, 1);
     expect(userProbeRefusal(d, split, 1)).toBeNull();
     expect(userProbeRefusal(d, split, 'all')).toBeNull();
-    expect(userProbeRefusal(d, split, 10)).toBe('10 labels per class needs 10 training images in every class (now: dogs 5).');
+    expect(userProbeRefusal(d, split, 10)).toBe(
+      '10 labels per class needs 10 training images in every class (now: dogs 5).',
+    );
     const one = buildUserDataset(images({ cats: 20 })).dataset;
-    expect(userProbeRefusal(one, userSplit(one.labels, one.classNames, 1), 1)).toMatch(/two classes with at least 5 images/);
+    expect(userProbeRefusal(one, userSplit(one.labels, one.classNames, 1), 1)).toMatch(
+      /two classes with at least 5 images/,
+    );
     expect(userProbeRefusal({ ...d, id: 'mnist' }, split, 100)).toBeNull();
   });
 });
 
-describe('a query image in the dataset\'s format', () => {
+describe("a query image in the dataset's format", () => {
   it('turns a 32 x 32 RGB picture into a 28 x 28 grey one by area average and channel mean', () => {
     const rgb = new Uint8Array(32 * 32 * 3);
     for (let p = 0; p < 32 * 32; p++) rgb.set([90, 150, 210], 3 * p);
-    const grey = toDatasetFormat({ height: 32, width: 32, channels: 3, pixels: rgb }, { height: 28, width: 28, channels: 1 });
+    const grey = toDatasetFormat(
+      { height: 32, width: 32, channels: 3, pixels: rgb },
+      { height: 28, width: 28, channels: 1 },
+    );
     expect(grey.length).toBe(28 * 28);
     expect(grey.every((v) => v === 150)).toBe(true);
-    const same = toDatasetFormat({ height: 32, width: 32, channels: 3, pixels: rgb }, { height: 32, width: 32, channels: 3 });
+    const same = toDatasetFormat(
+      { height: 32, width: 32, channels: 3, pixels: rgb },
+      { height: 32, width: 32, channels: 3 },
+    );
     expect(Array.from(same)).toEqual(Array.from(rgb));
     // Four grey pixels into one: their mean.
-    const one = toDatasetFormat({ height: 2, width: 2, channels: 1, pixels: Uint8Array.from([0, 100, 200, 100]) }, { height: 1, width: 1, channels: 3 });
+    const one = toDatasetFormat(
+      { height: 2, width: 2, channels: 1, pixels: Uint8Array.from([0, 100, 200, 100]) },
+      { height: 1, width: 1, channels: 3 },
+    );
     expect(Array.from(one)).toEqual([100, 100, 100]);
   });
 });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
 import {
-  bindingAccuracy, classEmbeddings, classPrompts, duplicateCaptionShare, fillTemplate, modalityGap, normalizeRows,
-  precisionAtK, searchTopK, zeroShotClassify,
+  bindingAccuracy,
+  classEmbeddings,
+  classPrompts,
+  duplicateCaptionShare,
+  fillTemplate,
+  modalityGap,
+  normalizeRows,
+  precisionAtK,
+  searchTopK,
+  zeroShotClassify,
 } from '../../src/core/zeroShot';
 
 const rows = (...r: number[][]) => Float32Array.from(r.flat());
@@ -11,7 +19,12 @@ describe('zero-shot helpers', () => {
   it('fill templates and list prompts class-major', () => {
     expect(fillTemplate('a {colour} {shape}', { colour: 'red', shape: 'star' })).toBe('a red star');
     expect(fillTemplate('a {colour} thing', {})).toBe('a {colour} thing');
-    expect(classPrompts(['a {shape}', '{shape}'], [{ shape: 'star' }, { shape: 'ring' }])).toEqual(['a star', 'star', 'a ring', 'ring']);
+    expect(classPrompts(['a {shape}', '{shape}'], [{ shape: 'star' }, { shape: 'ring' }])).toEqual([
+      'a star',
+      'star',
+      'a ring',
+      'ring',
+    ]);
   });
 
   it('average each class over its templates after normalising, then renormalise', () => {
@@ -54,7 +67,8 @@ describe('zero-shot helpers', () => {
     const a = Float32Array.from({ length: 40 * 3 }, () => rng.normal());
     expect(modalityGap(a, a, 3).centroidDistance).toBeCloseTo(0, 6);
     // Two clouds around opposite poles.
-    const img = rows([1, 0, 0], [1, 0.01, 0]), txt = rows([-1, 0, 0], [-1, 0, 0.01]);
+    const img = rows([1, 0, 0], [1, 0.01, 0]),
+      txt = rows([-1, 0, 0], [-1, 0, 0.01]);
     const g = modalityGap(img, txt, 3);
     expect(g.centroidDistance).toBeCloseTo(2, 3);
     expect(g.angleDegrees).toBeCloseTo(180, 0);

@@ -12,7 +12,12 @@ import { pairsOf } from '../../core/clipData';
 import { Rng } from '../../core/rng';
 import { swappedColours, twoShapeCaption, twoShapeFacts } from '../../core/twoShapes';
 import {
-  bindingAccuracy, classEmbeddings, normalizeRows, precisionAtK, searchTopK, zeroShotClassify,
+  bindingAccuracy,
+  classEmbeddings,
+  normalizeRows,
+  precisionAtK,
+  searchTopK,
+  zeroShotClassify,
 } from '../../core/zeroShot';
 import type { ClipEval, ClipFactorResult, ClipSearch } from '../../protocol';
 import { embedImages, embedTexts } from '../clipStep';
@@ -24,7 +29,10 @@ const SEARCH_K = 12;
 /** Captions a search result's best captions are chosen from. */
 const BANK_IMAGES = 300;
 
-interface Cached { step: number; emb: Float32Array }
+interface Cached {
+  step: number;
+  emb: Float32Array;
+}
 const cache = new WeakMap<ClipTrainer, Cached>();
 
 /** The held-out images' embeddings at the current step (recomputed only after a step). */
@@ -74,8 +82,13 @@ export async function clipEvaluate(t: ClipTrainer, templates: Record<string, str
     const counts = new Array<number>(f.classes.length).fill(0);
     for (const l of labels) counts[l]++;
     factors.push({
-      id: f.id, label: f.label, classNames: f.classNames, accuracy: r.accuracy, unknown,
-      chance: labels.length ? Math.max(...counts) / labels.length : 0, confusion: r.confusion,
+      id: f.id,
+      label: f.label,
+      classNames: f.classNames,
+      accuracy: r.accuracy,
+      unknown,
+      chance: labels.length ? Math.max(...counts) / labels.length : 0,
+      confusion: r.confusion,
     });
   }
   let compositions: number | null = null;
@@ -101,7 +114,12 @@ export async function clipEvaluate(t: ClipTrainer, templates: Record<string, str
   }
   if (d.id === 'shapes') {
     const queries = pairQueries();
-    const q = (await embedText(t, queries.map((p) => p.text))).emb;
+    const q = (
+      await embedText(
+        t,
+        queries.map((p) => p.text),
+      )
+    ).emb;
     const colour = d.factors.find((f) => f.name === 'colour')!.values;
     const shape = d.factors.find((f) => f.name === 'shape')!.values;
     let sum = 0;
@@ -117,7 +135,16 @@ export async function clipEvaluate(t: ClipTrainer, templates: Record<string, str
     const swapped = Array.from(t.test, (i) => twoShapeCaption(swappedColours(twoShapeFacts(d, i)), new Rng(i), 0));
     binding = bindingAccuracy(img, (await embedText(t, truth)).emb, (await embedText(t, swapped)).emb, dim);
   }
-  return { type: 'clipEval', step, imageCount: t.test.length, factors, compositions, compositionCount, precisionAt12, binding };
+  return {
+    type: 'clipEval',
+    step,
+    imageCount: t.test.length,
+    factors,
+    compositions,
+    compositionCount,
+    precisionAt12,
+    binding,
+  };
 }
 
 /** A caption bank for "the captions that fit this image best": captions of held-out images. */
@@ -127,9 +154,10 @@ function captionBank(t: ClipTrainer): string[] {
   if (!bank) {
     const idx = t.test.subarray(0, BANK_IMAGES);
     const rng = new Rng(7);
-    const texts = t.data.id === 'twoShapes'
-      ? Array.from(idx, (i) => twoShapeCaption(twoShapeFacts(t.data, i), rng))
-      : [...captionBatch(t.data, idx, rng, 0), ...captionBatch(t.data, idx, rng, 0.5)];
+    const texts =
+      t.data.id === 'twoShapes'
+        ? Array.from(idx, (i) => twoShapeCaption(twoShapeFacts(t.data, i), rng))
+        : [...captionBatch(t.data, idx, rng, 0), ...captionBatch(t.data, idx, rng, 0.5)];
     bank = [...new Set(texts)];
     banks.set(t, bank);
   }
@@ -151,12 +179,22 @@ export async function clipSearch(t: ClipTrainer, text: string): Promise<ClipSear
   const out = hits.map((h, k) => {
     const i = t.test[h.index];
     pixels.set(d.pixels.subarray(i * size, (i + 1) * size), k * size);
-    const scored = bank.map((c, b) => {
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += bankEmb[b * dim + j] * imgN[h.index * dim + j];
-      return { text: c, score: s };
-    }).sort((a, b) => b.score - a.score).slice(0, 5);
+    const scored = bank
+      .map((c, b) => {
+        let s = 0;
+        for (let j = 0; j < dim; j++) s += bankEmb[b * dim + j] * imgN[h.index * dim + j];
+        return { text: c, score: s };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 5);
     return { index: i, score: h.score, alt: describeImage(d, i), captions: scored };
   });
-  return { type: 'clipSearch', query: text, step, unknown, hits: out, images: { height: d.height, width: d.width, channels: d.channels, pixels } };
+  return {
+    type: 'clipSearch',
+    query: text,
+    step,
+    unknown,
+    hits: out,
+    images: { height: d.height, width: d.width, channels: d.channels, pixels },
+  };
 }

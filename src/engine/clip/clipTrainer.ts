@@ -73,15 +73,31 @@ export class ClipTrainer extends Trainer {
     const pairs = pairsOf(data);
     super(data, settings, pairs ? (train) => withoutHeldOut(train, pairs, held) : undefined);
     this.heldOut = pairs ? held : [];
-    this.text = buildTextEncoder(settings.textEncoder, {
-      vocabSize: this.tokenizer.size, maxLen: CLIP_MAX_LEN, width: TEXT_WIDTH, hidden: 2 * TEXT_WIDTH, outDim: this.encoder.zDim,
-    }, settings.seed);
+    this.text = buildTextEncoder(
+      settings.textEncoder,
+      {
+        vocabSize: this.tokenizer.size,
+        maxLen: CLIP_MAX_LEN,
+        width: TEXT_WIDTH,
+        hidden: 2 * TEXT_WIDTH,
+        outDim: this.encoder.zDim,
+      },
+      settings.seed,
+    );
     this.learned = settings.learnTemperature === 'on' ? new LearnedTemperature() : null;
-    this.textOptimizer = new FlatAdam([...this.text.variables, ...(this.learned ? [this.learned.logScale] : [])], settings.learningRate);
+    this.textOptimizer = new FlatAdam(
+      [...this.text.variables, ...(this.learned ? [this.learned.logScale] : [])],
+      settings.learningRate,
+    );
     this.temperatureUsed = this.learned ? 0.07 : settings.temperature;
     // The display set's captions are fixed for the run (always complete, so every point says
     // colour and shape), so their points move only because the text encoder learns.
-    this.displayCaptions = trainingCaptions(data, this.displayIndices, new Rng(deriveSeed(settings.seed, DISPLAY_CAPTION_STREAM)), 1);
+    this.displayCaptions = trainingCaptions(
+      data,
+      this.displayIndices,
+      new Rng(deriveSeed(settings.seed, DISPLAY_CAPTION_STREAM)),
+      1,
+    );
   }
 
   get model(): ClipModel {
@@ -124,10 +140,16 @@ export class ClipTrainer extends Trainer {
     const negatives = d.id === 'twoShapes' ? swappedNegatives(d, indices, rng, (c, sh) => this.isHeldOut(c, sh)) : [];
 
     const x = imagesTensor(d, indices);
-    const [v1, v2] = makeViews(x, augmentParams(clipSafeAugments(s.augments, captionedAttributes(d.id))), deriveSeed(s.seed, this.step));
+    const [v1, v2] = makeViews(
+      x,
+      augmentParams(clipSafeAugments(s.augments, captionedAttributes(d.id))),
+      deriveSeed(s.seed, this.step),
+    );
     tf.dispose([x, v2]);
     const { value, grads, img, txt } = clipLossAndGrads(this.model, v1, this.encode(captions), {
-      temperature: s.temperature, negatives: negatives.length ? this.encode(negatives) : undefined, poison: this.poisonNext,
+      temperature: s.temperature,
+      negatives: negatives.length ? this.encode(negatives) : undefined,
+      poison: this.poisonNext,
     });
     this.poisonNext = false;
     const read = tf.tidy(() => (this.learned ? tf.stack([value, this.learned.temperature()]) : tf.reshape(value, [1])));
@@ -155,7 +177,10 @@ export class ClipTrainer extends Trainer {
     if (readBatch) {
       const both = tf.concat([img, txt], 0);
       const kb = Math.min(BATCH_VIEW_MAX, n);
-      const [emb, views] = await Promise.all([both.data() as Promise<Float32Array>, this.viewPixels(v1, v1, indices.slice(0, kb))]);
+      const [emb, views] = await Promise.all([
+        both.data() as Promise<Float32Array>,
+        this.viewPixels(v1, v1, indices.slice(0, kb)),
+      ]);
       both.dispose();
       batch = { embeddings: emb, labels, indices, n };
       batchViews = views;
@@ -166,7 +191,13 @@ export class ClipTrainer extends Trainer {
     this.temperaturePath.push(this.step, this.temperatureNow());
     const losses = [{ step: this.step, loss }];
     return {
-      loss, losses, labels, n, batch, batchViews, captions: batch ? captions : undefined,
+      loss,
+      losses,
+      labels,
+      n,
+      batch,
+      batchViews,
+      captions: batch ? captions : undefined,
       batchFactors: d.factors.map((f) => Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]])),
     };
   }
@@ -195,9 +226,15 @@ export class ClipTrainer extends Trainer {
     this.fresh = false;
     const dup = this.dupShares.length ? this.dupShares.reduce((a, b) => a + b, 0) / this.dupShares.length : 0;
     return {
-      type: 'clipState', step: this.step, learnedTemperature: this.learned !== null,
-      temperaturePath: this.temperaturePath.export(), gapPath: this.gapPath.export(), duplicateShare: dup,
-      captions: this.captionEmb ? { texts: this.displayCaptions, embeddings: this.captionEmb.slice(), step: this.captionStep } : null,
+      type: 'clipState',
+      step: this.step,
+      learnedTemperature: this.learned !== null,
+      temperaturePath: this.temperaturePath.export(),
+      gapPath: this.gapPath.export(),
+      duplicateShare: dup,
+      captions: this.captionEmb
+        ? { texts: this.displayCaptions, embeddings: this.captionEmb.slice(), step: this.captionStep }
+        : null,
     };
   }
 

@@ -18,12 +18,49 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gradientsSharedWasm, gradientsWasm } from './gradientsWasm';
 
 interface Exports {
-  filterGrad(xp: number, dy: number, out: number, n: number, hp: number, wp: number, cin: number,
-    ho: number, wo: number, cout: number, k: number, s: number): void;
+  filterGrad(
+    xp: number,
+    dy: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    cin: number,
+    ho: number,
+    wo: number,
+    cout: number,
+    k: number,
+    s: number,
+  ): void;
   maxPool2Grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
-  inputGrad(dy: number, wT: number, dx: number, n: number, h: number, w: number, cin: number,
-    ho: number, wo: number, cout: number, k: number, s: number, top: number, left: number): void;
-  pad(x: number, xp: number, n: number, h: number, w: number, c: number, top: number, left: number, hp: number, wp: number): void;
+  inputGrad(
+    dy: number,
+    wT: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    cin: number,
+    ho: number,
+    wo: number,
+    cout: number,
+    k: number,
+    s: number,
+    top: number,
+    left: number,
+  ): void;
+  pad(
+    x: number,
+    xp: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    top: number,
+    left: number,
+    hp: number,
+    wp: number,
+  ): void;
 }
 
 const FILTER_GRAD = 'PlaygroundConvFilterGrad';
@@ -46,7 +83,8 @@ function kernels(backend: BackendWasm): Exports {
     // The threaded build's memory is shared, and a module links only to the kind it declares.
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const bytes = Uint8Array.from(atob(shared ? gradientsSharedWasm : gradientsWasm), (c) => c.charCodeAt(0));
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
+      .exports as unknown as Exports;
     instance = { memory, exports };
   }
   return instance.exports;
@@ -66,25 +104,47 @@ function registerWasm<A>(kernelName: string, run: (b: BackendWasm, inputs: Input
 }
 
 function register(): void {
-  registerWasm<{ k: number; s: number; pad: [[number, number], [number, number]] }>(FILTER_GRAD, (b, { x, dy }, { k, s, pad }) => {
-    const [n, h, w, cin] = x.shape;
-    const [, ho, wo, cout] = dy.shape;
-    const hp = h + pad[0][0] + pad[0][1], wp = w + pad[1][0] + pad[1][1];
-    const xp = b.makeOutput([n, hp, wp, cin], 'float32');
-    const out = b.makeOutput([k, k, cin, cout], 'float32');
-    const K = kernels(b);
-    K.pad(offset(b, x), offset(b, xp), n, h, w, cin, pad[0][0], pad[1][0], hp, wp);
-    K.filterGrad(offset(b, xp), offset(b, dy), offset(b, out), n, hp, wp, cin, ho, wo, cout, k, s);
-    b.disposeData(xp.dataId);
-    return out;
-  });
-  registerWasm<{ xShape: number[]; s: number; top: number; left: number }>(INPUT_GRAD, (b, { dy, wT }, { xShape, s, top, left }) => {
-    const [n, h, w, cin] = xShape;
-    const [, ho, wo, cout] = dy.shape;
-    const dx = b.makeOutput(xShape, 'float32');
-    kernels(b).inputGrad(offset(b, dy), offset(b, wT), offset(b, dx), n, h, w, cin, ho, wo, cout, wT.shape[0], s, top, left);
-    return dx;
-  });
+  registerWasm<{ k: number; s: number; pad: [[number, number], [number, number]] }>(
+    FILTER_GRAD,
+    (b, { x, dy }, { k, s, pad }) => {
+      const [n, h, w, cin] = x.shape;
+      const [, ho, wo, cout] = dy.shape;
+      const hp = h + pad[0][0] + pad[0][1],
+        wp = w + pad[1][0] + pad[1][1];
+      const xp = b.makeOutput([n, hp, wp, cin], 'float32');
+      const out = b.makeOutput([k, k, cin, cout], 'float32');
+      const K = kernels(b);
+      K.pad(offset(b, x), offset(b, xp), n, h, w, cin, pad[0][0], pad[1][0], hp, wp);
+      K.filterGrad(offset(b, xp), offset(b, dy), offset(b, out), n, hp, wp, cin, ho, wo, cout, k, s);
+      b.disposeData(xp.dataId);
+      return out;
+    },
+  );
+  registerWasm<{ xShape: number[]; s: number; top: number; left: number }>(
+    INPUT_GRAD,
+    (b, { dy, wT }, { xShape, s, top, left }) => {
+      const [n, h, w, cin] = xShape;
+      const [, ho, wo, cout] = dy.shape;
+      const dx = b.makeOutput(xShape, 'float32');
+      kernels(b).inputGrad(
+        offset(b, dy),
+        offset(b, wT),
+        offset(b, dx),
+        n,
+        h,
+        w,
+        cin,
+        ho,
+        wo,
+        cout,
+        wT.shape[0],
+        s,
+        top,
+        left,
+      );
+      return dx;
+    },
+  );
   registerWasm<object>(MAX_POOL2_GRAD, (b, { x, dy }) => {
     const [n, h, w, c] = x.shape;
     const dx = b.makeOutput(x.shape, 'float32');
@@ -111,7 +171,13 @@ function available(): boolean {
 /** dW [k, k, cin, cout] of a stride-s convolution of x [n, h, w, cin], padded by
  *  pad = [[top, bottom], [left, right]], giving dy [n, ho, wo, cout]; or null where the kernel
  *  does not apply (off wasm; cout not in eights, its tile). */
-export function wasmFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number, pad: [[number, number], [number, number]]): tf.Tensor4D | null {
+export function wasmFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  k: number,
+  s: number,
+  pad: [[number, number], [number, number]],
+): tf.Tensor4D | null {
   if (dy.shape[3] % 8 !== 0 || !available()) return null;
   return tf.engine().runKernel(FILTER_GRAD, { x, dy }, { k, s, pad } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
@@ -119,11 +185,20 @@ export function wasmFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: nu
 /** dL/dx [n, h, w, cin] of a stride-s 'same' convolution whose input had xShape, from dy and the
  *  filter w [k, k, cin, cout], padded (top, left) in front; or null where the kernel does not
  *  apply (off wasm; cin not in sixteens, its tile). */
-export function wasmInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: number, top: number, left: number): tf.Tensor4D | null {
+export function wasmInputGrad(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: number[],
+  s: number,
+  top: number,
+  left: number,
+): tf.Tensor4D | null {
   if (xShape[3] % 16 !== 0 || !available()) return null;
   return tf.tidy(() => {
     const wT = tf.transpose(w, [0, 1, 3, 2]);
-    return tf.engine().runKernel(INPUT_GRAD, { dy, wT }, { xShape, s, top, left } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    return tf
+      .engine()
+      .runKernel(INPUT_GRAD, { dy, wT }, { xShape, s, top, left } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   });
 }
 

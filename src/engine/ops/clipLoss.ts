@@ -24,7 +24,12 @@ export function clipLogits(img: tf.Tensor2D, txt: tf.Tensor2D, temperature: numb
  * image-to-text direction only. Without them a batch almost never holds two images whose
  * captions differ only in word order, so nothing in the loss rewards reading the order.
  */
-export function clipLoss(img: tf.Tensor2D, txt: tf.Tensor2D, temperature: number | tf.Scalar, negatives?: tf.Tensor2D): tf.Scalar {
+export function clipLoss(
+  img: tf.Tensor2D,
+  txt: tf.Tensor2D,
+  temperature: number | tf.Scalar,
+  negatives?: tf.Tensor2D,
+): tf.Scalar {
   if (img.shape[0] !== txt.shape[0] || img.shape[1] !== txt.shape[1]) {
     throw new Error(`clipLoss: image rows ${img.shape} and text rows ${txt.shape} differ in shape`);
   }
@@ -35,7 +40,9 @@ export function clipLoss(img: tf.Tensor2D, txt: tf.Tensor2D, temperature: number
     const n = img.shape[0];
     const logits = clipLogits(img, txt, temperature);
     const matching = tf.sum(tf.mul(logits, tf.eye(n)), 1);
-    const choices = negatives ? tf.concat([logits, clipLogits(img, negatives, temperature)], 1) as tf.Tensor2D : logits;
+    const choices = negatives
+      ? (tf.concat([logits, clipLogits(img, negatives, temperature)], 1) as tf.Tensor2D)
+      : logits;
     const imageToText = tf.sub(tf.reshape(rowLogSumExp(choices), [n]), matching);
     const textToImage = tf.sub(tf.reshape(rowLogSumExp(tf.transpose(logits) as tf.Tensor2D), [n]), matching);
     return tf.mul(tf.add(tf.mean(imageToText), tf.mean(textToImage)), 0.5) as tf.Scalar;

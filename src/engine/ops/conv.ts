@@ -42,10 +42,20 @@ function interleaveZeros(t: tf.Tensor4D, s: number): tf.Tensor4D {
   const [n, h, w, c] = t.shape;
   // columns: view as [n*h, w, 1, c], pad the unit axis to s
   let a: tf.Tensor4D = tf.reshape(t, [n * h, w, 1, c]);
-  a = tf.pad(a, [[0, 0], [0, 0], [0, s - 1], [0, 0]]);
+  a = tf.pad(a, [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ]);
   // rows: view as [n, h, 1, s*w*c], pad the unit axis to s
   a = tf.reshape(a, [n, h, 1, s * w * c]);
-  a = tf.pad(a, [[0, 0], [0, 0], [0, s - 1], [0, 0]]);
+  a = tf.pad(a, [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ]);
   return tf.reshape(a, [n, s * h, s * w, c]);
 }
 
@@ -64,7 +74,12 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], s: num
   // want front = k-1-before and total length size+k-1; d already has s-1 trailing zeros.
   const extraH = h + top - s * dy.shape[1];
   const extraW = wd + left - s * dy.shape[2];
-  let p: tf.Tensor4D = tf.pad(d, [[0, 0], [k - 1 - top, Math.max(extraH, 0)], [k - 1 - left, Math.max(extraW, 0)], [0, 0]]);
+  let p: tf.Tensor4D = tf.pad(d, [
+    [0, 0],
+    [k - 1 - top, Math.max(extraH, 0)],
+    [k - 1 - left, Math.max(extraW, 0)],
+    [0, 0],
+  ]);
   if (extraH < 0 || extraW < 0) {
     // never for k = 3 or 5 with s = 2 (extra is 0 or 1), kept for other k
     p = tf.slice(p, [0, 0, 0, 0], [-1, h + k - 1, wd + k - 1, -1]);
@@ -125,7 +140,8 @@ export interface ConvOptions {
 export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: 1 | 2, opts: ConvOptions = {}): tf.Tensor4D {
   const k = w.shape[0];
   if (w.shape[1] !== k || k % 2 !== 1) throw new Error(`conv2d: filter must be square with odd size, got ${w.shape}`);
-  if (w.shape[2] !== x.shape[3]) throw new Error(`conv2d: input has ${x.shape[3]} channels, filter expects ${w.shape[2]}`);
+  if (w.shape[2] !== x.shape[3])
+    throw new Error(`conv2d: input has ${x.shape[3]} channels, filter expects ${w.shape[2]}`);
   if (stride !== 1 && stride !== 2) throw new Error(`conv2d: stride must be 1 or 2, got ${stride}`);
   if (stockGradients()) return tf.conv2d(x, w, stride, 'same');
   const dx = opts.inputGrad ?? true;
@@ -145,7 +161,8 @@ const pool = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
         const fromKernel = wasmMaxPool2Grad(xs, dy as tf.Tensor4D);
         if (fromKernel) return fromKernel;
         const [n, h, w, c] = xs.shape;
-        const hh = h / 2, wh = w / 2;
+        const hh = h / 2,
+          wh = w / 2;
         // x as [n*hh, 2 (row in window), wh, 2 (column in window), c]; a pooled tensor as
         // [n*hh, 1, wh, 1, c] broadcasts over both window axes in sub and mul, which XNNPACK
         // does at full speed (a concat to spread it is far slower there).

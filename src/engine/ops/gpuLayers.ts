@@ -18,11 +18,22 @@ function preActivationGrad(dy: tf.Tensor, y: tf.Tensor, activation: Activation):
  * activation(conv2d(x, w, stride, 'same') + b) in one program. inputGrad false: the input is
  * data (the first layer), so dL/dx is not computed; a free stand-in of x's shape is returned.
  */
-export function convBiasAct(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: 1 | 2, activation: Activation, inputGrad: boolean): tf.Tensor4D {
+export function convBiasAct(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  b: tf.Tensor1D,
+  stride: 1 | 2,
+  activation: Activation,
+  inputGrad: boolean,
+): tf.Tensor4D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, ws, bs, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
     const y = tf.engine().runKernel('FusedConv2D', { x: xs, filter: ws, bias: bs }, {
-      strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation,
+      strides: [stride, stride],
+      pad: 'same',
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      activation,
     } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
     save([xs, ws, y]);
     return {
@@ -31,12 +42,18 @@ export function convBiasAct(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stri
         const [sx, sw, sy] = saved as tf.Tensor4D[];
         const d = preActivationGrad(dy, sy, activation) as tf.Tensor4D;
         const dFilter = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: d }, {
-          strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: sw.shape,
+          strides: [stride, stride],
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: sw.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
         const dx = inputGrad
           ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: d, filter: sw }, {
-            strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', inputShape: sx.shape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor4D)
+              strides: [stride, stride],
+              pad: 'same',
+              dataFormat: 'NHWC',
+              inputShape: sx.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor4D)
           : tf.reshape(sx, sx.shape);
         return [dx, dFilter, tf.sum(d, [0, 1, 2])];
       },
@@ -50,7 +67,9 @@ export function denseBiasAct(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, ws, bs, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const y = tf.engine().runKernel('_FusedMatMul', { a: xs, b: ws, bias: bs }, {
-      transposeA: false, transposeB: false, activation,
+      transposeA: false,
+      transposeB: false,
+      activation,
     } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
     save([xs, ws, y]);
     return {

@@ -30,7 +30,11 @@ export const normalizeRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
 }) as unknown as (z: tf.Tensor2D) => tf.Tensor2D;
 
 /** The self mask and the partner one-hot over M, built on the host once per M and backend. */
-interface Constants { key: string; selfMask: tf.Tensor2D; partnerOverM: tf.Tensor2D }
+interface Constants {
+  key: string;
+  selfMask: tf.Tensor2D;
+  partnerOverM: tf.Tensor2D;
+}
 let constants: Constants | null = null;
 
 function constantsFor(m: number): Constants {
@@ -45,7 +49,11 @@ function constantsFor(m: number): Constants {
     partner[i * m + ((i + n) % m)] = 1 / m;
   }
   // Kept out of every tidy: they live as long as the batch size and backend stay.
-  constants = { key, selfMask: tf.keep(tf.tensor2d(mask, [m, m])), partnerOverM: tf.keep(tf.tensor2d(partner, [m, m])) };
+  constants = {
+    key,
+    selfMask: tf.keep(tf.tensor2d(mask, [m, m])),
+    partnerOverM: tf.keep(tf.tensor2d(partner, [m, m])),
+  };
   return constants;
 }
 

@@ -60,7 +60,10 @@ export function ntXentLoss(a: tf.Tensor2D, b: tf.Tensor2D, temperature: number):
     const n = a.shape[0];
     const logits = maskedLogits(tf.concat([a, b], 0), temperature);
     // Partner of row i is i + N (first view) or i - N (second view).
-    const partner = tf.tensor1d(Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)), 'int32');
+    const partner = tf.tensor1d(
+      Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)),
+      'int32',
+    );
     const pos = tf.sum(tf.mul(logits, tf.oneHot(partner, 2 * n)), 1);
     return tf.mean(tf.sub(tf.reshape(rowLogSumExp(logits), [2 * n]), pos)) as tf.Scalar;
   });
@@ -79,12 +82,20 @@ export function supConLoss(z: tf.Tensor2D, labels: ArrayLike<number>, temperatur
   // The positive mask (same label, self excluded) and each row's 1/|P(i)| are built here on the
   // host, where the labels are: a broadcast Equal on 2N x 2N is one of wasm's slow loops.
   // Rows without a positive get weight 0, so they drop out of the mean.
-  const mask = new Float32Array(m * m), rowWeight = new Float32Array(m);
+  const mask = new Float32Array(m * m),
+    rowWeight = new Float32Array(m);
   let anchors = 0;
   for (let i = 0; i < m; i++) {
     let n = 0;
-    for (let j = 0; j < m; j++) if (j !== i && labels[j] === labels[i]) { mask[i * m + j] = 1; n++; }
-    if (n > 0) { rowWeight[i] = 1 / n; anchors++; }
+    for (let j = 0; j < m; j++)
+      if (j !== i && labels[j] === labels[i]) {
+        mask[i * m + j] = 1;
+        n++;
+      }
+    if (n > 0) {
+      rowWeight[i] = 1 / n;
+      anchors++;
+    }
   }
   return tf.tidy(() => {
     const logits = maskedLogits(z, temperature);

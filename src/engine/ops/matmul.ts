@@ -15,7 +15,12 @@ export function product(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (tf.getBackend() !== 'wasm') return tf.matMul(a, b);
   const [m, k] = a.shape;
   const n = b.shape[1];
-  const y = tf.conv2d(tf.reshape(a, [1, m, 1, k]) as tf.Tensor4D, tf.reshape(b, [1, 1, k, n]) as tf.Tensor4D, 1, 'valid');
+  const y = tf.conv2d(
+    tf.reshape(a, [1, m, 1, k]) as tf.Tensor4D,
+    tf.reshape(b, [1, 1, k, n]) as tf.Tensor4D,
+    1,
+    'valid',
+  );
   return tf.reshape(y, [m, n]);
 }
 

@@ -29,13 +29,30 @@ export default function ClipSection({ settings, snapshot, state, evaluation, sea
         <ClipBatchPanels snapshot={snapshot} temperature={temperature} />
         <section className="panel clip-gap" aria-label="Modality gap" data-testid="modality-gap">
           <h2>Modality gap</h2>
-          <p className="muted">Distance between the mean image and the mean caption direction of the points shown (0: the two clouds share a centre; up to 2). Early in training images and captions sit in two separate regions.</p>
-          {state && <ClipPathChart path={state.gapPath} label="Modality gap over steps" testId="gap-path" format={(v) => v.toFixed(2)} yMin={0} />}
+          <p className="muted">
+            Distance between the mean image and the mean caption direction of the points shown (0: the two clouds share
+            a centre; up to 2). Early in training images and captions sit in two separate regions.
+          </p>
+          {state && (
+            <ClipPathChart
+              path={state.gapPath}
+              label="Modality gap over steps"
+              testId="gap-path"
+              format={(v) => v.toFixed(2)}
+              yMin={0}
+            />
+          )}
         </section>
       </section>
       <section className="measure-row clip-eval-row" aria-label="Zero-shot and search">
-        <ZeroShotPanel dataset={settings.dataset} result={evaluation} probes={probes} step={snapshot?.step ?? 0}
-          playing={snapshot?.playing ?? false} send={send} />
+        <ZeroShotPanel
+          dataset={settings.dataset}
+          result={evaluation}
+          probes={probes}
+          step={snapshot?.step ?? 0}
+          playing={snapshot?.playing ?? false}
+          send={send}
+        />
         <SearchPanel result={search} send={send} />
       </section>
     </>

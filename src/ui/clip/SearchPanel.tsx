@@ -14,22 +14,43 @@ export function SearchPanel({ result, send }: { result: ClipSearch | null; send:
   return (
     <section className="panel clip-search" aria-label="Search images by text" data-testid="clip-search">
       <h2>Search by text</h2>
-      <form role="search" onSubmit={(e) => { e.preventDefault(); if (text.trim()) send({ type: 'clipSearch', text }); }}>
-        <input type="search" aria-label="Search images" placeholder="a red star" value={text} onChange={(e) => setText(e.target.value)} />
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim()) send({ type: 'clipSearch', text });
+        }}
+      >
+        <input
+          type="search"
+          aria-label="Search images"
+          placeholder="a red star"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <button type="submit">Search</button>
       </form>
       {result && result.unknown.length > 0 && (
         <p className="notice" role="status" data-testid="search-unknown">
-          Not in the vocabulary: {result.unknown.map((w) => `"${w}"`).join(', ')}. The text encoder never saw {result.unknown.length > 1 ? 'these words' : 'this word'}, so it reads {result.unknown.length > 1 ? 'them' : 'it'} as one unknown token.
+          Not in the vocabulary: {result.unknown.map((w) => `"${w}"`).join(', ')}. The text encoder never saw{' '}
+          {result.unknown.length > 1 ? 'these words' : 'this word'}, so it reads{' '}
+          {result.unknown.length > 1 ? 'them' : 'it'} as one unknown token.
         </p>
       )}
       {result && (
         <>
-          <p className="muted">The 12 held-out images nearest to “{result.query}” (step {result.step}); click one for the captions that fit it best.</p>
+          <p className="muted">
+            The 12 held-out images nearest to “{result.query}” (step {result.step}); click one for the captions that fit
+            it best.
+          </p>
           <ol className="clip-results">
             {result.hits.map((h, k) => (
               <li key={h.index}>
-                <button className={picked === k ? 'clip-result picked' : 'clip-result'} onClick={() => setPicked(k)} aria-label={`Best captions for result ${k + 1}: ${h.alt}`}>
+                <button
+                  className={picked === k ? 'clip-result picked' : 'clip-result'}
+                  onClick={() => setPicked(k)}
+                  aria-label={`Best captions for result ${k + 1}: ${h.alt}`}
+                >
                   <img data-testid="search-result" src={urls[k]} alt={h.alt} width={48} height={48} />
                   <span className="tp-num">{h.score.toFixed(2)}</span>
                 </button>
@@ -39,7 +60,13 @@ export function SearchPanel({ result, send }: { result: ClipSearch | null; send:
           {hit && (
             <div className="clip-best" data-testid="best-captions">
               <h3>Captions that fit “{hit.alt}” best</h3>
-              <ol>{hit.captions.map((c) => <li key={c.text}>{c.text} <span className="muted">{c.score.toFixed(2)}</span></li>)}</ol>
+              <ol>
+                {hit.captions.map((c) => (
+                  <li key={c.text}>
+                    {c.text} <span className="muted">{c.score.toFixed(2)}</span>
+                  </li>
+                ))}
+              </ol>
             </div>
           )}
         </>

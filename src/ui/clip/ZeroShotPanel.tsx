@@ -47,66 +47,123 @@ export function ZeroShotPanel({ dataset, result, probes, step, playing, send }: 
     // evaluate reads the latest templates through the ref, so only the step and play state matter.
     if (due) evaluate();
   }, [step, playing]);
-  useEffect(() => { setFactorId(zeroShotFactors(dataset)[0].id); }, [dataset]);
+  useEffect(() => {
+    setFactorId(zeroShotFactors(dataset)[0].id);
+  }, [dataset]);
 
   const r = result?.factors.find((f) => f.id === factor.id) ?? null;
-  const probe = Object.values(probes ?? {}).filter((p) => p.status === 'done' && p.results.pretrained !== undefined).sort((a, b) => b.trainCount - a.trainCount)[0];
+  const probe = Object.values(probes ?? {})
+    .filter((p) => p.status === 'done' && p.results.pretrained !== undefined)
+    .sort((a, b) => b.trainCount - a.trainCount)[0];
   return (
     <section className="panel clip-zeroshot" aria-label="Zero-shot classification" data-testid="zero-shot">
       <h2>Zero-shot classification</h2>
-      <p className="muted">Each class is said in words; each held-out image takes the class whose prompt is nearest. No label was used to train.</p>
+      <p className="muted">
+        Each class is said in words; each held-out image takes the class whose prompt is nearest. No label was used to
+        train.
+      </p>
       <div className="clip-row">
         <label className="field">
           <span>Factor</span>
           <select aria-label="Zero-shot factor" value={factor.id} onChange={(e) => setFactorId(e.target.value)}>
-            {factors.map((f) => <option key={f.id} value={f.id}>{f.label}</option>)}
+            {factors.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
           </select>
         </label>
-        <button onClick={evaluate} aria-label="Evaluate zero-shot now">Evaluate now</button>
+        <button onClick={evaluate} aria-label="Evaluate zero-shot now">
+          Evaluate now
+        </button>
       </div>
       <label className="field clip-templates">
         <span>Prompt templates (one per line; {slotsOf(factor.slots)})</span>
-        <textarea aria-label="Prompt templates" rows={3} value={shownTemplates.join('\n')}
+        <textarea
+          aria-label="Prompt templates"
+          rows={3}
+          value={shownTemplates.join('\n')}
           onChange={(e) => setTemplates({ ...templates, [factor.id]: e.target.value.split('\n') })}
-          onBlur={evaluate} />
+          onBlur={evaluate}
+        />
       </label>
-      {r && r.unknown.length > 0 && <p className="notice" role="status">Not in the vocabulary: {r.unknown.map((w) => `"${w}"`).join(', ')} (read as an unknown word).</p>}
+      {r && r.unknown.length > 0 && (
+        <p className="notice" role="status">
+          Not in the vocabulary: {r.unknown.map((w) => `"${w}"`).join(', ')} (read as an unknown word).
+        </p>
+      )}
       <dl className="clip-figures">
-        <div><dt>Accuracy ({factor.label})</dt><dd><strong data-testid="zero-shot-accuracy">{pct(r?.accuracy)}</strong>%</dd></div>
-        <div><dt>Chance</dt><dd><span data-testid="zero-shot-chance">{pct(r?.chance)}</span>%</dd></div>
+        <div>
+          <dt>Accuracy ({factor.label})</dt>
+          <dd>
+            <strong data-testid="zero-shot-accuracy">{pct(r?.accuracy)}</strong>%
+          </dd>
+        </div>
+        <div>
+          <dt>Chance</dt>
+          <dd>
+            <span data-testid="zero-shot-chance">{pct(r?.chance)}</span>%
+          </dd>
+        </div>
         {result?.compositions !== null && result?.compositions !== undefined && (
           <div title="Colour x shape, on held-out images of the pairs that never appeared in training (neither image nor caption).">
-            <dt>Held-out compositions ({result.compositionCount} images, 1 of 64)</dt><dd><span data-testid="zero-shot-compositions">{pct(result.compositions)}</span>%</dd>
+            <dt>Held-out compositions ({result.compositionCount} images, 1 of 64)</dt>
+            <dd>
+              <span data-testid="zero-shot-compositions">{pct(result.compositions)}</span>%
+            </dd>
           </div>
         )}
         {result?.precisionAt12 !== null && result?.precisionAt12 !== undefined && (
           <div title="Text search: the share of the 12 best images that match, averaged over all 64 'a {colour} {shape}' queries.">
-            <dt>Search precision at 12</dt><dd><span data-testid="search-precision">{pct(result.precisionAt12)}</span>%</dd>
+            <dt>Search precision at 12</dt>
+            <dd>
+              <span data-testid="search-precision">{pct(result.precisionAt12)}</span>%
+            </dd>
           </div>
         )}
         {result?.binding !== null && result?.binding !== undefined && (
           <div title="Does each image prefer its caption over the same caption with the two colours swapped? A bag of words cannot tell: about 50%.">
-            <dt>Binding (true vs colours swapped)</dt><dd><span data-testid="binding-accuracy">{pct(result.binding)}</span>%</dd>
+            <dt>Binding (true vs colours swapped)</dt>
+            <dd>
+              <span data-testid="binding-accuracy">{pct(result.binding)}</span>%
+            </dd>
           </div>
         )}
         <div title="A linear classifier on the same image encoder's features, trained with labels (the Measurements panel's probe): a supervised reference.">
           <dt>Linear probe ({probe ? `${probe.labelsPerClass} labels per class` : 'not run'})</dt>
-          <dd>{probe ? `${pct(probe.results.pretrained!.mean)}%` : <button onClick={() => send({ type: 'evaluate', labelsPerClass: 100 })} aria-label="Run the linear probe">Run</button>}</dd>
+          <dd>
+            {probe ? (
+              `${pct(probe.results.pretrained!.mean)}%`
+            ) : (
+              <button onClick={() => send({ type: 'evaluate', labelsPerClass: 100 })} aria-label="Run the linear probe">
+                Run
+              </button>
+            )}
+          </dd>
         </div>
       </dl>
       {result && (
         <p className="clip-all-factors" aria-label="Zero-shot accuracy of every factor">
-          {result.factors.map((f) => <span key={f.id}>{f.label} <b data-testid={`zero-shot-factor-${f.id}`}>{pct(f.accuracy)}</b>% </span>)}
+          {result.factors.map((f) => (
+            <span key={f.id}>
+              {f.label} <b data-testid={`zero-shot-factor-${f.id}`}>{pct(f.accuracy)}</b>%{' '}
+            </span>
+          ))}
         </p>
       )}
-      <p className="muted">Measured at step <span data-testid="zero-shot-step">{result?.step ?? '–'}</span> on {result?.imageCount ?? '–'} held-out images.</p>
+      <p className="muted">
+        Measured at step <span data-testid="zero-shot-step">{result?.step ?? '–'}</span> on {result?.imageCount ?? '–'}{' '}
+        held-out images.
+      </p>
       {r && r.classNames.length <= 10 && <Confusion names={r.classNames} counts={r.confusion} />}
     </section>
   );
 }
 
 function slotsOf(slots: Record<string, readonly string[]>): string {
-  return Object.keys(slots).map((k) => `{${k}}`).join(', ');
+  return Object.keys(slots)
+    .map((k) => `{${k}}`)
+    .join(', ');
 }
 
 function Confusion({ names, counts }: { names: string[]; counts: Int32Array }) {
@@ -114,14 +171,30 @@ function Confusion({ names, counts }: { names: string[]; counts: Int32Array }) {
   const max = Math.max(1, ...counts);
   return (
     <table className="clip-confusion" aria-label="Zero-shot confusion matrix (rows: true class, columns: predicted)">
-      <thead><tr><th scope="col">true \ predicted</th>{names.map((n) => <th key={n} scope="col">{n}</th>)}</tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">true \ predicted</th>
+          {names.map((n) => (
+            <th key={n} scope="col">
+              {n}
+            </th>
+          ))}
+        </tr>
+      </thead>
       <tbody>
         {names.map((n, i) => (
           <tr key={n}>
             <th scope="row">{n}</th>
             {names.map((_, j) => {
               const v = counts[i * c + j];
-              return <td key={j} style={{ background: `rgba(${i === j ? '40,120,200' : '210,80,60'}, ${(0.85 * v) / max})` }}>{v || ''}</td>;
+              return (
+                <td
+                  key={j}
+                  style={{ background: `rgba(${i === j ? '40,120,200' : '210,80,60'}, ${(0.85 * v) / max})` }}
+                >
+                  {v || ''}
+                </td>
+              );
             })}
           </tr>
         ))}

@@ -4,8 +4,17 @@
 import { projectPoints, type Affine } from '../../core/viewProjection';
 import { clampUnit, sx, sy, type Frame } from '../embeddingDraw';
 
-export function drawCaptionPoints(f: Frame, aff: Affine, emb: Float32Array, n: number, dim: number, size: number,
-  colourOf: (v: number) => string, values: ArrayLike<number>, sphere: boolean): void {
+export function drawCaptionPoints(
+  f: Frame,
+  aff: Affine,
+  emb: Float32Array,
+  n: number,
+  dim: number,
+  size: number,
+  colourOf: (v: number) => string,
+  values: ArrayLike<number>,
+  sphere: boolean,
+): void {
   const pts = projectPoints(aff, emb, n, dim);
   const { ctx } = f;
   const s = size * 1.1;

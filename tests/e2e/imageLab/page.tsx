@@ -21,7 +21,12 @@ function Lab() {
   const library = useUserImageLibrary();
   return (
     <main>
-      <DrawingPad onRaster={(r) => { lab.rasters++; lab.prepared = prepareMnistDrawing(r); }} />
+      <DrawingPad
+        onRaster={(r) => {
+          lab.rasters++;
+          lab.prepared = prepareMnistDrawing(r);
+        }}
+      />
       <UserImagesPanel library={library} />
     </main>
   );
