@@ -170,28 +170,24 @@ test('My images: two classes of PNGs plus a corrupt and a text file (both named)
   const broken = Buffer.concat([noisyPng(8, 8, [0, 0, 0], 1).subarray(0, 40), Buffer.alloc(30, 9)]);
   const cls = page.getByLabel('Class for loose images');
   await cls.fill('red things');
-  await page
-    .getByLabel('Add images')
-    .setInputFiles(
-      Array.from({ length: 8 }, (_, i) => ({
-        name: `red${i}.png`,
-        mimeType: 'image/png',
-        buffer: noisyPng(40, 40, [220, 40, 40], i + 1),
-      })),
-    );
+  await page.getByLabel('Add images').setInputFiles(
+    Array.from({ length: 8 }, (_, i) => ({
+      name: `red${i}.png`,
+      mimeType: 'image/png',
+      buffer: noisyPng(40, 40, [220, 40, 40], i + 1),
+    })),
+  );
   await expect.poll(() => galleryCounts(page)).toEqual({ 'red things': 8 });
   await cls.fill('blue things');
-  await page
-    .getByLabel('Add images')
-    .setInputFiles([
-      ...Array.from({ length: 8 }, (_, i) => ({
-        name: `blue${i}.png`,
-        mimeType: 'image/png',
-        buffer: noisyPng(40, 30, [40, 60, 220], 100 + i),
-      })),
-      { name: 'broken.png', mimeType: 'image/png', buffer: broken },
-      { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture\n') },
-    ]);
+  await page.getByLabel('Add images').setInputFiles([
+    ...Array.from({ length: 8 }, (_, i) => ({
+      name: `blue${i}.png`,
+      mimeType: 'image/png',
+      buffer: noisyPng(40, 30, [40, 60, 220], 100 + i),
+    })),
+    { name: 'broken.png', mimeType: 'image/png', buffer: broken },
+    { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture\n') },
+  ]);
   await expect.poll(() => galleryCounts(page)).toEqual({ 'red things': 8, 'blue things': 8 });
   const messages = page.getByTestId('user-image-message');
   await expect(messages.filter({ hasText: 'broken.png' })).toHaveCount(1);
