@@ -1,7 +1,7 @@
 // Applies the augmentations of src/core/augmentations.ts to a batch of images with tfjs.
 //
-// Every random choice is drawn on the CPU from a seeded Rng (same seed, same views, on every
-// backend); the per-image parameters are uploaded as small tensors and the pixels are
+// Every random choice is drawn on the CPU from a seeded Rng (core/augmentDraws.ts: same seed,
+// same views, on every backend); the per-image parameters are uploaded as small tensors and the pixels are
 // processed batched, with kernels registered on the cpu, wasm, webgl and webgpu backends of
 // tfjs 4.22: Transform (tf.image.transform), Conv2D (1x1 colour mixing; SplitV + AddN on
 // WebGPU), DepthwiseConv2dNative, MirrorPad, Transpose, Reshape, Range, Cast, GreaterEqual,
@@ -14,133 +14,15 @@
 // colour jitter (p = 0.8), random greyscale, Gaussian blur, cutout, Gaussian noise, clip.
 
 import * as tf from '@tensorflow/tfjs';
+import { affineTransform, drawImageParams, type ImageDraw } from '../core/augmentDraws';
 import type { AugmentParams } from '../core/augmentSettings';
-import { deriveSeed, mulberry32, Rng } from '../core/rng';
+import { normals } from '../core/normals';
+import { deriveSeed } from '../core/rng';
 
-/** The random draws for one image; all in image-relative units except where noted. */
-export interface ImageDraw {
-  /** Crop size as a fraction of the width / height (1 = no crop). */
-  cropW: number;
-  cropH: number;
-  /** Crop centre offset from the image centre, in pixels. */
-  cropX: number;
-  cropY: number;
-  /** Rotation in radians; positive turns the content counter-clockwise as displayed. */
-  theta: number;
-  /** Translation in pixels; positive moves the content right / down. */
-  tx: number;
-  ty: number;
-  jitter: boolean;
-  brightness: number;
-  contrast: number;
-  saturation: number;
-  /** Hue rotation in turns. */
-  hue: number;
-  gray: boolean;
-  blur: boolean;
-  sigma: number;
-  cutout: boolean;
-  /** Cutout side in pixels and centre in pixel coordinates (pixel i spans [i, i + 1)). */
-  cutSide: number;
-  cutY: number;
-  cutX: number;
-}
-
-/** Stream ids for deriveSeed: one for the per-image parameters, one for the pixel noise. */
-const PARAM_STREAM = 0x70617261;
+/** Stream id for deriveSeed: the pixel noise, apart from the per-image parameters' stream. */
 const NOISE_STREAM = 0x6e6f6973;
 /** Rec. 601 luma, as torchvision's rgb_to_grayscale. */
 const LUMA = [0.299, 0.587, 0.114];
-const JITTER_PROB = 0.8;
-
-/**
- * Draws every image's parameters. Each image always consumes the same number of draws in the
- * same order, so switching one augmentation off leaves the others' draws unchanged.
- */
-export function drawImageParams(n: number, height: number, width: number, p: AugmentParams, seed: number): ImageDraw[] {
-  const rng = new Rng(deriveSeed(seed, PARAM_STREAM));
-  const out: ImageDraw[] = [];
-  const sMin = Math.min(1, Math.max(0, p.cropMinScale));
-  for (let i = 0; i < n; i++) {
-    // Random resized crop: area fraction s in [cropMinScale, 1], aspect ratio r in [3/4, 4/3]
-    // (log-uniform), restricted to ratios where the crop fits (r in [s, 1/s]); so s = 1 gives
-    // exactly the whole image and small crop strengths give small changes.
-    const s = rng.uniform(sMin, 1);
-    const lo = Math.log(Math.max(3 / 4, s));
-    const hi = Math.log(Math.min(4 / 3, 1 / s));
-    const r = Math.exp(rng.uniform(lo, hi));
-    const cropW = Math.min(1, Math.sqrt(s * r));
-    const cropH = Math.min(1, Math.sqrt(s / r));
-    const cropX = rng.uniform(-0.5, 0.5) * (1 - cropW) * width;
-    const cropY = rng.uniform(-0.5, 0.5) * (1 - cropH) * height;
-    const theta = rng.uniform(-1, 1) * p.rotateMaxRad;
-    const tx = rng.uniform(-1, 1) * p.translateMax * width;
-    const ty = rng.uniform(-1, 1) * p.translateMax * height;
-    const jitter = rng.bool(JITTER_PROB);
-    const brightness = 1 + rng.uniform(-1, 1) * p.jitter;
-    const contrast = 1 + rng.uniform(-1, 1) * p.jitter;
-    const saturation = 1 + rng.uniform(-1, 1) * p.jitter;
-    const hue = rng.uniform(-1, 1) * p.hueJitter;
-    const gray = rng.bool(p.grayscaleProb);
-    const blur = rng.bool(p.blurProb);
-    const sigma = rng.uniform(Math.min(0.1, p.blurMaxSigma), p.blurMaxSigma);
-    const cutout = rng.bool(p.cutoutProb);
-    const cutSide = rng.uniform(0, p.cutoutMaxSide) * Math.min(height, width);
-    const cutY = rng.uniform(0, height);
-    const cutX = rng.uniform(0, width);
-    out.push({
-      cropW,
-      cropH,
-      cropX,
-      cropY,
-      theta,
-      tx,
-      ty,
-      jitter,
-      brightness,
-      contrast,
-      saturation,
-      hue,
-      gray,
-      blur: blur && p.blurMaxSigma > 0,
-      sigma,
-      cutout: cutout && cutSide > 0,
-      cutSide,
-      cutY,
-      cutX,
-    });
-  }
-  return out;
-}
-
-/**
- * The 8 numbers of tf.image.transform for one image: output pixel (x, y) samples the input at
- * (a0 x + a1 y + a2, b0 x + b1 y + b2). Forward order: crop-and-resize, rotate about the centre,
- * translate; so the inverse applied here is: untranslate, unrotate, map into the crop box.
- */
-export function affineTransform(
-  d: Pick<ImageDraw, 'cropW' | 'cropH' | 'cropX' | 'cropY' | 'theta' | 'tx' | 'ty'>,
-  height: number,
-  width: number,
-): number[] {
-  const c = Math.cos(d.theta);
-  const s = Math.sin(d.theta);
-  // Centred output coordinates u = x + 0.5 - W/2, v = y + 0.5 - H/2; after untranslating:
-  const u0 = 0.5 - width / 2 - d.tx;
-  const v0 = 0.5 - height / 2 - d.ty;
-  // Unrotate (inverse of a counter-clockwise turn with y pointing down): (u c - v s, u s + v c).
-  // Into the crop box, then back to pixel indices: + centre - 0.5.
-  return [
-    d.cropW * c,
-    -d.cropW * s,
-    d.cropW * (c * u0 - s * v0) + d.cropX + width / 2 - 0.5,
-    d.cropH * s,
-    d.cropH * c,
-    d.cropH * (s * u0 + c * v0) + d.cropY + height / 2 - 0.5,
-    0,
-    0,
-  ];
-}
 
 /**
  * Bilinear affine warp of a batch with per-image transforms [B, 8]. Outside the image:
@@ -338,67 +220,6 @@ function cutout(x: tf.Tensor4D, draws: ImageDraw[]): tf.Tensor4D {
   const mask = tf.mul(inRows, inCols); // [B,H,W,C], exactly 0 or 1
   const fill = tf.mean(x, [1, 2, 3], true);
   return tf.add(tf.mul(x, tf.sub(1, mask)), tf.mul(mask, fill)) as tf.Tensor4D;
-}
-
-/** Acklam's inverse normal CDF (relative error < 1.2e-9). */
-function probit(p: number): number {
-  const a = [
-    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
-    2.506628277459239,
-  ];
-  const b = [
-    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
-  ];
-  const c = [
-    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const tail = (q: number) =>
-    (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
-  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5;
-  const r = q * q;
-  return (
-    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-  );
-}
-
-let normalTable: Float32Array | null = null;
-/** 65536 equiprobable normal quantiles, rescaled to mean 0 and variance exactly 1. */
-function getNormalTable(): Float32Array {
-  if (normalTable) return normalTable;
-  const n = 65536;
-  const t = new Float64Array(n);
-  for (let k = 0; k < n / 2; k++) {
-    t[k] = probit((k + 0.5) / n);
-    t[n - 1 - k] = -t[k];
-  }
-  let v = 0;
-  for (let k = 0; k < n; k++) v += t[k] * t[k];
-  const scale = 1 / Math.sqrt(v / n);
-  normalTable = Float32Array.from(t, (x) => x * scale);
-  return normalTable;
-}
-
-/**
- * n standard normals from a seeded stream: each 32-bit draw picks two of 65536 equiprobable
- * normal quantiles. Several times faster than Box-Muller in JS, which matters because the
- * noise is the one per-pixel part that runs in JS.
- */
-export function normals(n: number, seed: number, std = 1): Float32Array {
-  const table = std === 1 ? getNormalTable() : getNormalTable().map((v) => v * std);
-  const next = mulberry32(seed);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u = next() * 4294967296; // the generator's 32-bit integer, exactly
-    out[i] = table[u & 0xffff];
-    if (i + 1 < n) out[i + 1] = table[u >>> 16];
-  }
-  return out;
 }
 
 /**

@@ -10,51 +10,25 @@ import type { Settings } from '../core/settings';
 import { balancedSubset, balancedSplit } from '../core/split';
 import { capBatchSize, upToPerClass, USER_DATASET_ID, userSplit } from '../core/userDataset';
 import { l2Normalize } from './ops/losses';
-import { shapeMismatch, type ModelState, type SavedTensor } from '../core/modelFile';
+import { shapeMismatch, type ModelState } from '../core/modelFile';
 import { FlatAdam } from './adam';
 import { makeViews } from './augmentBatch';
+import { embedProjections, viewPixels } from './displayReadback';
 import { buildEncoder, type Encoder } from './model';
 import { embed, imagesTensor } from './eval';
+import { installModelState, readModelState } from './runState';
 import { batchLoss, lossAndGrads } from './step';
+import { NonFiniteLossError, type StepResult } from './stepResult';
 import type { ViewPairs } from '../protocol';
 import { BATCH_VIEW_MAX } from '../protocol';
+
+export { NonFiniteLossError, type StepResult } from './stepResult';
 
 export const DISPLAY_PER_CLASS = 50;
 export const PREVIEW_PAIRS = 6;
 /** deriveSeed stream of the preview's views, apart from every training step's. */
 const PREVIEW_STREAM = 0x70726576;
 const TEST_PER_CLASS_SHARE = 0.2;
-
-export interface StepResult {
-  /** The latest loss read back: this step's, or (deferred reads) that of an earlier step. */
-  loss: number;
-  /** Every (step, loss) read back by this call, oldest first: one pair, or a deferred window. */
-  losses: { step: number; loss: number }[];
-  /** Labels of the step's 2N rows (always known: they come from the CPU). */
-  labels: Int32Array;
-  n: number;
-  /** The batch's 2N projections, L2-normalised, read back after the step; absent when the
-   *  caller did not ask for it (no snapshot due) on a backend where reads stall the queue. */
-  batch?: { embeddings: Float32Array; labels: Int32Array; indices: Int32Array; n: number };
-  /** Slow motion only: the same views re-embedded after the update, and the loss they now give. */
-  explain?: { after: Float32Array; lossAfter: number };
-  /** Both views of the first min(N, BATCH_VIEW_MAX) images, interleaved [a0, b0, a1, b1, ...]. */
-  batchViews?: ViewPairs;
-  /** Each dataset factor's value for each of the 2N rows. */
-  batchFactors?: Int32Array[];
-  /** CLIP: the N captions of the batch (rows N..2N-1 are their embeddings). */
-  captions?: string[];
-}
-
-export class NonFiniteLossError extends Error {
-  /** value: the loss as text; step: the step whose weights training went back to. */
-  constructor(
-    readonly value: string,
-    readonly step: number,
-  ) {
-    super(value);
-  }
-}
 
 /** The state a deferred window can fall back to: weights, Adam and the data position, on the device. */
 interface Checkpoint {
@@ -345,39 +319,13 @@ export class Trainer {
   }
 
   /** The first indices.length images of both views as bytes, interleaved [a0, b0, a1, b1, ...]. */
-  async viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
-    const d = this.data;
-    const k = indices.length;
-    const t = tf.tidy(() => {
-      const both = tf.reshape(tf.stack([tf.slice(v1, 0, k), tf.slice(v2, 0, k)], 1), [
-        2 * k,
-        d.height,
-        d.width,
-        d.channels,
-      ]);
-      return tf.cast(tf.round(tf.mul(tf.clipByValue(both, 0, 1), 255)), 'int32');
-    });
-    const pixels = Uint8Array.from((await t.data()) as Int32Array);
-    t.dispose();
-    return { count: k, height: d.height, width: d.width, channels: d.channels, pixels, indices };
+  viewPixels(v1: tf.Tensor4D, v2: tf.Tensor4D, indices: Int32Array): Promise<ViewPairs> {
+    return viewPixels(this.data, v1, v2, indices);
   }
 
   /** Projections z (L2-normalised) of the fixed display set, without augmentation. */
-  async embedDisplay(): Promise<Float32Array> {
-    const chunk = 250;
-    const dim = this.encoder.zDim;
-    const out = new Float32Array(this.displayIndices.length * dim);
-    for (let start = 0; start < this.displayIndices.length; start += chunk) {
-      const idx = this.displayIndices.subarray(start, start + chunk);
-      const z = tf.tidy(() => {
-        const x = imagesTensor(this.data, idx);
-        const p = this.encoder.project(this.encoder.encode(x));
-        return l2Normalize(p);
-      });
-      out.set((await z.data()) as Float32Array, start * dim);
-      z.dispose();
-    }
-    return out;
+  embedDisplay(): Promise<Float32Array> {
+    return embedProjections(this.encoder, this.data, this.displayIndices);
   }
 
   /** h and z (L2-normalised) of the display set in one pass, so every point comes from the same weights. */
@@ -392,30 +340,8 @@ export class Trainer {
   async saveState(): Promise<ModelState> {
     // Never save weights whose losses are still unread (deferred reads): read them first.
     if (this.pending.length) throw new Error('Losses are still unread; call flush() first.');
-    const vars = this.encoder.variables;
-    const read = async (t: tf.Tensor): Promise<SavedTensor> => ({
-      shape: t.shape.slice(),
-      data: Float32Array.from((await t.data()) as Float32Array),
-    });
-    const weights = await Promise.all(vars.map(read));
-    let optimizer: ModelState['optimizer'] = null;
-    if (this.optimizer.iterations > 0) {
-      const m = await this.optimizer.moments();
-      const asSaved = (parts: Float32Array[]) =>
-        parts.map((data, i): SavedTensor => ({ shape: vars[i].shape.slice(), data }));
-      optimizer = { iterations: m.iterations, firstMoment: asSaved(m.first), secondMoment: asSaved(m.second) };
-    }
-    const s = this.settings;
-    return {
-      arch: { dataset: s.dataset, model: s.model, embeddingDim: s.embeddingDim, seed: s.seed },
-      step: this.step,
-      seen: this.seen,
-      orderEpoch: this.orderEpoch,
-      cursor: this.cursor,
-      weights,
-      optimizer,
-      savedAt: new Date().toISOString(),
-    };
+    const position = { step: this.step, seen: this.seen, orderEpoch: this.orderEpoch, cursor: this.cursor };
+    return readModelState(this.encoder.variables, this.optimizer, this.settings, position);
   }
 
   /**
@@ -430,16 +356,8 @@ export class Trainer {
     );
     if (mismatch) return mismatch;
     if (this.step !== 0) return 'A model can only be restored into a fresh run.';
-    tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(state.weights[i].data, state.weights[i].shape))));
+    installModelState(vars, this.optimizer, state);
     this.atInit = false;
-    const o = state.optimizer;
-    // decodeModelFile has checked that each moment has its weight's shape, and the weights fit.
-    if (o)
-      this.optimizer.setMoments({
-        iterations: o.iterations,
-        first: o.firstMoment.map((t) => t.data),
-        second: o.secondMoment.map((t) => t.data),
-      });
     this.step = state.step;
     this.seen = state.seen;
     this.orderEpoch = state.orderEpoch;

@@ -19,9 +19,12 @@ import { runQuery } from './query';
 import { faultsAllowed, injectFault } from './testFaults';
 import { userProbeRefusal } from './userData';
 import { DatasetStore } from './datasetStore';
+import { errorText, nanMessage } from './failureText';
+import { exportEmbeddings, postState } from './runExport';
 import { NonFiniteLossError, Trainer } from './trainer';
 import type { ClipTrainer } from './clip/clipTrainer';
 
+const BUILDING = 'The model is still being built; try again in a moment.';
 const post = (ev: EngineEvent, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(ev, transfer);
 
 let settings: Settings | null = null;
@@ -138,10 +141,10 @@ self.onmessage = (e: MessageEvent<Command>) => {
       break;
     }
     case 'exportEmbeddings':
-      chore('embeddings', exportEmbeddings);
+      chore('embeddings', async () => exportEmbeddings(running(BUILDING), clip, post));
       break;
     case 'saveModel':
-      chore('model', saveModel);
+      chore('model', async () => postState(running(BUILDING), flushLosses, post, { type: 'modelSaved' }));
       break;
     case 'loadModel':
       schedule.rebuild(() => loadModel(cmd.state, cmd.settings));
@@ -149,7 +152,7 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'checkpoint': {
       const id = cmd.id;
       schedule.chore(
-        () => checkpoint(id),
+        async () => postState(running('no run yet'), flushLosses, post, { type: 'checkpoint', id }),
         (e) => post({ type: 'checkpoint', id, state: null, message: errorText(e) }),
       );
       break;
@@ -199,63 +202,10 @@ function chore(what: TransferFailed['what'], run: () => Promise<void>): void {
   schedule.chore(run, (e) => post({ type: 'transferFailed', what, message: errorText(e) }));
 }
 
-async function exportEmbeddings(): Promise<void> {
-  const t = trainer;
-  if (!t) throw new Error('The model is still being built; try again in a moment.');
-  const { h, z } = await t.embedDisplayBoth();
-  const idx = t.displayIndices.slice();
-  const factors = t.data.factors.map((f) => ({
-    name: f.name,
-    classes: f.classes,
-    values: Int32Array.from(idx, (i) => f.values[i]),
-  }));
-  const captions = clip === t ? await clip.displayCaptionPoints() : undefined;
-  post(
-    {
-      type: 'embeddings',
-      step: t.step,
-      count: idx.length,
-      indices: idx,
-      z,
-      zDim: t.encoder.zDim,
-      h,
-      hDim: t.encoder.hDim,
-      factors,
-      captions,
-    },
-    [z.buffer, h.buffer, idx.buffer, ...factors.map((f) => f.values.buffer), ...(captions ? [captions.z.buffer] : [])],
-  );
-}
-
-async function saveModel(): Promise<void> {
-  const t = trainer;
-  if (!t) throw new Error('The model is still being built; try again in a moment.');
-  await flushLosses(t);
-  const state = await t.saveState();
-  const tensors = [
-    ...state.weights,
-    ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : []),
-  ];
-  post(
-    { type: 'modelSaved', state },
-    tensors.map((x) => x.data.buffer),
-  );
-}
-
-/** The page's recovery copy: the same state as a save, without the download. */
-async function checkpoint(id: number): Promise<void> {
-  const t = trainer;
-  if (!t) throw new Error('no run yet');
-  await flushLosses(t);
-  const state = await t.saveState();
-  const tensors = [
-    ...state.weights,
-    ...(state.optimizer ? [...state.optimizer.firstMoment, ...state.optimizer.secondMoment] : []),
-  ];
-  post(
-    { type: 'checkpoint', id, state },
-    tensors.map((x) => x.data.buffer),
-  );
+/** The current run, or an error a chore reports when none is built yet. */
+function running(whenNone: string): Trainer {
+  if (!trainer) throw new Error(whenNone);
+  return trainer;
 }
 
 /**
@@ -418,20 +368,7 @@ function stopOnNonFinite(e: NonFiniteLossError): void {
   schedule.halt();
   // A lost GPU reads back garbage: not a diverging run.
   if (deviceGone()) return;
-  post({ type: 'error', kind: 'nan', message: nanMessage(e.value, e.step) });
-}
-
-function nanMessage(value: string, step: number): string {
-  const s = settings!;
-  const causes: string[] = [];
-  if (s.learningRate > 0.01) causes.push(`the learning rate (${s.learningRate}) is probably too high`);
-  if (s.temperature < 0.05) causes.push(`the temperature (${s.temperature}) is very low`);
-  if (causes.length === 0) causes.push('the learning rate may be too high or the temperature too low');
-  return `The loss became ${value}: ${causes.join(' and ')}. Training paused at step ${step}, with the weights of that last good step. Lower the learning rate or raise the temperature, then press Play.`;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  post({ type: 'error', kind: 'nan', message: nanMessage(e.value, e.step, settings!) });
 }
 
 // Unhandled rejections inside tfjs (e.g. a backend crash) become visible errors, not silence.

@@ -8,15 +8,14 @@ import {
   augmentParams,
 } from '../../src/core/augmentSettings';
 import { Rng, deriveSeed } from '../../src/core/rng';
+import { affineTransform, drawImageParams } from '../../src/core/augmentDraws';
+import { normals } from '../../src/core/normals';
 import {
-  affineTransform,
   augmentBatch,
   blurKernel1d,
   colourMix,
-  drawImageParams,
   hueMatrixT,
   makeViews,
-  normals,
   warpAffine,
 } from '../../src/engine/augmentBatch';
 import { useBackend } from './support/wasmBackend';
