@@ -2,7 +2,8 @@
 // with the current anchor's numbers beside it, then the gradient and why it is hardness-aware.
 // Everything is recomputed here from the last snapshot's batch at the slider's temperature (as
 // the temperature panel does), so the numbers move while it trains and while τ is dragged.
-// Loaded on demand (React.lazy): the first screen does not need it.
+// The formulas themselves are in aboutMathFormulas.tsx. Loaded on demand (React.lazy): the first
+// screen does not need it.
 
 import { useEffect, useRef, type ReactNode } from 'react';
 import { effectiveNegatives, ntXent } from '../core/contrastMath';
@@ -11,6 +12,16 @@ import type { Snapshot } from '../protocol';
 import { LossFormula } from './LossFormula';
 import { usePlayground } from './playgroundStore';
 import { anchorAnalysis } from './anchorAnalysis';
+import {
+  ANCHOR_LOSS,
+  COSINE,
+  GRADIENT,
+  MEAN_LOSS,
+  SCALED,
+  SOFTMAX,
+  UNIT_VIEW,
+  WEIGHT_RATIO,
+} from './aboutMathFormulas';
 import './panels.css';
 import { chanceLoss } from '../core/chance';
 
@@ -96,43 +107,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
         <ol className="about-lines">
           <Line
             title="Two views, one direction each"
-            math={
-              <mrow>
-                <msub>
-                  <mi>z</mi>
-                  <mi>i</mi>
-                </msub>
-                <mo>=</mo>
-                <mfrac>
-                  <mrow>
-                    <mi>g</mi>
-                    <mo>(</mo>
-                    <mi>f</mi>
-                    <mo>(</mo>
-                    <msub>
-                      <mi>x</mi>
-                      <mi>i</mi>
-                    </msub>
-                    <mo>)</mo>
-                    <mo>)</mo>
-                  </mrow>
-                  <mrow>
-                    <mo>‖</mo>
-                    <mi>g</mi>
-                    <mo>(</mo>
-                    <mi>f</mi>
-                    <mo>(</mo>
-                    <msub>
-                      <mi>x</mi>
-                      <mi>i</mi>
-                    </msub>
-                    <mo>)</mo>
-                    <mo>)</mo>
-                    <mo>‖</mo>
-                  </mrow>
-                </mfrac>
-              </mrow>
-            }
+            math={UNIT_VIEW}
             live={live(
               <>
                 {2 * n} views of {n} images; z has {a?.dim} numbers
@@ -145,34 +120,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="Similarity is a cosine"
-            math={
-              <mrow>
-                <msub>
-                  <mi>s</mi>
-                  <mrow>
-                    <mi>i</mi>
-                    <mi>j</mi>
-                  </mrow>
-                </msub>
-                <mo>=</mo>
-                <msub>
-                  <mi>z</mi>
-                  <mi>i</mi>
-                </msub>
-                <mo>·</mo>
-                <msub>
-                  <mi>z</mi>
-                  <mi>j</mi>
-                </msub>
-                <mo>∈</mo>
-                <mo>[</mo>
-                <mo>−</mo>
-                <mn>1</mn>
-                <mo>,</mo>
-                <mn>1</mn>
-                <mo>]</mo>
-              </mrow>
-            }
+            math={COSINE}
             live={live(
               <>
                 positive s<sub>+</sub> = <b data-testid="about-pos-sim">{f(an?.posSim ?? NaN, 2)}</b>; hardest negative{' '}
@@ -186,19 +134,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="Divide by the temperature"
-            math={
-              <mrow>
-                <msub>
-                  <mi>s</mi>
-                  <mrow>
-                    <mi>i</mi>
-                    <mi>j</mi>
-                  </mrow>
-                </msub>
-                <mo>/</mo>
-                <mi>τ</mi>
-              </mrow>
-            }
+            math={SCALED}
             live={live(
               <>
                 s<sub>+</sub>/τ = {f((an?.posSim ?? NaN) / tau, 2)}; hardest negative {f((hard?.sim ?? NaN) / tau, 2)}
@@ -210,58 +146,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="Softmax over the other 2N − 1 views"
-            math={
-              <mrow>
-                <msub>
-                  <mi>p</mi>
-                  <mrow>
-                    <mi>i</mi>
-                    <mi>k</mi>
-                  </mrow>
-                </msub>
-                <mo>=</mo>
-                <mfrac>
-                  <msup>
-                    <mi>e</mi>
-                    <mrow>
-                      <msub>
-                        <mi>s</mi>
-                        <mrow>
-                          <mi>i</mi>
-                          <mi>k</mi>
-                        </mrow>
-                      </msub>
-                      <mo>/</mo>
-                      <mi>τ</mi>
-                    </mrow>
-                  </msup>
-                  <mrow>
-                    <munder>
-                      <mo>∑</mo>
-                      <mrow>
-                        <mi>a</mi>
-                        <mo>≠</mo>
-                        <mi>i</mi>
-                      </mrow>
-                    </munder>
-                    <msup>
-                      <mi>e</mi>
-                      <mrow>
-                        <msub>
-                          <mi>s</mi>
-                          <mrow>
-                            <mi>i</mi>
-                            <mi>a</mi>
-                          </mrow>
-                        </msub>
-                        <mo>/</mo>
-                        <mi>τ</mi>
-                      </mrow>
-                    </msup>
-                  </mrow>
-                </mfrac>
-              </mrow>
-            }
+            math={SOFTMAX}
             live={live(
               <>
                 p<sub>+</sub> = <b data-testid="about-p-positive">{fp(an?.pPos ?? NaN)}</b> among {2 * n - 1} views;
@@ -275,27 +160,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="The anchor's loss"
-            math={
-              <mrow>
-                <msub>
-                  <mi>ℓ</mi>
-                  <mi>i</mi>
-                </msub>
-                <mo>=</mo>
-                <mo>−</mo>
-                <mi>log</mi>
-                <mspace width="0.15em" />
-                <msub>
-                  <mi>p</mi>
-                  <mrow>
-                    <mi>i</mi>
-                    <mo>,</mo>
-                    <mi>i</mi>
-                    <mo>+</mo>
-                  </mrow>
-                </msub>
-              </mrow>
-            }
+            math={ANCHOR_LOSS}
             live={live(
               <>
                 ℓ = <b data-testid="about-anchor-loss">{f(an?.loss ?? NaN)}</b>
@@ -308,27 +173,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="Average over all 2N anchors"
-            math={
-              <mrow>
-                <mi>L</mi>
-                <mo>=</mo>
-                <mfrac>
-                  <mn>1</mn>
-                  <mrow>
-                    <mn>2</mn>
-                    <mi>N</mi>
-                  </mrow>
-                </mfrac>
-                <munder>
-                  <mo>∑</mo>
-                  <mi>i</mi>
-                </munder>
-                <msub>
-                  <mi>ℓ</mi>
-                  <mi>i</mi>
-                </msub>
-              </mrow>
-            }
+            math={MEAN_LOSS}
             live={live(
               <>
                 L = {f(batchLoss)} on this batch at τ = {tau}; chance level log(2N − 1) = {f(chanceLoss(n))}
@@ -341,70 +186,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="The gradient: pull and push"
-            math={
-              <mrow>
-                <mfrac>
-                  <mrow>
-                    <mo>∂</mo>
-                    <msub>
-                      <mi>ℓ</mi>
-                      <mi>i</mi>
-                    </msub>
-                  </mrow>
-                  <mrow>
-                    <mo>∂</mo>
-                    <msub>
-                      <mi>s</mi>
-                      <mrow>
-                        <mi>i</mi>
-                        <mo>+</mo>
-                      </mrow>
-                    </msub>
-                  </mrow>
-                </mfrac>
-                <mo>=</mo>
-                <mo>−</mo>
-                <mfrac>
-                  <mrow>
-                    <mn>1</mn>
-                    <mo>−</mo>
-                    <msub>
-                      <mi>p</mi>
-                      <mo>+</mo>
-                    </msub>
-                  </mrow>
-                  <mi>τ</mi>
-                </mfrac>
-                <mspace width="1.2em" />
-                <mfrac>
-                  <mrow>
-                    <mo>∂</mo>
-                    <msub>
-                      <mi>ℓ</mi>
-                      <mi>i</mi>
-                    </msub>
-                  </mrow>
-                  <mrow>
-                    <mo>∂</mo>
-                    <msub>
-                      <mi>s</mi>
-                      <mrow>
-                        <mi>i</mi>
-                        <mi>j</mi>
-                      </mrow>
-                    </msub>
-                  </mrow>
-                </mfrac>
-                <mo>=</mo>
-                <mfrac>
-                  <msub>
-                    <mi>p</mi>
-                    <mi>j</mi>
-                  </msub>
-                  <mi>τ</mi>
-                </mfrac>
-              </mrow>
-            }
+            math={GRADIENT}
             live={live(
               <>
                 pull (1 − p<sub>+</sub>)/τ = {f((1 - (an?.pPos ?? NaN)) / tau)}; push of the hardest negative p
@@ -418,45 +200,7 @@ export default function AboutMath({ snapshot, temperature, loss, onClose }: Prop
 
           <Line
             title="Hardness-aware: the weight goes to the hardest negatives"
-            math={
-              <mrow>
-                <mfrac>
-                  <msub>
-                    <mi>p</mi>
-                    <mi>j</mi>
-                  </msub>
-                  <msub>
-                    <mi>p</mi>
-                    <mi>k</mi>
-                  </msub>
-                </mfrac>
-                <mo>=</mo>
-                <msup>
-                  <mi>e</mi>
-                  <mrow>
-                    <mo>(</mo>
-                    <msub>
-                      <mi>s</mi>
-                      <mrow>
-                        <mi>i</mi>
-                        <mi>j</mi>
-                      </mrow>
-                    </msub>
-                    <mo>−</mo>
-                    <msub>
-                      <mi>s</mi>
-                      <mrow>
-                        <mi>i</mi>
-                        <mi>k</mi>
-                      </mrow>
-                    </msub>
-                    <mo>)</mo>
-                    <mo>/</mo>
-                    <mi>τ</mi>
-                  </mrow>
-                </msup>
-              </mrow>
-            }
+            math={WEIGHT_RATIO}
             live={live(
               <>
                 <span className="about-big" data-testid="about-effective-negatives">

@@ -29,15 +29,13 @@ import { PresetNote } from './PresetPicker';
 import { useClassroomKeys } from './useClassroomKeys';
 import { HIDDEN_TAB_NOTICE, useHiddenTabPause } from './useHiddenTabPause';
 import { chanceFor } from '../core/chance';
-import type { QuerySource, Snapshot } from '../protocol';
+import type { Snapshot } from '../protocol';
 import { QueryPanel } from './QueryPanel';
 import { UserImagesPanel } from './UserImagesPanel';
 import { useUserData } from './useUserData';
 import { usePageDrop } from './usePageDrop';
-import { setPlayground } from './playgroundStore';
-
-/** Least time between two re-askings of a shown query as training moves on. */
-const REQUERY_MS = 2000;
+import { usePlayKeys } from './usePlayKeys';
+import { useSearchByExample } from './useSearchByExample';
 
 const clampLesson = (i: number) => Math.max(0, Math.min(LESSON.length - 1, i));
 
@@ -201,71 +199,14 @@ export function App() {
     notify: (m) => setNotices((ns) => [...ns.filter((x) => !x.startsWith(HIDDEN_TAB_NOTICE)), m]),
   });
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (t.closest('input, select, textarea, button')) return;
-      if (e.key === ' ') {
-        e.preventDefault();
-        togglePlay();
-      } else if (e.key === 'ArrowRight') {
-        e.preventDefault();
-        step();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [togglePlay, step]);
+  usePlayKeys(togglePlay, step);
 
-  // Search by example: the last query is asked again as training moves the display set, so
-  // its neighbours follow the encoder; a newer query replaces an older one in the worker.
-  const [query, setQuery] = useState<{ source: QuerySource; label: string } | null>(null);
-  const [asAnchor, setAsAnchor] = useState(false);
-  const queryId = useRef(0);
-  const lastQueryAt = useRef(0);
-  const sendQuery = useCallback(
-    (source: QuerySource, anchor: boolean) => {
-      lastQueryAt.current = performance.now();
-      send({ type: 'query', id: ++queryId.current, source, anchor });
-    },
-    [send],
-  );
-  const runQuery = useCallback(
-    (source: QuerySource, label: string) => {
-      setQuery({ source, label });
-      sendQuery(source, asAnchor);
-    },
-    [sendQuery, asAnchor],
-  );
-  // Each answer re-embeds the held-out set, so while training it is asked at most every
-  // REQUERY_MS (the last display set of a pause is still answered, after the wait).
-  const displayStep = engine.snapshot?.display?.step;
-  const shownQuery = useRef(query);
-  shownQuery.current = query;
-  useEffect(() => {
-    if (!shownQuery.current || displayStep === undefined) return;
-    // The query shown when the timer fires: a drawing made meanwhile must not be replaced by an older one.
-    const t = setTimeout(
-      () => {
-        if (shownQuery.current) sendQuery(shownQuery.current.source, asAnchor);
-      },
-      Math.max(0, REQUERY_MS - (performance.now() - lastQueryAt.current)),
-    );
-    return () => clearTimeout(t);
-  }, [displayStep, asAnchor, sendQuery]);
-  useEffect(() => {
-    setQuery(null);
-    setAsAnchor(false);
-  }, [engine.ready]);
-  const chooseAnchor = useCallback(
-    (on: boolean) => {
-      setAsAnchor(on);
-      if (on) setPlayground({ anchor: 0 });
-      if (shownQuery.current) sendQuery(shownQuery.current.source, on);
-    },
-    [sendQuery],
-  );
-  const queryAnchor = asAnchor ? (engine.query?.anchor ?? null) : null;
+  const { query, asAnchor, runQuery, chooseAnchor, queryAnchor } = useSearchByExample({
+    send,
+    displayStep: engine.snapshot?.display?.step,
+    ready: engine.ready,
+    result: engine.query,
+  });
 
   const snap = engine.snapshot;
   // With "Use as anchor", the anchor panels show the query's batch (row 0 is the query).

@@ -3,8 +3,8 @@
 // batch as ringed points projected the same way, and the selected anchor's forces: the pull
 // toward its positive and each negative's push, tangent to the sphere, sized by weight.
 // Points glide between snapshots; everything is drawn on one canvas by requestAnimationFrame.
-// This component holds the state and the pointer; drawing, the batch layer, picking and the
-// glide live in their own modules.
+// This component holds the state and the frame; drawing, the batch layer, the pointer, the
+// caption and its controls, and the glide live in their own modules.
 
 import { useEffect, useRef, useState } from 'react';
 import { alignmentForces } from '../core/contrastMath';
@@ -32,14 +32,15 @@ import {
   unitShare,
 } from './embeddingDraw';
 import { drawBatch } from './embeddingBatchDraw';
+import { EmbeddingCaption, type FlatProjection } from './EmbeddingCaption';
 import { anchorAfterKey, anchorAnnouncement } from './embeddingKeys';
-import { describeRow, pickRow } from './embeddingPick';
+import { describeRow } from './embeddingPick';
 import { registerEmbeddingCanvas } from './embeddingPicture';
 import { colouring } from './factorColours';
 import { hasNegatives } from './lossNames';
-import { markerPath } from './markers';
 import { setPlayground, usePlayground } from './playgroundStore';
 import { allForces, anchorAnalysis } from './anchorAnalysis';
+import { useEmbeddingPointer } from './useEmbeddingPointer';
 import { useGlide } from './useGlide';
 import { useUmap } from './useUmap';
 import { drawCaptionPoints } from './clip/captionMarks';
@@ -65,7 +66,6 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { anchor, colourBy, showAllForces, markers } = usePlayground();
   const [announced, setAnnounced] = useState('');
-  const [hover, setHover] = useState<{ row: number; x: number; y: number } | null>(null);
   const display = snapshot?.display ?? null;
   const batch = snapshot?.batch ?? null;
   const mode = viewModeFor(dim);
@@ -73,7 +73,7 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
   // Without negatives (alignment only) there is no push to draw.
   const pushes = hasNegatives(snapshot?.lossId ?? 'ntxent');
   const analysis = anchorAnalysis(batch, dim, temperature, anchor);
-  const [projection, setProjection] = useState<'pca' | 'umap'>('pca');
+  const [projection, setProjection] = useState<FlatProjection>('pca');
   const umapOn = mode === 'pca' && projection === 'umap';
   const umap = useUmap(display, dim, umapOn);
   // The UMAP layout replaces PCA once it exists (until then PCA stays, captioned "computing").
@@ -95,6 +95,8 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
     shownXY: null as Float32Array | null,
   });
   const L = live.current;
+  const pointer = useEmbeddingPointer(canvasRef, L, mode);
+  const hover = pointer.hover;
 
   // A new display set glides from what is on screen now; a new UMAP layout from the points as
   // drawn (PCA or the previous layout).
@@ -256,54 +258,6 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
     return () => ro.disconnect();
   }, [L]);
 
-  /** The batch row under the pointer (front-facing preferred on the sphere), or -1. */
-  const pick = (px: number, py: number): number => {
-    const canvas = canvasRef.current;
-    const xy = L.batchXY;
-    if (!canvas || !xy) return -1;
-    const w = canvas.clientWidth,
-      h = canvas.clientHeight;
-    return pickRow(xy, { cx: w / 2, cy: h / 2, r: Math.min(w, h) * unitShare(mode) }, px, py, mode === 'sphere');
-  };
-
-  const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
-  const local = (e: React.PointerEvent) => {
-    const b = (e.target as HTMLElement).getBoundingClientRect();
-    return [e.clientX - b.left, e.clientY - b.top] as const;
-  };
-  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    drag.current = { x: e.clientX, y: e.clientY, moved: false };
-    if (mode === 'sphere') e.currentTarget.setPointerCapture(e.pointerId);
-  };
-  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const d = drag.current;
-    if (d && mode === 'sphere') {
-      const dx = e.clientX - d.x,
-        dy = e.clientY - d.y;
-      if (d.moved || Math.hypot(dx, dy) > 3) {
-        d.moved = true;
-        const k = Math.PI / Math.max(200, e.currentTarget.clientWidth);
-        L.yaw += dx * k;
-        L.pitch = Math.max(-1.5, Math.min(1.5, L.pitch + dy * k));
-        d.x = e.clientX;
-        d.y = e.clientY;
-        L.draw();
-        return;
-      }
-    }
-    const [x, y] = local(e);
-    const row = pick(x, y);
-    setHover(row >= 0 ? { row, x, y } : null);
-  };
-  const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const d = drag.current;
-    drag.current = null;
-    if (d?.moved) return;
-    const [x, y] = local(e);
-    const row = pick(x, y);
-    if (row >= 0) setPlayground({ anchor: row });
-  };
-
   const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
     if (!batch || umapXY || e.ctrlKey || e.metaKey || e.altKey) return;
     const row = anchorAfterKey(e.key, analysis?.analysis.anchor ?? anchor, 2 * batch.n);
@@ -341,10 +295,10 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
                 : 'Click a ringed batch point to make it the anchor.'
           }
           className={hover ? 'ev-pointing' : mode === 'sphere' ? 'ev-grab' : ''}
-          onPointerDown={onPointerDown}
-          onPointerMove={onPointerMove}
-          onPointerUp={onPointerUp}
-          onPointerLeave={() => setHover(null)}
+          onPointerDown={pointer.onPointerDown}
+          onPointerMove={pointer.onPointerMove}
+          onPointerUp={pointer.onPointerUp}
+          onPointerLeave={pointer.onPointerLeave}
         />
         <p className="visually-hidden" aria-live="polite" data-testid="anchor-announcement">
           {announced}
@@ -355,153 +309,23 @@ export function EmbeddingView({ snapshot, dim, temperature, classNames, factors,
           </div>
         )}
       </div>
-      <figcaption>
-        <div className="ev-bar">
-          {factor && factors && (
-            <label
-              className="ev-select"
-              title="Which dataset factor colours the points: a good embedding groups by shape and ignores colour."
-            >
-              <span>Colour by</span>
-              <select
-                aria-label="Colour by"
-                value={Math.min(colourBy, factors.length - 1)}
-                onChange={(e) => setPlayground({ colourBy: Number(e.target.value) })}
-              >
-                {factors.map((fa, k) => (
-                  <option key={fa.name} value={k}>
-                    {fa.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          {mode === 'pca' && (
-            <label
-              className="ev-select"
-              title="PCA keeps distances and directions linear (and shows forces); UMAP, computed on demand, shows neighbourhoods and clusters."
-            >
-              <span>Projection</span>
-              <select
-                aria-label="Projection"
-                value={projection}
-                onChange={(e) => setProjection(e.target.value as 'pca' | 'umap')}
-              >
-                <option value="pca">PCA</option>
-                <option value="umap">UMAP</option>
-              </select>
-            </label>
-          )}
-          {umapOn && (
-            <button
-              type="button"
-              className="ev-recompute"
-              aria-label="Recompute UMAP"
-              title="Recompute the UMAP layout for the latest display set."
-              disabled={umap.computing || !display}
-              onClick={umap.recompute}
-            >
-              Recompute
-            </button>
-          )}
-          <label
-            className="ev-check"
-            title="Draw each class in its own shape as well as its colour, for colour-blind viewers, projectors and greyscale printouts."
-          >
-            <input
-              type="checkbox"
-              aria-label="Shapes per class"
-              checked={markers}
-              onChange={(e) => setPlayground({ markers: e.target.checked })}
-            />
-            Shapes per class
-          </label>
-          {!umapXY && (
-            <>
-              <label
-                className="ev-check"
-                title={
-                  pushes
-                    ? "Draw the force of the whole batch loss on every batch point, not just the anchor's own term."
-                    : 'Draw the pull of the alignment loss on every batch point (there is no push: this loss has no negatives).'
-                }
-              >
-                <input
-                  type="checkbox"
-                  aria-label="Show all forces"
-                  checked={showAllForces}
-                  onChange={(e) => setPlayground({ showAllForces: e.target.checked })}
-                />
-                Show all forces
-              </label>
-              <span className="ev-key" aria-hidden="true">
-                <span>
-                  <i className="ev-key-anchor" /> anchor
-                </span>
-                <span>
-                  <i className="ev-key-pos" /> positive
-                </span>
-                {pushes && (
-                  <span>
-                    <i className="ev-key-neg" /> negative
-                  </span>
-                )}
-                <span>
-                  <b className="ev-arrow ev-arrow-pull">→</b> pull
-                </span>
-                {pushes ? (
-                  <>
-                    <span>
-                      <b className="ev-arrow ev-arrow-push">→</b> push
-                    </span>
-                    <span>
-                      <b className="ev-arrow ev-arrow-net">→</b> net force
-                    </span>
-                  </>
-                ) : (
-                  <span>no push: this loss has no negatives</span>
-                )}
-                {queryZ && (
-                  <span>
-                    <i className="ev-key-query" /> your query
-                  </span>
-                )}
-              </span>
-            </>
-          )}
-        </div>
-        <span className="legend">
-          {captionPoints && (
-            <span className="legend-item" data-testid="modality-legend">
-              ● image · □ caption
-            </span>
-          )}
-          {legend.map((c, k) => (
-            <span key={c + k} className="legend-item">
-              {markers ? (
-                <svg width="12" height="12" aria-hidden="true">
-                  <path d={markerPath(k, 12)} fill={colourOf(k)} />
-                </svg>
-              ) : (
-                <i style={{ background: colourOf(k) }} />
-              )}
-              {c}
-            </span>
-          ))}
-        </span>
-        <span className="muted">
-          {umapXY
-            ? `UMAP of the display set, computed at step ${umap.step}; forces are shown in PCA mode`
-            : mode === 'circle'
-              ? 'z on the unit circle'
-              : mode === 'sphere'
-                ? 'z on the unit sphere (drag to turn; far side faint)'
-                : `PCA of the ${dim}-D embedding; forces are projected vectors`}
-          {!umapXY && rowsN > 0 && ` · batch of ${rowsN} images, ${2 * rowsN} ringed views`}
-          {umapOn && umap.computing && <span role="status"> · computing UMAP…</span>}
-          {umapOn && umap.error && <span role="alert"> · UMAP failed: {umap.error}</span>}
-        </span>
-      </figcaption>
+      <EmbeddingCaption
+        factors={factor ? factors : undefined}
+        legend={legend}
+        colourOf={colourOf}
+        mode={mode}
+        dim={dim}
+        projection={projection}
+        onProjection={setProjection}
+        umap={umap}
+        umapOn={umapOn}
+        umapShown={!!umapXY}
+        hasDisplay={!!display}
+        pushes={pushes}
+        queryShown={!!queryZ}
+        captionsShown={!!captionPoints}
+        rowsN={rowsN}
+      />
     </figure>
   );
 }

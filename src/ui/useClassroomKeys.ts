@@ -1,7 +1,7 @@
-// The classroom's keys, beside App's space (play / pause) and right arrow (one step): N or
-// PageDown and P or PageUp walk the lesson (presentation clickers send PageDown / PageUp),
-// F toggles presentation mode and Escape leaves it. Letters are left alone while the user
-// types in a field; PageUp / PageDown also while a slider has focus (they move it).
+// The classroom's keys, beside the page's space (play / pause) and right arrow (one step) in
+// usePlayKeys.ts: N or PageDown and P or PageUp walk the lesson (presentation clickers send
+// PageDown / PageUp), F toggles presentation mode and Escape leaves it. Letters are left alone
+// while the user types in a field; PageUp / PageDown also while a slider has focus (they move it).
 
 import { useEffect, useRef } from 'react';
 

@@ -1,0 +1,293 @@
+// The formulas of "About the math", one per line of the NT-Xent derivation, typeset in MathML
+// (Chromium renders it natively). They hold no numbers, so they are built once, not per render.
+
+/** z_i: the projection of view x_i, scaled to length 1. */
+export const UNIT_VIEW = (
+  <mrow>
+    <msub>
+      <mi>z</mi>
+      <mi>i</mi>
+    </msub>
+    <mo>=</mo>
+    <mfrac>
+      <mrow>
+        <mi>g</mi>
+        <mo>(</mo>
+        <mi>f</mi>
+        <mo>(</mo>
+        <msub>
+          <mi>x</mi>
+          <mi>i</mi>
+        </msub>
+        <mo>)</mo>
+        <mo>)</mo>
+      </mrow>
+      <mrow>
+        <mo>‖</mo>
+        <mi>g</mi>
+        <mo>(</mo>
+        <mi>f</mi>
+        <mo>(</mo>
+        <msub>
+          <mi>x</mi>
+          <mi>i</mi>
+        </msub>
+        <mo>)</mo>
+        <mo>)</mo>
+        <mo>‖</mo>
+      </mrow>
+    </mfrac>
+  </mrow>
+);
+
+/** s_ij: the cosine of two unit vectors. */
+export const COSINE = (
+  <mrow>
+    <msub>
+      <mi>s</mi>
+      <mrow>
+        <mi>i</mi>
+        <mi>j</mi>
+      </mrow>
+    </msub>
+    <mo>=</mo>
+    <msub>
+      <mi>z</mi>
+      <mi>i</mi>
+    </msub>
+    <mo>·</mo>
+    <msub>
+      <mi>z</mi>
+      <mi>j</mi>
+    </msub>
+    <mo>∈</mo>
+    <mo>[</mo>
+    <mo>−</mo>
+    <mn>1</mn>
+    <mo>,</mo>
+    <mn>1</mn>
+    <mo>]</mo>
+  </mrow>
+);
+
+/** s_ij / τ: the logit. */
+export const SCALED = (
+  <mrow>
+    <msub>
+      <mi>s</mi>
+      <mrow>
+        <mi>i</mi>
+        <mi>j</mi>
+      </mrow>
+    </msub>
+    <mo>/</mo>
+    <mi>τ</mi>
+  </mrow>
+);
+
+/** p_ik: the softmax over every view but the anchor itself. */
+export const SOFTMAX = (
+  <mrow>
+    <msub>
+      <mi>p</mi>
+      <mrow>
+        <mi>i</mi>
+        <mi>k</mi>
+      </mrow>
+    </msub>
+    <mo>=</mo>
+    <mfrac>
+      <msup>
+        <mi>e</mi>
+        <mrow>
+          <msub>
+            <mi>s</mi>
+            <mrow>
+              <mi>i</mi>
+              <mi>k</mi>
+            </mrow>
+          </msub>
+          <mo>/</mo>
+          <mi>τ</mi>
+        </mrow>
+      </msup>
+      <mrow>
+        <munder>
+          <mo>∑</mo>
+          <mrow>
+            <mi>a</mi>
+            <mo>≠</mo>
+            <mi>i</mi>
+          </mrow>
+        </munder>
+        <msup>
+          <mi>e</mi>
+          <mrow>
+            <msub>
+              <mi>s</mi>
+              <mrow>
+                <mi>i</mi>
+                <mi>a</mi>
+              </mrow>
+            </msub>
+            <mo>/</mo>
+            <mi>τ</mi>
+          </mrow>
+        </msup>
+      </mrow>
+    </mfrac>
+  </mrow>
+);
+
+/** ℓ_i: the cross-entropy of picking the positive. */
+export const ANCHOR_LOSS = (
+  <mrow>
+    <msub>
+      <mi>ℓ</mi>
+      <mi>i</mi>
+    </msub>
+    <mo>=</mo>
+    <mo>−</mo>
+    <mi>log</mi>
+    <mspace width="0.15em" />
+    <msub>
+      <mi>p</mi>
+      <mrow>
+        <mi>i</mi>
+        <mo>,</mo>
+        <mi>i</mi>
+        <mo>+</mo>
+      </mrow>
+    </msub>
+  </mrow>
+);
+
+/** L: the mean over all 2N anchors. */
+export const MEAN_LOSS = (
+  <mrow>
+    <mi>L</mi>
+    <mo>=</mo>
+    <mfrac>
+      <mn>1</mn>
+      <mrow>
+        <mn>2</mn>
+        <mi>N</mi>
+      </mrow>
+    </mfrac>
+    <munder>
+      <mo>∑</mo>
+      <mi>i</mi>
+    </munder>
+    <msub>
+      <mi>ℓ</mi>
+      <mi>i</mi>
+    </msub>
+  </mrow>
+);
+
+/** The gradient with respect to the positive and to a negative. */
+export const GRADIENT = (
+  <mrow>
+    <mfrac>
+      <mrow>
+        <mo>∂</mo>
+        <msub>
+          <mi>ℓ</mi>
+          <mi>i</mi>
+        </msub>
+      </mrow>
+      <mrow>
+        <mo>∂</mo>
+        <msub>
+          <mi>s</mi>
+          <mrow>
+            <mi>i</mi>
+            <mo>+</mo>
+          </mrow>
+        </msub>
+      </mrow>
+    </mfrac>
+    <mo>=</mo>
+    <mo>−</mo>
+    <mfrac>
+      <mrow>
+        <mn>1</mn>
+        <mo>−</mo>
+        <msub>
+          <mi>p</mi>
+          <mo>+</mo>
+        </msub>
+      </mrow>
+      <mi>τ</mi>
+    </mfrac>
+    <mspace width="1.2em" />
+    <mfrac>
+      <mrow>
+        <mo>∂</mo>
+        <msub>
+          <mi>ℓ</mi>
+          <mi>i</mi>
+        </msub>
+      </mrow>
+      <mrow>
+        <mo>∂</mo>
+        <msub>
+          <mi>s</mi>
+          <mrow>
+            <mi>i</mi>
+            <mi>j</mi>
+          </mrow>
+        </msub>
+      </mrow>
+    </mfrac>
+    <mo>=</mo>
+    <mfrac>
+      <msub>
+        <mi>p</mi>
+        <mi>j</mi>
+      </msub>
+      <mi>τ</mi>
+    </mfrac>
+  </mrow>
+);
+
+/** p_j / p_k: two negatives' weights differ by the exponential of their similarity gap over τ. */
+export const WEIGHT_RATIO = (
+  <mrow>
+    <mfrac>
+      <msub>
+        <mi>p</mi>
+        <mi>j</mi>
+      </msub>
+      <msub>
+        <mi>p</mi>
+        <mi>k</mi>
+      </msub>
+    </mfrac>
+    <mo>=</mo>
+    <msup>
+      <mi>e</mi>
+      <mrow>
+        <mo>(</mo>
+        <msub>
+          <mi>s</mi>
+          <mrow>
+            <mi>i</mi>
+            <mi>j</mi>
+          </mrow>
+        </msub>
+        <mo>−</mo>
+        <msub>
+          <mi>s</mi>
+          <mrow>
+            <mi>i</mi>
+            <mi>k</mi>
+          </mrow>
+        </msub>
+        <mo>)</mo>
+        <mo>/</mo>
+        <mi>τ</mi>
+      </mrow>
+    </msup>
+  </mrow>
+);
