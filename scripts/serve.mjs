@@ -32,7 +32,7 @@ const TYPES = {
 // since a meta tag does not cover the workers' own scripts.
 async function readPolicy(dir) {
   const html = await readFile(join(dir, 'index.html'), 'utf8').catch(() => '');
-  return /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+  return /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
 }
 
 export async function startServer({ port: p = port, host: h = host, dir = root, quiet = false } = {}) {

@@ -9,7 +9,7 @@ test('the CSP is strict, the same in header and meta tag, and a violation is cau
   const response = await request.get('/');
   const header = response.headers()['content-security-policy'];
   const html = await response.text();
-  const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
   expect(header).toBeTruthy();
   expect(meta).toBe(header);
   const directives = new Map(
