@@ -54,17 +54,19 @@ export function balancedSubset(
   numClasses: number,
   perClass: number,
   seed: number,
+  /** Take all of a class that has fewer (a user's classes differ in size); else such a class is an error. */
+  opts: { allowFewer?: boolean } = {},
 ): Int32Array {
   const groups = byClass(indices, labels, numClasses);
   const rng = new Rng(seed);
   const out: number[] = [];
   for (let c = 0; c < numClasses; c++) {
     const g = groups[c];
-    if (g.length < perClass) {
+    if (g.length < perClass && !opts.allowFewer) {
       throw new Error(`class ${c} has ${g.length} images here, fewer than the ${perClass} asked for`);
     }
     rng.shuffle(g);
-    for (let k = 0; k < perClass; k++) out.push(g[k]);
+    for (let k = 0; k < Math.min(perClass, g.length); k++) out.push(g[k]);
   }
   return rng.shuffle(Int32Array.from(out)) as Int32Array;
 }

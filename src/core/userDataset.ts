@@ -6,6 +6,7 @@
 import type { Dataset, Split } from './dataset';
 import { USER_IMAGE_BYTES, USER_IMAGE_SIDE } from './imagePixels';
 import { deriveSeed, Rng } from './rng';
+import { balancedSubset } from './split';
 
 export const USER_DATASET_ID = 'user';
 export const USER_IMAGE_CAP = 5000;
@@ -194,12 +195,7 @@ export function upToPerClass(
   perClass: number,
   seed: number,
 ): Int32Array {
-  const groups: number[][] = Array.from({ length: numClasses }, () => []);
-  for (const i of indices) groups[labels[i]].push(i);
-  const rng = new Rng(seed);
-  const out: number[] = [];
-  for (const g of groups) out.push(...(rng.shuffle(g) as number[]).slice(0, perClass));
-  return rng.shuffle(Int32Array.from(out)) as Int32Array;
+  return balancedSubset(indices, labels, numClasses, perClass, seed, { allowFewer: true });
 }
 
 export interface Readiness {
