@@ -1,7 +1,7 @@
-import { deflateSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { noisyPng } from './pngFile';
 
 // "Your own images" in the app itself: a drawn query and its neighbours, the query as the
 // anchor, search by example, "My images" as a dataset (added, trained on, kept across a
@@ -13,49 +13,6 @@ test.use({
     args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--disable-background-networking', '--no-first-run'],
   },
 });
-
-/** A w x h PNG whose pixels are rgb with a little seeded noise (so no two images are the same). */
-function noisyPng(w: number, h: number, rgb: [number, number, number], seed: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const v of b) c = crcTable[(c ^ v) & 255] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const raw = Buffer.alloc(h * (1 + 3 * w));
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++)
-      for (let k = 0; k < 3; k++)
-        raw[y * (1 + 3 * w) + 1 + 3 * x + k] = Math.max(0, Math.min(255, rgb[k] + Math.round((rand() - 0.5) * 60)));
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** Strokes in the pad's unit square, drawn with the mouse. */
 async function draw(page: Page, strokes: [number, number][][]) {
