@@ -439,8 +439,21 @@ test.describe('camera', () => {
         ),
       );
     await expect.poll(count).toBeGreaterThanOrEqual(4);
-    const n = await count();
-    await page.waitForTimeout(500);
+    // Frames taken before the release may still be decoding and storing: wait until the count
+    // settles, then check that no new frame comes (capture stopped with the release).
+    let n = await count();
+    await expect
+      .poll(
+        async () => {
+          const m = await count();
+          const settled = m === n;
+          n = m;
+          return settled;
+        },
+        { intervals: [700] },
+      )
+      .toBe(true);
+    await page.waitForTimeout(1000);
     expect(await count()).toBe(n); // released: no more frames
     await expect(page.getByRole('img', { name: 'webcam: camera 1', exact: true })).toBeVisible();
     await page.getByRole('button', { name: 'Stop camera' }).click();
