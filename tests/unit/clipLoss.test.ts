@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
 import {
@@ -9,6 +7,7 @@ import {
   clipLoss,
   LearnedTemperature,
 } from '../../src/engine/ops/clipLoss';
+import { useBackend } from './support/wasmBackend';
 
 type M = number[][];
 
@@ -205,12 +204,10 @@ describe('LearnedTemperature', () => {
 describe('clipLoss on wasm (every op exists there)', () => {
   let ok = false;
   beforeAll(async () => {
-    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    ok = await tf.setBackend('wasm');
+    ok = await useBackend('wasm');
   });
   afterAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   it('matches the reference, values and gradient', () => {

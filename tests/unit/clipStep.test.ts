@@ -1,8 +1,6 @@
 // The text encoders and one CLIP training step, on tiny models: order (in)sensitivity of the
 // two encoders, a falling loss, no leaked tensors, the divergence guard, and the wasm backend.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
 import { COLOUR_NAMES, PALETTE, SHAPE_NAMES } from '../../src/core/shapes';
@@ -10,6 +8,7 @@ import { Tokenizer } from '../../src/core/tokenizer';
 import { captionVocabulary } from '../../src/core/captions';
 import { buildClipModel, clipOptimizer, clipStep, embedTexts, type ClipModel } from '../../src/engine/clipStep';
 import { buildTextEncoder, type TextEncoderId } from '../../src/engine/textEncoder';
+import { useBackend } from './support/wasmBackend';
 
 const tok = new Tokenizer(captionVocabulary());
 const MAX_LEN = 8;
@@ -187,12 +186,10 @@ describe('CLIP step', () => {
 describe('CLIP step on wasm (every op exists there)', () => {
   let ok = false;
   beforeAll(async () => {
-    setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    ok = await tf.setBackend('wasm');
+    ok = await useBackend('wasm');
   });
   afterAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   it('trains both encoders and embeds texts', async () => {
