@@ -4,6 +4,7 @@
 
 import { useEffect } from 'react';
 import { AUGMENTS, type AugmentName } from '../core/augmentSettings';
+import { captionedAttributes, clipBlockedAugments } from '../core/clipAugments';
 import type { Settings } from '../core/settings';
 import type { Command, ViewPairs } from '../protocol';
 import { ImageTile } from './ViewPairs';
@@ -23,6 +24,13 @@ interface Props {
 
 export function AugmentPanel({ settings, onChange, preview, send, engineKey }: Props) {
   const grey = settings.dataset === 'mnist';
+  // In CLIP mode the worker switches off what would make a caption false; the panel shows the
+  // same, with the reason, rather than ticked boxes that training ignores.
+  const clipBlocked = new Map(
+    settings.loss === 'clip'
+      ? clipBlockedAugments(captionedAttributes(settings.dataset)).map((b) => [b.name, b.reason])
+      : [],
+  );
 
   useEffect(() => {
     const t = setTimeout(() => send({ type: 'preview', settings }), PREVIEW_DEBOUNCE_MS);
@@ -40,8 +48,14 @@ export function AugmentPanel({ settings, onChange, preview, send, engineKey }: P
       <div className="aug-list">
         {AUGMENTS.map((a) => {
           const cur = settings.augments[a.name];
-          const disabled = grey && !!a.rgbOnly;
-          const tip = disabled ? `${a.help} Colour only: MNIST digits are greyscale.` : a.help;
+          const rgbOnly = grey && !!a.rgbOnly;
+          const clipReason = clipBlocked.get(a.name);
+          const disabled = rgbOnly || clipReason !== undefined;
+          const tip = rgbOnly
+            ? `${a.help} Colour only: MNIST digits are greyscale.`
+            : clipReason
+              ? `Off in CLIP mode. ${clipReason}`
+              : a.help;
           return (
             <div key={a.name} className={`aug-row${disabled ? ' disabled' : ''}`} title={tip}>
               <label className="check">
@@ -65,12 +79,20 @@ export function AugmentPanel({ settings, onChange, preview, send, engineKey }: P
                 disabled={disabled || !cur.on}
                 onChange={(e) => setAug(a.name, { strength: Number(e.target.value), on: true })}
               />
-              <output>{disabled ? 'RGB only' : cur.on ? cur.strength.toFixed(2) : 'off'}</output>
+              <output>
+                {rgbOnly ? 'RGB only' : clipReason ? 'off for CLIP' : cur.on ? cur.strength.toFixed(2) : 'off'}
+              </output>
             </div>
           );
         })}
       </div>
       {grey && <p className="muted note">Colour jitter and greyscale need colour images: pick Shapes to use them.</p>}
+      {clipBlocked.size > 0 && (
+        <p className="muted note" data-testid="clip-augments-off">
+          CLIP mode keeps every caption true, so {clipBlocked.size} augmentations are off: hover one for why. Your
+          settings come back when you leave CLIP.
+        </p>
+      )}
       <h3>Preview: anchor and positive views</h3>
       <div
         className="preview-grid"

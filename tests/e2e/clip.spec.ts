@@ -15,6 +15,11 @@ test('CLIP trains on Shapes: loss falls, zero-shot beats chance, search finds re
   // The page says which augmentations are off, and why.
   await expect(page.getByTestId('clip-blocked')).toContainText('Colour jitter');
   await expect(page.getByTestId('clip-blocked')).toContainText('Captions name the colour');
+  // The Augmentations panel agrees with what training does: the switch is off and cannot be ticked.
+  const augments = page.getByRole('region', { name: 'Augmentations' });
+  await expect(augments.getByRole('checkbox', { name: 'Colour jitter' })).not.toBeChecked();
+  await expect(augments.getByRole('checkbox', { name: 'Colour jitter' })).toBeDisabled();
+  await expect(augments.getByTestId('clip-augments-off')).toBeVisible();
 
   await page.getByRole('button', { name: 'Play' }).click();
   await waitForStep(page, 20, 240_000);

@@ -49,4 +49,17 @@ describe('ClipTrainer', () => {
     expect(st.gapPath.values[0]).toBeGreaterThan(0);
     t.dispose();
   });
+
+  it('previews the views CLIP trains on: colour jitter asked for, none applied', async () => {
+    const data = makeShapes(2400, 12);
+    const s = { ...defaultSettings('shapes'), loss: 'clip' as const, batchSize: 8, embeddingDim: 8 };
+    const t = new ClipTrainer(data, s);
+    const off = Object.fromEntries(Object.entries(s.augments).map(([k, v]) => [k, { ...v, on: false }]));
+    const jitterOnly = { ...off, colorJitter: { on: true, strength: 1 } } as typeof s.augments;
+    const plain = await t.preview(off as typeof s.augments);
+    const jittered = await t.preview(jitterOnly);
+    // With every other augmentation off, a preview that applied the jitter would differ.
+    expect(Array.from(jittered.pixels)).toEqual(Array.from(plain.pixels));
+    t.dispose();
+  });
 });

@@ -5,7 +5,7 @@
 // captions (rows N..2N-1), so row i and row i + N are a positive pair, as two views are.
 
 import * as tf from '@tensorflow/tfjs';
-import { augmentParams } from '../../core/augmentSettings';
+import { augmentParams, type AugmentSettings } from '../../core/augmentSettings';
 import { captionedAttributes, clipSafeAugments } from '../../core/clipAugments';
 import { CLIP_MAX_LEN, pairsOf, swappedNegatives, trainingCaptions } from '../../core/clipData';
 import { captionVocabulary } from '../../core/captions';
@@ -203,6 +203,11 @@ export class ClipTrainer extends Trainer {
   }
 
   /** The display set's images, and with them its fixed captions and the modality gap between the two. */
+  /** The preview shows the views CLIP trains on: the augmentations that would falsify a caption are off. */
+  override preview(augments: AugmentSettings): Promise<ViewPairs> {
+    return super.preview(clipSafeAugments(augments, captionedAttributes(this.data.id)));
+  }
+
   override async embedDisplay(): Promise<Float32Array> {
     const img = await super.embedDisplay();
     const z = embedTexts(this.model, this.encode(this.displayCaptions));
