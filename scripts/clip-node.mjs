@@ -62,6 +62,7 @@ const train = make(trainCount, seed);
 const test = make(testCount, seed + 1000);
 const held = heldOutPairs(seed);
 const pairsOf = (d) => (two ? twoShapePairs(d) : singlePairs(d.factors[1].values, d.factors[0].values));
+const trainSample = make(2000, seed);
 const all = Int32Array.from({ length: trainCount }, (_, i) => i);
 const trainIdx = withoutHeldOut(all, pairsOf(train), held);
 const testIdx = Int32Array.from({ length: testCount }, (_, i) => i);
@@ -111,8 +112,9 @@ const pick = (x, idx) => {
   return out;
 };
 
-function evaluate() {
-  const img = embedAllImages(test);
+function evaluate(d = test) {
+  const img = embedAllImages(d);
+  const test = d;
   const r = {};
   if (two) {
     const trueEmb = embedTextRows(Array.from(testIdx, (i) => twoShapeCaption(twoShapeFacts(test, i), new Rng(i), 0)));
@@ -169,6 +171,8 @@ function evaluate() {
 const pct = (x) => (x * 100).toFixed(1);
 const report = (step, t, loss, temperature) => {
   const r = evaluate();
+  // Shape accuracy on training images as well: far above the held-out figure means memorising.
+  if (!two) r.trainShape = evaluate(trainSample).shape;
   const parts = Object.entries(r)
     .map(([k, v]) => `${k} ${pct(v)}%`)
     .join(', ');
