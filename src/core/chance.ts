@@ -15,3 +15,8 @@ export function chanceLoss(n: number): number {
 export function chanceFor(loss: LossId, n: number): number {
   return loss === 'clip' ? Math.log(n) : chanceLoss(n);
 }
+
+/** How the page writes that level's formula. */
+export function chanceFormula(loss: LossId): string {
+  return loss === 'clip' ? 'log N' : 'log(2N−1)';
+}

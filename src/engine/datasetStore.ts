@@ -15,7 +15,7 @@ const SHAPES_COUNT = 10_000;
  * CLIP's training images on the generated datasets: more than the shared 10,000, from another
  * seed. CLIP mode switches off every augmentation that would falsify a caption, so the only
  * variety it sees is in the images themselves, and with the shared set's 7,000 or so training
- * images shape was learned markedly more slowly (docs/decisions/0015).
+ * images shape was learned markedly more slowly (docs/decisions/0013).
  */
 const CLIP_POOL_COUNT = 30_000;
 const CLIP_POOL_SEED = SHAPES_SEED + 1;

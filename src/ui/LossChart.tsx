@@ -1,6 +1,7 @@
-// Loss over steps, with the chance line log(2N-1): the loss of an embedding that carries no
+// Loss over steps, with the chance line (log(2N-1), or log N for CLIP): the loss of an embedding that carries no
 // information. d3 for the scales and the path; the component only draws what it is given.
 
+import { chanceFormula } from '../core/chance';
 import type { LossId } from '../core/settings';
 import { ChartSvg, RefLine, YGrid } from './ChartAxes';
 import { chartFrame, linearX, linearY, linePath } from './chartFrame';
@@ -29,7 +30,7 @@ export function LossChart({ steps, losses, chance, loss = 'ntxent' }: Props) {
     <figure className="panel chart loss-chart">
       <ChartSvg frame={f} label="Loss over training steps">
         <YGrid frame={f} y={y} ticks={4} />
-        {showChance && <RefLine frame={f} y={y} value={chance} className="chance" label="log(2N−1)" />}
+        {showChance && <RefLine frame={f} y={y} value={chance} className="chance" label={chanceFormula(loss)} />}
         <path d={linePath(steps, losses, x, y)} className="loss-line" />
         <text x={f.right} y={f.h - 6} textAnchor="end">
           step {maxStep}

@@ -1,7 +1,7 @@
 // What the engine is doing, in numbers: step, loss, speed, and which backend runs and why.
 
 import type { BackendInfo, Ready, Snapshot } from '../protocol';
-import { chanceLoss } from '../core/chance';
+import { chanceFor, chanceFormula } from '../core/chance';
 
 interface Props {
   snapshot: Snapshot | null;
@@ -27,7 +27,7 @@ export function Readouts({ snapshot, backend, ready, batchSize }: Props) {
           title={
             snapshot?.lossId === 'align'
               ? 'Alignment loss: mean squared distance between the two views of each image, 0 when they coincide (as they do when everything collapses to one point).'
-              : `Chance level log(2N-1) = ${chanceLoss(batchSize).toFixed(3)}: the loss of an embedding that carries no information.`
+              : `Chance level ${chanceFormula(snapshot?.lossId ?? 'ntxent')} = ${chanceFor(snapshot?.lossId ?? 'ntxent', batchSize).toFixed(3)}: the loss of an embedding that carries no information.`
           }
         >
           <dt>Loss</dt>
