@@ -11,19 +11,9 @@ import { userDatasetFrom } from './userData';
 
 const SHAPES_SEED = 20261123;
 const SHAPES_COUNT = 10_000;
-/**
- * CLIP's training images on the generated datasets: more than the shared 10,000, from another
- * seed. CLIP mode switches off every augmentation that would falsify a caption, so the only
- * variety it sees is in the images themselves, and with the shared set's 7,000 or so training
- * images shape was learned markedly more slowly (docs/decisions/0013).
- */
-const CLIP_POOL_COUNT = 30_000;
-const CLIP_POOL_SEED = SHAPES_SEED + 1;
 
 export class DatasetStore {
   private readonly made = new Map<string, Dataset>();
-  /** One CLIP pool at a time: each is about 90 MB. */
-  private pool: Dataset | null = null;
   /** The user's images as last sent by the page ("My images"). */
   private userData: UserDataCommand | null = null;
 
@@ -46,13 +36,5 @@ export class DatasetStore {
             : await loadMnist(new URL('data/mnist.bin', assetBase).href);
     this.made.set(id, d);
     return d;
-  }
-
-  /** CLIP's own training images for a generated dataset, or null where CLIP trains on the dataset's own split. */
-  clipPool(id: string): Dataset | null {
-    if (id !== 'shapes' && id !== 'twoShapes') return null;
-    if (this.pool?.id !== id)
-      this.pool = (id === 'shapes' ? makeShapes : makeTwoShapes)(CLIP_POOL_COUNT, CLIP_POOL_SEED);
-    return this.pool;
   }
 }

@@ -114,12 +114,7 @@ export class Trainer {
   }
 
   get epoch(): number {
-    return this.seen / this.trainingImageCount;
-  }
-
-  /** How many images training batches are drawn from. */
-  get trainingImageCount(): number {
-    return this.train.length;
+    return this.seen / this.train.length;
   }
 
   /** Live changes: the next step uses them; nothing is rebuilt. */

@@ -275,7 +275,7 @@ async function configure(next: Settings): Promise<void> {
 async function buildTrainer(data: Dataset, s: Settings): Promise<Trainer> {
   if (s.loss !== 'clip') return new Trainer(data, s);
   const { ClipTrainer } = await import('./clip/clipTrainer');
-  return new ClipTrainer(data, s, datasets.clipPool(data.id));
+  return new ClipTrainer(data, s);
 }
 
 /** The settings a snapshot reports: with a learned temperature, the value it has reached. */
@@ -300,7 +300,7 @@ async function adopt(t: Trainer, data: Dataset): Promise<void> {
   post({
     type: 'ready',
     dataset: settings!.dataset,
-    trainCount: trainer.trainingImageCount,
+    trainCount: trainer.train.length,
     testCount: trainer.test.length,
     classNames: data.classNames,
     parameterCount: trainer.encoder.parameterCount,

@@ -62,27 +62,4 @@ describe('ClipTrainer', () => {
     expect(Array.from(jittered.pixels)).toEqual(Array.from(plain.pixels));
     t.dispose();
   });
-
-  it('draws its batches from its own pool, without the held-out pairs, and evaluates on the shared split', async () => {
-    const data = makeShapes(2400, 11);
-    const pool = makeShapes(3000, 12);
-    const s = { ...defaultSettings('shapes'), loss: 'clip' as const, batchSize: 16, embeddingDim: 8 };
-    const t = new ClipTrainer(data, s, pool);
-    expect(t.trainingData).toBe(pool);
-    expect(t.trainingImageCount).toBeGreaterThan(0.8 * pool.count);
-    expect(t.trainingImageCount).toBeLessThan(pool.count);
-    const pairs = pairsOf(pool)!;
-    const r = await t.trainStep();
-    const shapes = pool.factors[0].values;
-    // The batch's factors are the pool images', and none shows a held-out pair.
-    expect(Array.from(r.batchFactors![pool.factors.findIndex((f) => f.name === 'shape')].subarray(0, 16))).toEqual(
-      Array.from(r.batch!.indices, (i) => shapes[i]),
-    );
-    for (const i of r.batch!.indices)
-      for (const p of pairs(i)) expect(isHeldOut(t.heldOut, p.colour, p.shape)).toBe(false);
-    expect(r.batch!.indices.some((i) => i >= data.count)).toBe(true);
-    // Held-out and display images stay the shared dataset's.
-    expect(Math.max(...t.test)).toBeLessThan(data.count);
-    t.dispose();
-  });
 });

@@ -23,7 +23,6 @@ import { imagesTensor } from '../eval';
 import { LearnedTemperature } from '../ops/clipLoss';
 import { buildTextEncoder, type TextEncoder } from '../textEncoder';
 import { NonFiniteLossError, Trainer, type StepResult } from '../trainer';
-import { PoolOrder } from './poolOrder';
 
 /** deriveSeed streams of the training captions and of the display set's fixed captions. */
 const CAPTION_STREAM = 0x63617031;
@@ -66,33 +65,14 @@ export class ClipTrainer extends Trainer {
   private displayCaptions: string[];
   private captionEmb: Float32Array | null = null;
   private captionStep = -1;
-  /** Where training batches come from when CLIP has its own pool (null: the shared split). */
-  private readonly pool: PoolOrder | null;
   /** A display refresh happened since the page was last told (the worker sends a ClipState). */
   fresh = false;
 
-  /**
-   * `pool`: CLIP's own training images (another dataset of the same kind); the shared dataset
-   * still gives the held-out, display and evaluation images.
-   */
-  constructor(data: Dataset, settings: Settings, pool: Dataset | null = null) {
+  constructor(data: Dataset, settings: Settings) {
     const held = heldOutPairs(settings.seed);
     const pairs = pairsOf(data);
     super(data, settings, pairs ? (train) => withoutHeldOut(train, pairs, held) : undefined);
     this.heldOut = pairs ? held : [];
-    const poolPairs = pool && pairsOf(pool);
-    this.pool =
-      pool && poolPairs
-        ? new PoolOrder(
-            pool,
-            withoutHeldOut(
-              Int32Array.from({ length: pool.count }, (_, i) => i),
-              poolPairs,
-              held,
-            ),
-            settings.seed,
-          )
-        : null;
     this.text = buildTextEncoder(
       settings.textEncoder,
       {
@@ -118,19 +98,6 @@ export class ClipTrainer extends Trainer {
       new Rng(deriveSeed(settings.seed, DISPLAY_CAPTION_STREAM)),
       1,
     );
-  }
-
-  override get trainingImageCount(): number {
-    return this.pool ? this.pool.train.length : this.train.length;
-  }
-
-  /** The images training batches index (the pool, or the shared dataset). */
-  get trainingData(): Dataset {
-    return this.pool ? this.pool.data : this.data;
-  }
-
-  protected override nextBatch(n: number): Int32Array {
-    return this.pool ? this.pool.next(n) : super.nextBatch(n);
   }
 
   get model(): ClipModel {
@@ -164,7 +131,7 @@ export class ClipTrainer extends Trainer {
   override async trainStep(_explain = false, readBatch = true): Promise<StepResult> {
     const s = this.settings;
     const n = s.batchSize;
-    const d = this.trainingData;
+    const d = this.data;
     const indices = this.nextBatch(n);
     const rng = new Rng(deriveSeed(s.seed, CAPTION_STREAM + this.step));
     const captions = trainingCaptions(d, indices, rng, s.captionDetail);
