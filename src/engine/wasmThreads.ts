@@ -58,15 +58,18 @@ async function withCoresFor<T>(threads: number, run: () => Promise<T>): Promise<
   }
 }
 
+/** A pthread's script: the asset our build plugin emits, or tfjs's own blob where it did not run. */
+const PTHREAD_SCRIPT = /^blob:|tfjs-backend-wasm-pthread-[\w-]+\.js$/;
+
 /**
  * A pthread that fails to load does not fail tfjs's start: it leaves it waiting, and its error
- * reaches this worker's scope (from the pthread's blob script, or rethrown by Emscripten as the
+ * reaches this worker's scope (from the pthread's script, or rethrown by Emscripten as the
  * ErrorEvent itself). Those errors are the threaded start's to report, not the page's: kept here,
  * also after it is given up, since the rest of its pool fails later.
  */
 function watchThreadErrors(onError: (message: string) => void): void {
   self.addEventListener('error', (e: ErrorEvent) => {
-    if (!(e.filename?.startsWith('blob:') || e.error instanceof ErrorEvent)) return;
+    if (!(PTHREAD_SCRIPT.test(e.filename ?? '') || e.error instanceof ErrorEvent)) return;
     e.preventDefault();
     onError(e.message || (e.error as ErrorEvent | undefined)?.message || 'a wasm thread failed to start');
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { defaultWasmThreads, MAX_WASM_THREADS, parseWasmThreads } from '../../src/core/wasmThreads';
-import { patchBackendWasm } from '../../scripts/lib/wasmThreadsPlugin.mjs';
+import { patchBackendWasm, pthreadScript } from '../../scripts/lib/wasmThreadsPlugin.mjs';
 
 describe('wasm threads', () => {
   it('default: a core kept for the page, at most 4, never below 1', () => {
@@ -35,18 +35,31 @@ describe('the build patch that lets tfjs start its pthreads from our bundle', ()
   const id = require.resolve('@tensorflow/tfjs-backend-wasm/dist/backend_wasm.js');
   const source = readFileSync(id, 'utf8');
 
-  it("replaces the blob of the factory's source text with the URL of the factory file", () => {
+  it("replaces the blobs of the factory's source text and of the pthread script with URLs", () => {
     expect(source).toContain('wasmFactoryThreadedSimd.toString()');
-    const out = patchBackendWasm(source, id)!;
+    expect(source).toContain('URL.createObjectURL(blob)');
+    const out = patchBackendWasm(source, id, 'PTHREAD_URL')!;
     expect(out).not.toContain('wasmFactoryThreadedSimd.toString()');
+    expect(out).not.toContain('new Blob(');
+    expect(out).not.toContain('createObjectURL');
     expect(out).toMatch(
       /^import __threadedFactoryUrl from '@tensorflow\/tfjs-backend-wasm\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js\?url';/,
     );
     expect(out).toContain(
       'factoryConfig.mainScriptUrlOrBlob = new URL(__threadedFactoryUrl, self.location.href).href;',
     );
-    // Only that expression changes.
-    expect(out.length - source.length).toBeLessThan(200);
+    expect(out).toMatch(
+      /if \(path\.endsWith\('\.worker\.js'\)\) \{[^}]*return new URL\(PTHREAD_URL, self\.location\.href\)\.href;\s*\}/,
+    );
+  });
+
+  it('the pthread script is the one tfjs put in its blob, and plain JavaScript', () => {
+    const script = pthreadScript();
+    expect(script.startsWith('"use strict";var Module={};')).toBe(true);
+    // It loads the factory it is sent and calls the global that file defines.
+    expect(script).toContain('importScripts(e.data.urlOrBlob)');
+    expect(script).toContain('WasmBackendModuleThreadedSimd(Module)');
+    expect(() => new Function(script)).not.toThrow();
   });
 
   it('the factory file it points to defines the global the pthread calls, on its own', () => {
@@ -58,7 +71,10 @@ describe('the build patch that lets tfjs start its pthreads from our bundle', ()
   });
 
   it('leaves other files alone, and fails loudly when tfjs changes the code it patches', () => {
-    expect(patchBackendWasm(source, '/x/node_modules/@tensorflow/tfjs-core/dist/engine.js')).toBeNull();
-    expect(() => patchBackendWasm(source.replace('.toString()', '.toSource()'), id)).toThrow(/no longer builds/);
+    expect(patchBackendWasm(source, '/x/node_modules/@tensorflow/tfjs-core/dist/engine.js', 'U')).toBeNull();
+    expect(() => patchBackendWasm(source.replace('.toString()', '.toSource()'), id, 'U')).toThrow(/no longer starts/);
+    expect(() => patchBackendWasm(source.replace('URL.createObjectURL(blob)', 'blob'), id, 'U')).toThrow(
+      /no longer starts/,
+    );
   });
 });
