@@ -64,26 +64,31 @@ const PTHREAD_SCRIPT = /^blob:|tfjs-backend-wasm-pthread-[\w-]+\.js$/;
 /**
  * A pthread that fails to load does not fail tfjs's start: it leaves it waiting, and its error
  * reaches this worker's scope (from the pthread's script, or rethrown by Emscripten as the
- * ErrorEvent itself). Those errors are the threaded start's to report, not the page's: kept here,
- * also after it is given up, since the rest of its pool fails later.
+ * ErrorEvent itself). While the threads start, those errors are the start's to report, not the
+ * page's. Returns the function that stops the watch.
  */
-function watchThreadErrors(onError: (message: string) => void): void {
-  self.addEventListener('error', (e: ErrorEvent) => {
+function watchThreadErrors(onError: (message: string) => void): () => void {
+  const listener = (e: ErrorEvent) => {
     if (!(PTHREAD_SCRIPT.test(e.filename ?? '') || e.error instanceof ErrorEvent)) return;
     e.preventDefault();
     onError(e.message || (e.error as ErrorEvent | undefined)?.message || 'a wasm thread failed to start');
-  });
+  };
+  self.addEventListener('error', listener);
+  return () => self.removeEventListener('error', listener);
 }
 
 async function startThreaded(n: number, start: () => Promise<void>): Promise<void> {
   let fail: (why: string) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = (why) => reject(new Error(why))));
-  watchThreadErrors((why) => fail(why));
+  const stopWatching = watchThreadErrors((why) => fail(why));
   const timer = setTimeout(() => fail(`not started after ${THREADED_START_MS / 1000} s`), THREADED_START_MS);
   try {
     await Promise.race([withCoresFor(n, start), failed]);
+    // Started: a thread's error from now on is a real failure, for the page to see.
+    stopWatching();
   } finally {
     clearTimeout(timer);
+    // Given up: the watch stays, since the rest of the abandoned pool fails later.
     fail = () => {};
   }
 }
