@@ -8,7 +8,7 @@ import { FlatAdam } from '../engine/adam';
 import * as tf from '@tensorflow/tfjs';
 import { MNIST_AUGMENTS, augmentParams } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
-import { configureWasmThreads, crossOriginIsolated, probeWebGpu, selectBackend } from '../engine/backend';
+import { crossOriginIsolated, probeWebGpu, selectBackend, setWasmThreads } from '../engine/backend';
 import { makeViews } from '../engine/augmentBatch';
 import { countDispatches } from '../engine/dispatchCount';
 import { buildEncoder } from '../engine/model';
@@ -23,7 +23,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const res: BenchResult = { ...req };
   try {
     res.isolated = crossOriginIsolated();
-    if (req.threads !== undefined) configureWasmThreads(req.threads);
+    if (req.threads !== undefined) setWasmThreads(req.threads);
     const t0 = performance.now();
     const info = await selectBackend(req.backend);
     res.backendInitMs = performance.now() - t0;
@@ -32,6 +32,9 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     if (info.name !== req.backend) throw new Error(`${req.backend} did not start: ${info.failures.join('; ')}`);
     if (info.name === 'webgpu') res.gpu = (await probeWebGpu()).info;
     res.threadsRan = info.threads;
+    // A figure labelled with threads it did not run on would mislead: say so instead.
+    if (info.name === 'wasm' && req.threads !== undefined && info.threads !== req.threads)
+      throw new Error(`asked for ${req.threads} wasm threads, ran ${info.threads}: ${info.adapter}`);
     const encoder = buildEncoder(req.model, { height: 28, width: 28, channels: 1, embeddingDim: 32 }, 0);
     const opt = new FlatAdam(encoder.variables, 1e-3);
     const r = new Rng(0);

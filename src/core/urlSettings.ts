@@ -5,6 +5,7 @@
 import { AUGMENTS, type AugmentName } from './augmentSettings';
 import { findPreset, PRESET_IDS, presetDataset, presetSettings } from './presets';
 import { DATASETS, type DatasetId, defaultSettings, describeProp, parseValue, PROPS, type Settings } from './settings';
+import { MAX_WASM_THREADS, parseWasmThreads } from './wasmThreads';
 
 export interface ParseResult {
   settings: Settings;
@@ -23,6 +24,8 @@ function baseFor(s: Pick<Settings, 'dataset' | 'preset'>): Settings {
 
 /** ?test=...: read by the page itself (useEngine: test-only fault injection), not a setting. */
 const PAGE_ONLY_KEY = 'test';
+/** ?threads=N: wasm's threads, read by the page once at load (the backend starts only once). */
+const THREADS_KEY = 'threads';
 
 /**
  * Reads settings from URL parameters (the query string and the hash, the hash winning).
@@ -70,6 +73,9 @@ export function parseSettings(search: string, hash: string): ParseResult {
         else
           notices.push(`"${shown(key)}=${shown(raw)}" is not valid (a strength 0 to 1, or "off"); using the default.`);
       }
+    } else if (key === THREADS_KEY) {
+      if (parseWasmThreads(raw) === undefined)
+        notices.push(`"${shown(key)}=${shown(raw)}" is not valid (1 to ${MAX_WASM_THREADS}); using the default.`);
     } else if (key !== PAGE_ONLY_KEY) {
       notices.push(`Unknown setting "${shown(key)}" was ignored.`);
     }

@@ -7,12 +7,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice } from '../core/settings';
 import type { BackendInfo, BackendName } from '../protocol';
+import { startWasm, wasmDescription, wasmThreadsRunning } from './wasmThreads';
 
 const AUTO_ORDER: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
@@ -23,27 +24,17 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-/** Whether this context may share memory with its threads (COOP/COEP sent, as serve.mjs does). */
-export function crossOriginIsolated(): boolean {
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
+export { crossOriginIsolated, setWasmThreads } from './wasmThreads';
 
-/**
- * The threads wasm runs its kernels on: one unless `wanted` (the benchmark's --threads) asks for
- * more on a cross-origin isolated page. Not more by default: tfjs-backend-wasm 4.22 starts its
- * pthreads from a blob holding its factory function's source, which in a bundled, minified
- * worker refers to names that no longer exist there (tfjs #4107), so the threaded build fails to
- * start (docs/decisions/0014). Must run before the wasm backend starts; our own gradient kernels
- * link to either build's memory.
- */
-export function configureWasmThreads(wanted = 1): number {
-  const n = crossOriginIsolated() ? Math.max(1, Math.floor(wanted)) : 1;
-  if (n > 1) setThreadsCount(n);
-  // One thread: the plain SIMD build, which needs no shared memory and starts no workers.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', n > 1);
-  return n;
+/** Starts one backend and runs a first kernel: some backends register but fail on it. */
+async function start(name: BackendName): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error('did not initialise');
+  await tf.ready();
+  const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
+  await probe.data();
+  probe.dispose();
 }
-configureWasmThreads();
 
 export interface GpuProbe {
   available: boolean;
@@ -118,13 +109,8 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       continue;
     }
     try {
-      const ok = await tf.setBackend(name);
-      if (!ok) throw new Error('did not initialise');
-      await tf.ready();
-      // A smoke test: some backends register but fail on the first kernel.
-      const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
-      await probe.data();
-      probe.dispose();
+      if (name === 'wasm') await startWasm(() => start('wasm'), failures);
+      else await start(name);
       const adapter =
         name === 'webgpu'
           ? gpu.description
@@ -143,29 +129,13 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
         adapter,
         reason: why,
         failures,
-        ...(name === 'wasm' ? { threads: wasmThreads() } : {}),
+        ...(name === 'wasm' ? { threads: wasmThreadsRunning() } : {}),
       };
     } catch (e) {
       failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   throw new Error(`No tfjs backend could start: ${failures.join('; ')}`);
-}
-
-function wasmThreads(): number {
-  return tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? Math.max(1, getThreadsCount()) : 1;
-}
-
-function wasmDescription(): string {
-  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  const n = wasmThreads();
-  const why =
-    n > 1
-      ? ''
-      : crossOriginIsolated()
-        ? " (tfjs's threaded build cannot start from this bundle)"
-        : ' (the page is not cross-origin isolated)';
-  return `WebAssembly${simd ? ' SIMD' : ''}, ${n} thread${n > 1 ? 's' : ''}${why}`;
 }
 
 function webglDescription(): string {

@@ -6,7 +6,7 @@ import type { Dataset } from '../core/dataset';
 import type { ModelState } from '../core/modelFile';
 import type { Settings } from '../core/settings';
 import type { BackendInfo, Command, EngineEvent, TransferFailed } from '../protocol';
-import { selectBackend } from './backend';
+import { selectBackend, setWasmThreads } from './backend';
 import { deviceGone, watchDevice } from './deviceLoss';
 import { startHeartbeat } from './heartbeat';
 import { LabelRunner } from './labelRunner';
@@ -89,6 +89,9 @@ self.onmessage = (e: MessageEvent<Command>) => {
     case 'step':
       if (cmd.explain) explainNext = true;
       schedule.steps(Math.max(1, Math.floor(cmd.n)));
+      break;
+    case 'wasmThreads':
+      setWasmThreads(cmd.n);
       break;
     case 'poisonNextStep':
       if (trainer) trainer.poisonNext = true;

@@ -20,6 +20,9 @@ export type Command =
       settings: Settings;
       /** The page's base URL: data assets are resolved against it. */ assetBase: string;
     }
+  /** wasm's threads, from the page's ?threads= link key: sent before the first 'configure', since
+   *  the wasm backend takes its thread count once, when it starts (otherwise the worker decides). */
+  | { type: 'wasmThreads'; n: number }
   | { type: 'play' }
   | { type: 'pause' }
   /** explain: the next step also re-embeds its own views after the update and sends an 'explain' event (slow motion). */

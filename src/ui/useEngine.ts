@@ -25,11 +25,16 @@ import {
   type TransferFailed,
   type ViewPairs,
 } from '../protocol';
+import { parseWasmThreads } from '../core/wasmThreads';
 import { EngineSupervisor, REAL_TIMING, TEST_TIMING, type WorkerLike } from './engineSupervisor';
 
 /** Read once at load: the page drops its query string when it first writes the hash. ?test=faults
  *  lets the browser tests inject faults into the worker and shortens the fault timings. */
 const TEST_FAULTS = new URLSearchParams(location.search).get('test') === 'faults';
+/** ?threads=N (or #threads=N): wasm's threads, instead of the worker's own choice. */
+const WASM_THREADS = parseWasmThreads(
+  new URLSearchParams(location.hash.slice(1)).get('threads') ?? new URLSearchParams(location.search).get('threads'),
+);
 
 export interface EngineState {
   snapshot: Snapshot | null;
@@ -131,11 +136,15 @@ export function useEngine() {
       });
     };
     const supervisor = new EngineSupervisor({
-      create: () =>
-        new Worker(new URL('../engine/worker.ts', import.meta.url), {
+      create: () => {
+        const w = new Worker(new URL('../engine/worker.ts', import.meta.url), {
           type: 'module',
           name: TEST_FAULTS ? TEST_FAULTS_WORKER_NAME : 'engine',
-        }) as unknown as WorkerLike,
+        });
+        // Ahead of the supervisor's 'configure', so it applies before the backend starts.
+        if (WASM_THREADS !== undefined) w.postMessage({ type: 'wasmThreads', n: WASM_THREADS } satisfies Command);
+        return w as unknown as WorkerLike;
+      },
       onEvent,
       onNotice: (message) =>
         setState((s) => ({ ...s, errors: [...s.errors.slice(-4), { type: 'error', kind: 'recovered', message }] })),

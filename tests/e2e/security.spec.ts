@@ -20,6 +20,8 @@ test('the CSP is strict, the same in header and meta tag, and a violation is cau
   );
   expect(directives.get('default-src')).toEqual(["'self'"]);
   expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+  // tfjs's wasm threads included (tests/e2e/wasmThreads.spec.ts): no blob: workers.
+  expect(directives.get('worker-src')).toEqual(["'self'"]);
   expect(directives.get('object-src')).toEqual(["'none'"]);
   expect(header).not.toMatch(/'unsafe-eval'|'unsafe-inline'|https?:|\*/);
   expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');

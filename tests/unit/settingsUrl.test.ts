@@ -30,4 +30,16 @@ describe('URL settings of the run and classroom controls', () => {
     expect(r.notices).toEqual([]);
     expect(r.settings).toEqual({ ...defaultSettings(), batchSize: 16 });
   });
+
+  it('?threads=N is read by the page, not a setting; a bad value gets a notice', () => {
+    const ok = parseSettings('?threads=2', '#batchSize=16');
+    expect(ok.notices).toEqual([]);
+    expect(ok.settings).toEqual({ ...defaultSettings(), batchSize: 16 });
+    expect(serializeSettings(ok.settings)).not.toContain('threads');
+    for (const bad of ['0', '9', '2.5', 'many']) {
+      const r = parseSettings(`?threads=${bad}`, '');
+      expect(r.notices).toEqual([`"threads=${bad}" is not valid (1 to 8); using the default.`]);
+      expect(r.settings).toEqual(defaultSettings());
+    }
+  });
 });

@@ -71,9 +71,11 @@ const INPUT_GRAD = 'PlaygroundConvInputGrad';
 let instance: { memory: WebAssembly.Memory; exports: Exports } | null = null;
 let unavailable = false;
 
-/** tfjs-backend-wasm's WebAssembly.Memory: Emscripten keeps the module's exports as `asm`. */
+/** tfjs-backend-wasm's WebAssembly.Memory. The single-threaded builds export theirs (Emscripten
+ *  keeps the exports as `asm`); the threaded build imports a shared one, kept as `wasmMemory`. */
 function wasmMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
-  return (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
+  const m = backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  return m.asm?.memory ?? m.wasmMemory;
 }
 
 function kernels(backend: BackendWasm): Exports {
