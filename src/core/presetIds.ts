@@ -9,6 +9,7 @@ export const PRESET_IDS = [
   'collapse',
   'augmentations',
   'supcon',
+  'few-labels',
   'clip',
   'clip-temperature',
   'clip-binding',
