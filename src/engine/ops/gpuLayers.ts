@@ -2,16 +2,18 @@
 // tfjs's FusedConv2D / _FusedMatMul kernels. tfjs fuses an activation only outside gradient
 // recording (its fused ops fall back to separate kernels while a tape is on), so the kernels are
 // called directly inside a customGrad and the gradient is written here: the ReLU mask from the
-// saved output, the bias gradient a sum, and the stock backprop kernels, which the GPU backends
-// all have (stockGradients.ts).
+// saved output (one program of our own, fusedKernels.ts, where stock ops take Step and Mul), the
+// bias gradient a sum, and the stock backprop kernels, which the GPU backends all have
+// (stockGradients.ts).
 
 import * as tf from '@tensorflow/tfjs';
+import { reluMask } from './fusedKernels';
 
 type Activation = 'relu' | 'linear';
 
 /** dL/d(pre-activation) from dL/dy: zero where the ReLU was off (y = 0). */
 function preActivationGrad(dy: tf.Tensor, y: tf.Tensor, activation: Activation): tf.Tensor {
-  return activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  return activation === 'relu' ? reluMask(dy, y) : dy;
 }
 
 /**
