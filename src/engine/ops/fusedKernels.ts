@@ -15,6 +15,8 @@ export const ADAM_APPLY = 'CpAdamApply';
 export const ROW_LSE = 'CpNtXentRowLse';
 export const NTXENT_VALUE = 'CpNtXentValue';
 export const NTXENT_GRAD = 'CpNtXentGrad';
+export const ROW_NORMALIZE = 'CpRowNormalize';
+export const ROW_NORMALIZE_GRAD = 'CpRowNormalizeGrad';
 
 /** Inputs one Adam moments program may read besides its state: WebGPU's default limit is 8
  *  storage buffers per shader, the output and the state taking two. */
@@ -51,6 +53,16 @@ export function adamMoments(mv: tf.Tensor2D, grads: tf.Tensor[], r: MomentRates)
 /** x - stepSize m / (sqrt(v) + epsilon), x's moments starting at `offset` in each row of mv. */
 export function adamApply(x: tf.Tensor, mv: tf.Tensor2D, offset: number, stepSize: number, epsilon: number): tf.Tensor {
   return tf.reshape(run(ADAM_APPLY, { x: flat(x), mv }, { offset, stepSize, epsilon }), x.shape);
+}
+
+/** Each row of z ([M, D]) over its L2 norm, the squared norm floored at `eps`. */
+export function rowNormalize(z: tf.Tensor2D, eps: number): tf.Tensor2D {
+  return run(ROW_NORMALIZE, { z }, { eps }) as tf.Tensor2D;
+}
+
+/** dL/dz of rowNormalize from dL/dzn: (dy - zn <zn, dy>) / |z|, per row. */
+export function rowNormalizeGrad(z: tf.Tensor2D, dy: tf.Tensor, eps: number): tf.Tensor2D {
+  return run(ROW_NORMALIZE_GRAD, { z, dy }, { eps }) as tf.Tensor2D;
 }
 
 /** The NT-Xent logits' terms: L = S invTau - selfMask I, partner(i) = (i + M/2) mod M. */
@@ -97,6 +109,28 @@ export function adamMomentsOf(mv: Float32Array, grads: Float32Array[], a: Record
 export function adamApplyOf(x: Float32Array, mv: Float32Array, a: Record<string, number>): Float32Array {
   const p = mv.length / 2;
   return x.map((v, k) => v - (mv[a.offset + k] / (Math.sqrt(mv[p + a.offset + k]) + a.epsilon)) * a.stepSize);
+}
+
+/** 1 / |row i of z| (the squared norm floored at eps), rows of length d. */
+function invNorm(z: Float32Array, d: number, i: number, eps: number): number {
+  let ss = 0;
+  for (let k = 0; k < d; k++) ss += z[i * d + k] * z[i * d + k];
+  return 1 / Math.sqrt(Math.max(ss, eps));
+}
+
+export function rowNormalizeOf(z: Float32Array, d: number, eps: number): Float32Array {
+  return z.map((v, j) => v * invNorm(z, d, Math.floor(j / d), eps));
+}
+
+export function rowNormalizeGradOf(z: Float32Array, dy: Float32Array, d: number, eps: number): Float32Array {
+  const out = new Float32Array(z.length);
+  for (let i = 0; i < z.length / d; i++) {
+    const r = invNorm(z, d, i, eps);
+    let dot = 0;
+    for (let k = 0; k < d; k++) dot += z[i * d + k] * r * dy[i * d + k];
+    for (let k = 0; k < d; k++) out[i * d + k] = (dy[i * d + k] - z[i * d + k] * r * dot) * r;
+  }
+  return out;
 }
 
 const logit = (s: Float32Array, m: number, i: number, j: number, t: NtXentTerms) =>
@@ -165,6 +199,11 @@ function registerCpuKernels(): void {
   cpuKernel(RELU_MASK, ([dy, y], read) => [dy.shape, reluMaskOf(read(dy), read(y))]);
   cpuKernel(ADAM_MOMENTS, ([mv, ...gs], read, a) => [mv.shape, adamMomentsOf(read(mv), gs.map(read), a)]);
   cpuKernel(ADAM_APPLY, ([x, mv], read, a) => [x.shape, adamApplyOf(read(x), read(mv), a)]);
+  cpuKernel(ROW_NORMALIZE, ([z], read, a) => [z.shape, rowNormalizeOf(read(z), z.shape[1], a.eps)]);
+  cpuKernel(ROW_NORMALIZE_GRAD, ([z, dy], read, a) => [
+    z.shape,
+    rowNormalizeGradOf(read(z), read(dy), z.shape[1], a.eps),
+  ]);
   const terms = (a: Record<string, number>): NtXentTerms => ({ invTau: a.invTau, selfMask: a.selfMask });
   cpuKernel(ROW_LSE, ([s], read, a) => [[s.shape[0]], rowLogSumExpOf(read(s), s.shape[0], terms(a))]);
   cpuKernel(NTXENT_VALUE, ([s, lse], read, a) => [[1], Float32Array.of(ntXentValueOf(read(s), read(lse), terms(a)))]);

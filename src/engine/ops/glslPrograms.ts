@@ -6,7 +6,16 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { ADAM_APPLY, ADAM_MOMENTS, NTXENT_GRAD, NTXENT_VALUE, RELU_MASK, ROW_LSE } from './fusedKernels';
+import {
+  ADAM_APPLY,
+  ADAM_MOMENTS,
+  NTXENT_GRAD,
+  NTXENT_VALUE,
+  RELU_MASK,
+  ROW_LSE,
+  ROW_NORMALIZE,
+  ROW_NORMALIZE_GRAD,
+} from './fusedKernels';
 
 type UniformType = 'float' | 'int';
 
@@ -113,6 +122,34 @@ export function registerGlslPrograms(): void {
       ['epsilon', 'float'],
     ]);
     return run(prog, [x, mv], [a.offset, a.stepSize, a.epsilon]);
+  });
+
+  // Rows of z are the projections (D values): each fragment sums its row's squares itself.
+  const invNorm = (d: number) => `
+    float invNorm(int i) {
+      float ss = 0.0;
+      for (int k = 0; k < ${d}; k++) { float v = getZ(i, k); ss += v * v; }
+      return inversesqrt(max(ss, eps));
+    }`;
+  register(ROW_NORMALIZE, (run, [z], a) => {
+    const code = `${invNorm(z.shape[1])}
+      void main() {
+        ivec2 c = getOutputCoords();
+        setOutput(getZ(c.x, c.y) * invNorm(c.x));
+      }`;
+    return run(new Program(['z'], z.shape, code, [['eps', 'float']]), [z], [a.eps]);
+  });
+  register(ROW_NORMALIZE_GRAD, (run, [z, dy], a) => {
+    const d = z.shape[1];
+    const code = `${invNorm(d)}
+      void main() {
+        ivec2 c = getOutputCoords();
+        float r = invNorm(c.x);
+        float proj = 0.0;
+        for (int k = 0; k < ${d}; k++) { proj += getZ(c.x, k) * r * getDy(c.x, k); }
+        setOutput((getDy(c.x, c.y) - getZ(c.x, c.y) * r * proj) * r);
+      }`;
+    return run(new Program(['z', 'dy'], z.shape, code, [['eps', 'float']]), [z, dy], [a.eps]);
   });
 
   register(ROW_LSE, (run, [s], a) => {

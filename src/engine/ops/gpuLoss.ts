@@ -2,7 +2,7 @@
 // per program dispatched, and autodiff of losses.ts's form (normalise, split, concat, mask,
 // one-hot, logsumexp through its max) spends about seventy programs on a scalar; here the
 // forward and backward of the loss take five (two products and three programs of our own,
-// fusedKernels.ts), the normalisation ten. Same function as ntXentLoss (tests/unit/gpuPath.test.ts
+// fusedKernels.ts), the normalisation two. Same function as ntXentLoss (tests/unit/gpuPath.test.ts
 // checks values and gradients against it):
 //   zn = z / |z|, L = S / tau - SELF_MASK I with S = zn zn^T, P = softmax over each row of L,
 //   loss = mean_i (logsumexp_i(L) - L_{i,partner(i)}),
@@ -10,24 +10,19 @@
 //   dL/dz = (dzn - zn <zn, dzn>) / |z|.
 
 import * as tf from '@tensorflow/tfjs';
-import { ntXentGrad, ntXentValue, rowLogSumExp } from './fusedKernels';
+import { ntXentGrad, ntXentValue, rowLogSumExp, rowNormalize, rowNormalizeGrad } from './fusedKernels';
 import { SELF_MASK } from './losses';
 
 /** Floor on the squared row norm, as in l2Normalize: a zero row stays zero. */
 const NORM_EPS = 1e-12;
 
-/** Row-wise L2 normalisation with its gradient in five programs instead of autodiff's ten. */
+/** Row-wise L2 normalisation with its gradient, one program each way (autodiff: ten). */
 export const normalizeRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-  const r = tf.rsqrt(tf.maximum(tf.sum(tf.square(z), 1, true), NORM_EPS));
-  const zn = tf.mul(z, r);
-  save([zn, r]);
+  save([z]);
   return {
-    value: zn,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [s, rs] = saved;
-      return [tf.mul(tf.sub(dy, tf.mul(s, tf.sum(tf.mul(s, dy), 1, true))), rs)];
-    },
+    value: rowNormalize(z, NORM_EPS),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [rowNormalizeGrad(saved[0] as tf.Tensor2D, dy, NORM_EPS)],
   };
 }) as unknown as (z: tf.Tensor2D) => tf.Tensor2D;
 

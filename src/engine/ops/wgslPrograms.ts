@@ -6,7 +6,16 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { ADAM_APPLY, ADAM_MOMENTS, NTXENT_GRAD, NTXENT_VALUE, RELU_MASK, ROW_LSE } from './fusedKernels';
+import {
+  ADAM_APPLY,
+  ADAM_MOMENTS,
+  NTXENT_GRAD,
+  NTXENT_VALUE,
+  RELU_MASK,
+  ROW_LSE,
+  ROW_NORMALIZE,
+  ROW_NORMALIZE_GRAD,
+} from './fusedKernels';
 
 type Uniform = { type: 'float32' | 'int32'; data: number[] };
 
@@ -138,6 +147,31 @@ export function registerWgslPrograms(): void {
       'varStart : i32, stepSize : f32, epsilon : f32,',
     );
     return run(prog, [x, mv], 'float32', [{ type: 'int32', data: [a.offset] }, ...f32(a.stepSize, a.epsilon)]);
+  });
+
+  // Rows of z are the projections (D values): each invocation sums its row's squares itself.
+  const INV_NORM = `
+    fn invNorm(i : i32) -> f32 {
+      let d = uniforms.zShape[1];
+      var ss = 0.0;
+      for (var k = 0; k < d; k++) { let v = z[i * d + k]; ss = ss + v * v; }
+      return inverseSqrt(max(ss, uniforms.eps));
+    }`;
+  register(ROW_NORMALIZE, (run, [z], a) => {
+    const body = 'setOutputAtIndex(index, z[index] * invNorm(index / uniforms.zShape[1]));';
+    const prog = new FlatProgram(['z'], z.shape, 'cp_row_normalize', body, 'eps : f32,', INV_NORM);
+    return run(prog, [z], 'float32', f32(a.eps));
+  });
+  register(ROW_NORMALIZE_GRAD, (run, [z, dy], a) => {
+    const body = `
+      let d = uniforms.zShape[1];
+      let i = index / d;
+      let r = invNorm(i);
+      var proj = 0.0;
+      for (var k = 0; k < d; k++) { proj = proj + z[i * d + k] * r * dy[i * d + k]; }
+      setOutputAtIndex(index, (dy[index] - z[index] * r * proj) * r);`;
+    const prog = new FlatProgram(['z', 'dy'], z.shape, 'cp_row_normalize_grad', body, 'eps : f32,', INV_NORM);
+    return run(prog, [z, dy], 'float32', f32(a.eps));
   });
 
   register(ROW_LSE, (run, [s], a) => {
