@@ -170,7 +170,7 @@ type Backend = {
   readSync(id: unknown): unknown;
   makeTensorInfo(shape: number[], dtype: string, v: Float32Array): unknown;
 };
-function cpuKernel(
+export function cpuKernel(
   name: string,
   f: (
     ins: tf.TensorInfo[],

@@ -16,6 +16,7 @@ import {
   ROW_NORMALIZE,
   ROW_NORMALIZE_GRAD,
 } from './fusedKernels';
+import { MAT_MUL } from './gpuMatMul';
 
 type UniformType = 'float' | 'int';
 
@@ -150,6 +151,22 @@ export function registerGlslPrograms(): void {
         setOutput((getDy(c.x, c.y) - getZ(c.x, c.y) * r * proj) * r);
       }`;
     return run(new Program(['z', 'dy'], z.shape, code, [['eps', 'float']]), [z, dy], [a.eps]);
+  });
+
+  register(MAT_MUL, (run, [a, b, bias], o) => {
+    const [m, k] = o.transposeA ? [a.shape[1], a.shape[0]] : a.shape;
+    const n = o.transposeB ? b.shape[0] : b.shape[1];
+    const code = `void main() {
+        ivec2 c = getOutputCoords();
+        float acc = 0.0;
+        for (int p = 0; p < ${k}; p++) {
+          acc += ${o.transposeA ? 'getA(p, c.x)' : 'getA(c.x, p)'} * ${o.transposeB ? 'getB(c.y, p)' : 'getB(p, c.y)'};
+        }
+        ${bias ? 'acc += getBias(c.y);' : ''}
+        setOutput(${o.relu ? 'max(acc, 0.0)' : 'acc'});
+      }`;
+    const ins = bias ? [a, b, bias] : [a, b];
+    return run(new Program(bias ? ['a', 'b', 'bias'] : ['a', 'b'], [m, n], code), ins);
   });
 
   register(ROW_LSE, (run, [s], a) => {

@@ -11,6 +11,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { ntXentGrad, ntXentValue, rowLogSumExp, rowNormalize, rowNormalizeGrad } from './fusedKernels';
+import { gpuMatMul } from './gpuMatMul';
 import { SELF_MASK } from './losses';
 
 /** Floor on the squared row norm, as in l2Normalize: a zero row stays zero. */
@@ -30,7 +31,7 @@ function ntXentOfNormalized(temperature: number) {
   const terms = { invTau: 1 / temperature, selfMask: SELF_MASK };
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [zn, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    const s = tf.matMul(zn, zn, false, true) as tf.Tensor2D;
+    const s = gpuMatMul(zn, zn, { transposeB: true });
     // The row softmax's statistics, the loss and its gradient matrix: one program each.
     const lse = rowLogSumExp(s, terms);
     const value = ntXentValue(s, lse, terms);
@@ -39,7 +40,7 @@ function ntXentOfNormalized(temperature: number) {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [zs, ss, ls] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        return [tf.matMul(ntXentGrad(ss, ls, dy, terms), zs)];
+        return [gpuMatMul(ntXentGrad(ss, ls, dy, terms), zs)];
       },
     };
   }) as unknown as (zn: tf.Tensor2D) => tf.Scalar;
