@@ -20,7 +20,8 @@ const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options
                    than one only on a cross-origin isolated page, which serve.mjs makes it)
   --dist DIR       the build to serve (default dist)
   --json FILE      also write the results as JSON
-  --profile        print the slowest kernels of each run`;
+  --profile        print the slowest kernels of each run
+  --check          also compare the GPU path's loss, gradients and Adam with the cpu backend's`;
 
 const { opt, flag, helpOr } = cliArgs();
 helpOr(USAGE);
@@ -31,6 +32,7 @@ const jsonPath = opt('json', null);
 const budgetMs = Number(opt('budget', 20000));
 const threads = Number(opt('threads', 1));
 const profile = flag('profile');
+const check = flag('check');
 
 // --dist: another build, so two versions can be compared side by side in one session.
 const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
@@ -42,7 +44,7 @@ for (const backend of backends) {
   for (const N of sizes) {
     const page = await browser.newPage();
     await page.goto(
-      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}`,
+      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}${check ? '&check=1' : ''}`,
     );
     const r = await page
       .waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 })
@@ -70,6 +72,7 @@ for (const backend of backends) {
       firstLoss: round(r.firstLoss, 3),
       lastLoss: round(r.lastLoss, 3),
       tensorsLeft: r.tensorsLeft,
+      againstCpu: r.againstCpu,
       error: r.error,
       topKernels: r.topKernels,
       topPrograms: r.topPrograms,
@@ -80,6 +83,7 @@ for (const backend of backends) {
       if (r.topPrograms?.length)
         console.error('    programs: ' + r.topPrograms.map((k) => `${k.name} x${k.count}`).join(', '));
     }
+    if (r.againstCpu) console.error(`    against cpu: ${JSON.stringify(r.againstCpu)}`);
     console.error(
       `  ${backend} N=${N}: ${last.error ? 'error: ' + last.error : `${last.medianStepMs ?? '-'} ms/step, ${last.kernelsPerStep} kernels, ${last.dispatchesPerStep ?? '-'} dispatches`}`,
     );

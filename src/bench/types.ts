@@ -1,4 +1,5 @@
 import type { GpuAdapterRecord } from '../engine/backend';
+import type { GpuCheck } from '../engine/gpuCheck';
 import type { BackendName } from '../protocol';
 import type { ModelId } from '../core/settings';
 
@@ -10,6 +11,8 @@ export interface BenchRequest {
   budgetMs: number;
   /** wasm threads (the page must be cross-origin isolated for more than 1). */
   threads?: number;
+  /** Also check the GPU path's loss, gradients and Adam against the cpu backend's. */
+  check?: boolean;
 }
 
 export interface BenchResult extends BenchRequest {
@@ -47,5 +50,7 @@ export interface BenchResult extends BenchRequest {
   topPrograms?: { name: string; count: number }[];
   /** Tensors still allocated after the benchmark disposed everything it made (a leak if > 0). */
   tensorsLeft?: number;
+  /** With `check`: the largest relative differences from the cpu backend (engine/gpuCheck.ts). */
+  againstCpu?: GpuCheck;
   error?: string;
 }

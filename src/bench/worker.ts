@@ -11,8 +11,8 @@ import { deriveSeed, Rng } from '../core/rng';
 import { crossOriginIsolated, probeWebGpu, selectBackend, setWasmThreads } from '../engine/backend';
 import { makeViews } from '../engine/augmentBatch';
 import { countDispatches } from '../engine/dispatchCount';
+import { checkAgainstCpu } from '../engine/gpuCheck';
 import { buildEncoder } from '../engine/model';
-import { disposeGpuLossConstants } from '../engine/ops/gpuLoss';
 import { GPU_READ_EVERY } from '../engine/readPolicy';
 import { stockGradients } from '../engine/ops/stockGradients';
 import { lossAndGrads } from '../engine/step';
@@ -57,6 +57,12 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     const augCount = await countDispatches(() => tf.dispose(makeViews(x, params, 98)));
     res.augmentDispatches = augCount.dispatches ?? undefined;
     const [v1, v2] = makeViews(x, params, 99);
+    if (req.check) {
+      const views = new Float32Array(2 * req.n * 784);
+      views.set(await v1.data());
+      views.set(await v2.data(), req.n * 784);
+      res.againstCpu = await checkAgainstCpu(req.model, views, req.n);
+    }
 
     // One update, its loss left on the device for the caller to read (or to stack with others).
     const update = () => {
@@ -84,7 +90,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     // kernels tf.profile sees for the same.
     const counted = await countDispatches(() => tf.dispose(update()));
     res.dispatchesPerStep = counted.dispatches ?? undefined;
-    res.topPrograms = counted.byProgram.slice(0, 16);
+    res.topPrograms = counted.byProgram;
     const prof = await tf.profile(() => tf.dispose(update()));
     res.kernelsPerStep = prof.kernels.length;
     const byName = new Map<string, { ms: number; count: number }>();
@@ -122,7 +128,6 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     tf.dispose([x, v1, v2]);
     encoder.dispose();
     opt.dispose();
-    disposeGpuLossConstants();
     res.tensorsLeft = tf.memory().numTensors;
   } catch (err) {
     res.error = err instanceof Error ? err.message : String(err);

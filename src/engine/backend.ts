@@ -11,6 +11,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerGlslPrograms } from './ops/glslPrograms';
+import { registerWgslPrograms } from './ops/wgslPrograms';
 import type { BackendChoice } from '../core/settings';
 import type { BackendInfo, BackendName } from '../protocol';
 import { startWasm, wasmDescription, wasmThreadsRunning } from './wasmThreads';
@@ -28,6 +30,9 @@ export { crossOriginIsolated, setWasmThreads } from './wasmThreads';
 
 /** Starts one backend and runs a first kernel: some backends register but fail on it. */
 async function start(name: BackendName): Promise<void> {
+  // WebGL unpacked: our programs read one value per texel, and packing would put a pack or
+  // unpack program around each of them, and around most stock kernels (docs/decisions/0015).
+  if (name === 'webgl') tf.env().set('WEBGL_PACK', false);
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error('did not initialise');
   await tf.ready();
@@ -35,6 +40,11 @@ async function start(name: BackendName): Promise<void> {
   await probe.data();
   probe.dispose();
 }
+
+// Our own GPU programs (ops/fusedKernels.ts). Registered here, in the worker, and not where the
+// ops are defined, so Node's unit tests (which run the GPU path on cpu kernels) never load them.
+registerWgslPrograms();
+registerGlslPrograms();
 
 export interface GpuProbe {
   available: boolean;

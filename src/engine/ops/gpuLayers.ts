@@ -1,17 +1,21 @@
 // Layers as one fused program each on the GPU backends: convolution or product, bias and ReLU in
-// tfjs's FusedConv2D / _FusedMatMul kernels. tfjs fuses an activation only outside gradient
-// recording (its fused ops fall back to separate kernels while a tape is on), so the kernels are
-// called directly inside a customGrad and the gradient is written here: the ReLU mask from the
-// saved output, the bias gradient a sum, and the stock backprop kernels, which the GPU backends
-// all have (stockGradients.ts).
+// tfjs's FusedConv2D / _FusedMatMul kernels (on WebGL, a product of our own: gpuMatMul.ts).
+// tfjs fuses an activation only outside gradient recording (its fused ops fall back to separate
+// kernels while a tape is on), so the kernels are called directly inside a customGrad and the
+// gradient is written here: the ReLU mask from the
+// saved output (one program of our own, fusedKernels.ts, where stock ops take Step and Mul), the
+// bias gradient a sum, and the stock backprop kernels, which the GPU backends all have
+// (stockGradients.ts).
 
 import * as tf from '@tensorflow/tfjs';
+import { reluMask } from './fusedKernels';
+import { gpuMatMul } from './gpuMatMul';
 
 type Activation = 'relu' | 'linear';
 
 /** dL/d(pre-activation) from dL/dy: zero where the ReLU was off (y = 0). */
 function preActivationGrad(dy: tf.Tensor, y: tf.Tensor, activation: Activation): tf.Tensor {
-  return activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  return activation === 'relu' ? reluMask(dy, y) : dy;
 }
 
 /**
@@ -66,18 +70,14 @@ export function convBiasAct(
 export function denseBiasAct(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, ws, bs, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const y = tf.engine().runKernel('_FusedMatMul', { a: xs, b: ws, bias: bs }, {
-      transposeA: false,
-      transposeB: false,
-      activation,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+    const y = gpuMatMul(xs, ws, { bias: bs, activation });
     save([xs, ws, y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved as tf.Tensor2D[];
         const d = preActivationGrad(dy, sy, activation) as tf.Tensor2D;
-        return [tf.matMul(d, sw, false, true), tf.matMul(sx, d, true, false), tf.sum(d, 0)];
+        return [gpuMatMul(d, sw, { transposeB: true }), gpuMatMul(sx, d, { transposeA: true }), tf.sum(d, 0)];
       },
     };
   }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
