@@ -39,7 +39,7 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend unavailable');
 
 const vite = await createServer({
-  server: { middlewareMode: true, hmr: false },
+  server: { middlewareMode: true, hmr: false, ws: false },
   appType: 'custom',
   logLevel: 'error',
   optimizeDeps: { noDiscovery: true },

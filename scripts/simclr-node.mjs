@@ -20,13 +20,17 @@ const steps = Number(opt('steps', 1500));
 const every = Number(opt('every', 250));
 const schedule = opt('schedule', 'constant');
 const warmup = Number(opt('warmup', 0));
+// An experiment on the model's size without a new setting: the default greyscale model's
+// convolution widths and h, e.g. --widths 32,64 --h 256.
+const widths = opt('widths', '');
+const hOpt = opt('h', '');
 
 setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend unavailable');
 
 const vite = await createServer({
-  server: { middlewareMode: true, hmr: false },
+  server: { middlewareMode: true, hmr: false, ws: false },
   appType: 'custom',
   logLevel: 'error',
   optimizeDeps: { noDiscovery: true },
@@ -39,6 +43,9 @@ const { Trainer } = await load('/src/engine/trainer.ts');
 const { embed, knnPredictTf } = await load('/src/engine/eval.ts');
 const { accuracy } = await load('/src/core/knn.ts');
 const { DEFAULT_K } = await load('/src/engine/metrics.ts');
+const { ARCHITECTURES } = await load('/src/engine/model.ts');
+if (widths) widths.split(',').forEach((w, i) => (ARCHITECTURES.default.convs[i].out = Number(w)));
+if (hOpt) ARCHITECTURES.default.h = Number(hOpt);
 
 const { settings, notices } = parseSettings('', hash);
 if (notices.length) console.log(notices.join('\n'));
@@ -72,7 +79,7 @@ async function embedAll(indices) {
 }
 
 console.log(
-  `${hash}: lr ${baseLr}, T ${settings.temperature}, batch ${settings.batchSize}, schedule ${schedule}, warm-up ${warmup}`,
+  `${hash}: lr ${baseLr}, T ${settings.temperature}, batch ${settings.batchSize}, schedule ${schedule}, warm-up ${warmup}, model ${JSON.stringify(ARCHITECTURES.default)}`,
 );
 const t0 = Date.now();
 let lossSum = 0,
