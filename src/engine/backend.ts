@@ -11,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { shareIdentityOnWasm } from './kernels/sharedIdentity';
 import { registerGlslPrograms } from './ops/glslPrograms';
 import { registerWgslPrograms } from './ops/wgslPrograms';
 import type { BackendChoice } from '../core/settings';
@@ -45,6 +46,7 @@ async function start(name: BackendName): Promise<void> {
 // ops are defined, so Node's unit tests (which run the GPU path on cpu kernels) never load them.
 registerWgslPrograms();
 registerGlslPrograms();
+shareIdentityOnWasm();
 
 export interface GpuProbe {
   available: boolean;

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
+import { shareIdentityOnWasm } from '../../../src/engine/kernels/sharedIdentity';
 
 const WASM_DIR = path.resolve(__dirname, '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep;
 
@@ -11,6 +12,8 @@ const WASM_DIR = path.resolve(__dirname, '../../../node_modules/@tensorflow/tfjs
 export function configureWasm(): void {
   setWasmPaths(WASM_DIR);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // As the worker runs it (engine/backend.ts).
+  shareIdentityOnWasm();
 }
 
 /** Switches to `backend` and reports whether it started (wasm is configured first). */
