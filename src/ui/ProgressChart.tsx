@@ -61,7 +61,8 @@ export function ProgressChart({ metrics }: { metrics: Metrics | null }) {
       <ChartSvg frame={f} label={`kNN accuracy over ${AXIS_LABEL[axis]}`}>
         <YGrid frame={f} y={y} ticks={4} format={(t) => `${Math.round(t * 100)}%`} />
         <RefLine frame={f} y={y} value={b?.raw[0]} className="base-raw" label="raw pixels" at="start" />
-        <RefLine frame={f} y={y} value={b?.randomH[0]} className="base-random" label="random init (h)" at="start" />
+        {/* At the other end from "raw pixels": the two baselines are often a few points apart. */}
+        <RefLine frame={f} y={y} value={b?.randomH[0]} className="base-random" label="random init (h)" at="end" />
         <path d={line('knnZ')} className="knn-z" />
         <path d={line('knnH')} className="knn-h" />
         {pts.map((p, i) => (

@@ -107,7 +107,7 @@ export function ZeroShotPanel({ dataset, result, probes, step, playing, send }: 
         </div>
         {result?.compositions !== null && result?.compositions !== undefined && (
           <div title="Colour x shape, on held-out images of the pairs that never appeared in training (neither image nor caption).">
-            <dt>Held-out compositions ({result.compositionCount} images, 1 of 64)</dt>
+            <dt>Held-out compositions ({result.compositionCount} images; each picks 1 of 64 colour x shape prompts)</dt>
             <dd>
               <span data-testid="zero-shot-compositions">{pct(result.compositions)}</span>%
             </dd>
