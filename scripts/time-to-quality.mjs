@@ -72,7 +72,19 @@ if (/(^|&)loss=clip(&|$)/.test(hash)) {
   if (jsonPath)
     writeFileSync(
       jsonPath,
-      JSON.stringify({ date: new Date().toISOString(), hash, backend, maxSeconds, ...r }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`,
+          hash,
+          backend,
+          firstStepSeconds,
+          maxSeconds,
+          ...r,
+        },
+        null,
+        2,
+      ) + '\n',
     );
   process.exit(0);
 }
