@@ -9,9 +9,7 @@
 // two shapes the binding test. --negatives swap (two shapes): each batch also gets every
 // caption with its colours swapped as a hard negative (NegCLIP). The TypeScript sources are loaded through Vite's SSR loader.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import path from 'node:path';
-import { createServer } from 'vite';
+import { nodeEngine } from './lib/nodeEngine.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -34,17 +32,7 @@ const seed = Number(opt('seed', 1));
 const swapNegatives = opt('negatives', '') === 'swap';
 const MAX_LEN = 16;
 
-setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend unavailable');
-
-const vite = await createServer({
-  server: { middlewareMode: true, hmr: false, ws: false },
-  appType: 'custom',
-  logLevel: 'error',
-  optimizeDeps: { noDiscovery: true },
-});
-const load = (p) => vite.ssrLoadModule(p);
+const { load, close } = await nodeEngine();
 const { makeShapes, SHAPE_NAMES, COLOUR_NAMES } = await load('/src/core/shapes.ts');
 const { captionBatch, captionVocabulary } = await load('/src/core/captions.ts');
 const { heldOutPairs, isHeldOut, withoutHeldOut, onlyHeldOut, singlePairs } = await load('/src/core/heldOutPairs.ts');
@@ -223,4 +211,4 @@ report(step, (Date.now() - t0) / 1000, loss, temperature);
 console.log(
   `  ${(step / ((Date.now() - t0) / 1000)).toFixed(1)} steps/s incl. evaluation; duplicate captions per batch ${pct(dupShare / step)}%`,
 );
-await vite.close();
+await close();

@@ -8,11 +8,9 @@
 // time (learning rate, temperature, schedule) can be tried side by side. Time to quality in the
 // browser is still `npm run bench:quality`. The TypeScript sources load through Vite's SSR loader.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { createServer } from 'vite';
 import { cliArgs } from './lib/args.mjs';
+import { nodeEngine } from './lib/nodeEngine.mjs';
 
 const { opt } = cliArgs();
 const hash = opt('hash', 'dataset=mnist');
@@ -25,17 +23,7 @@ const warmup = Number(opt('warmup', 0));
 const widths = opt('widths', '');
 const hOpt = opt('h', '');
 
-setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend unavailable');
-
-const vite = await createServer({
-  server: { middlewareMode: true, hmr: false, ws: false },
-  appType: 'custom',
-  logLevel: 'error',
-  optimizeDeps: { noDiscovery: true },
-});
-const load = (p) => vite.ssrLoadModule(p);
+const { load, close } = await nodeEngine();
 const { parseSettings } = await load('/src/core/urlSettings.ts');
 const { decodeMnist, decodeAsset } = await load('/src/core/mnist.ts');
 const { makeShapes } = await load('/src/core/shapes.ts');
@@ -102,4 +90,4 @@ for (let step = 1; step <= steps; step++) {
   }
 }
 t.dispose();
-await vite.close();
+await close();

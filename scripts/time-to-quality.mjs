@@ -58,6 +58,14 @@ await page.waitForFunction(() => Number(document.querySelector('[data-testid="st
   polling: 20,
 });
 const firstStepSeconds = (Date.now() - t0) / 1000;
+/** What every JSON this script writes begins with. */
+const header = (backend) => ({
+  date: new Date().toISOString(),
+  command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`,
+  hash,
+  backend,
+  firstStepSeconds,
+});
 console.error(`  first step shown ${firstStepSeconds.toFixed(2)} s after Play`);
 if (/(^|&)loss=clip(&|$)/.test(hash)) {
   const r = await clipQuality(page, maxSeconds, t0, new URLSearchParams(hash).get('dataset') ?? 'mnist');
@@ -69,23 +77,7 @@ if (/(^|&)loss=clip(&|$)/.test(hash)) {
       .map(([k, v]) => `${k} best ${v.best}% (target ${v.target}%: ${v.met ? 'met' : 'not met'})`)
       .join('; ')}` + (r.reached ? `; shape and colour >= 95% at ${r.reached.seconds} s (step ${r.reached.step})` : ''),
   );
-  if (jsonPath)
-    writeFileSync(
-      jsonPath,
-      JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`,
-          hash,
-          backend,
-          firstStepSeconds,
-          maxSeconds,
-          ...r,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ ...header(backend), maxSeconds, ...r }, null, 2) + '\n');
   process.exit(0);
 }
 const points = [];
@@ -213,11 +205,7 @@ const backend = (await page.getByTestId('backend-name').textContent())?.trim();
 await browser.close();
 server.close();
 const result = {
-  date: new Date().toISOString(),
-  command: `npm run bench:quality -- ${process.argv.slice(2).join(' ')}`,
-  hash,
-  backend,
-  firstStepSeconds,
+  ...header(backend),
   target,
   maxSeconds,
   trainedSeconds,
