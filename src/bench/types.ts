@@ -27,6 +27,8 @@ export interface BenchResult extends BenchRequest {
   isolated?: boolean;
   /** Choosing and starting the backend, before any model exists. */
   backendInitMs?: number;
+  /** GPU programs compiled by the first update (webgpu: pipelines; webgl: shader programs): what its time is mostly spent on. */
+  programsCompiled?: number;
   /** The first update and its loss read: shader compilation and first uploads included. */
   firstStepMs?: number;
   medianStepMs?: number;

@@ -18,6 +18,13 @@ import { stockGradients } from '../engine/ops/stockGradients';
 import { lossAndGrads } from '../engine/step';
 import type { BenchRequest, BenchResult } from './types';
 
+/** Programs the GPU backend has compiled so far (its caches), or null off the GPU. */
+function programsCompiled(): number | null {
+  const b = tf.backend() as unknown as { pipelineCache?: object; binaryCache?: object };
+  const cache = tf.getBackend() === 'webgpu' ? b.pipelineCache : tf.getBackend() === 'webgl' ? b.binaryCache : null;
+  return cache ? Object.keys(cache).length : null;
+}
+
 self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const req = e.data;
   const res: BenchResult = { ...req };
@@ -82,9 +89,11 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
       return out[out.length - 1];
     };
 
+    const compiledBefore = programsCompiled();
     let t = performance.now();
     res.firstLoss = await window(1);
     res.firstStepMs = performance.now() - t;
+    if (compiledBefore !== null) res.programsCompiled = (programsCompiled() ?? 0) - compiledBefore;
     await window(1);
     // Dispatches of one update with no read (what a step costs inside a window), then the
     // kernels tf.profile sees for the same.
