@@ -21,6 +21,8 @@ export interface ProbeOptions {
   normalize: boolean;
   /** Validation rows and labels (same layout as the training ones): pick the iteration on them. */
   val?: { x: Float32Array; y: Int32Array };
+  /** Also yield once this many ms have passed since the last yield (see YIELD_MS). */
+  yieldMs?: number;
 }
 
 export const PROBE_DEFAULTS: ProbeOptions = {
@@ -31,6 +33,12 @@ export const PROBE_DEFAULTS: ProbeOptions = {
 };
 /** Iterations between two yields of the generator (a caller interleaves other work there). */
 const YIELD_EVERY = PROBE_EVAL_EVERY;
+/**
+ * ...and sooner when those iterations take long: on wasm one iteration on Shapes' raw pixels
+ * (3,072 features) with all labels takes about a second, and 25 of them held the worker past the
+ * page's 15 s hang limit, so the page restarted it and the probe was lost.
+ */
+const YIELD_MS = 200;
 
 export interface ProbeResult {
   testAccuracy: number;
@@ -133,6 +141,8 @@ export async function* linearProbeSteps(
     }
   };
   let best: { accuracy: number; loss: number; w: tf.Tensor; b: tf.Tensor } | null = null;
+  const yieldMs = o.yieldMs ?? YIELD_MS;
+  let lastYield = performance.now();
   try {
     for (let it = 0; it < o.iterations; it++) {
       tf.tidy(() => {
@@ -154,7 +164,10 @@ export async function* linearProbeSteps(
           best = { ...v, w: tf.clone(w), b: tf.clone(b) };
         }
       }
-      if (it % YIELD_EVERY === YIELD_EVERY - 1) yield (it + 1) / o.iterations;
+      if (it % YIELD_EVERY === YIELD_EVERY - 1 || performance.now() - lastYield >= yieldMs) {
+        yield (it + 1) / o.iterations;
+        lastYield = performance.now();
+      }
     }
     if (best) {
       w.assign(best.w as tf.Tensor2D);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
-import { linearProbe } from '../../src/engine/probe';
+import { linearProbe, linearProbeSteps } from '../../src/engine/probe';
 import { scratchSteps } from '../../src/engine/scratch';
 import { SCRATCH_BUDGET } from '../../src/protocol';
 
@@ -110,5 +110,28 @@ describe('scratchSteps: the from-scratch baseline gets the compute pre-training 
     expect(scratchSteps(2 * batch * minSteps + 1).steps).toBe(2 * minSteps + 1);
     // Past the cap, the report can say how much compute from scratch was denied.
     expect(scratchSteps(2 * 3000 * 64)).toEqual({ steps: maxSteps, matched: 6000 });
+  });
+});
+
+describe('linear probe yielding', () => {
+  // The worker runs a probe between training steps; a stretch without a yield holds the worker,
+  // and past 15 s the page takes it for hung. Slow iterations (raw pixels, all labels) must
+  // yield on time, not only every 25 iterations.
+  const rng = new Rng(5);
+  const x = Float32Array.from({ length: 40 * 6 }, () => rng.random());
+  const y = Int32Array.from({ length: 40 }, (_, i) => i % 3);
+  const yields = async (yieldMs?: number) => {
+    const g = linearProbeSteps(x, y, x, y, 6, 3, { iterations: 50, ...(yieldMs === undefined ? {} : { yieldMs }) });
+    let n = 0;
+    for (let r = await g.next(); !r.done; r = await g.next()) n++;
+    return n;
+  };
+
+  it('yields every 25 iterations when iterations are quick', async () => {
+    expect(await yields(60_000)).toBe(2);
+  });
+
+  it('yields after every iteration once the time since the last yield is spent', async () => {
+    expect(await yields(0)).toBe(50);
   });
 });
