@@ -189,6 +189,12 @@ if (curve) {
         ),
       })),
     );
+  if (!curvePoints.length) {
+    // The progress bar also goes when the page restarts a worker it took for hung: say so, write nothing.
+    const notices = await page.getByTestId('notice').allTextContents();
+    console.error(`the label curve ended with no figures on the page; notices: ${notices.join(' / ') || 'none'}`);
+    process.exit(1);
+  }
   const names = ['pretrained', 'finetune', 'scratch', 'scratchConverged', 'pixels', 'random'];
   const pc = (x) => (x ? (100 * x.mean).toFixed(1).padStart(6) : '     -');
   console.log(
