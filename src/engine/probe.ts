@@ -34,9 +34,9 @@ export const PROBE_DEFAULTS: ProbeOptions = {
 /** Iterations between two yields of the generator (a caller interleaves other work there). */
 const YIELD_EVERY = PROBE_EVAL_EVERY;
 /**
- * ...and sooner when those iterations take long: on wasm one iteration on Shapes' raw pixels
- * (3,072 features) with all labels takes about a second, and 25 of them held the worker past the
- * page's 15 s hang limit, so the page restarted it and the probe was lost.
+ * ...and sooner when those iterations take long: on wasm, 25 iterations on Shapes' raw pixels
+ * (3,072 features) with all labels held the worker past the page's 15 s hang limit, so the page
+ * restarted it and the probe was lost.
  */
 const YIELD_MS = 200;
 
