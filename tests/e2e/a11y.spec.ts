@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { openApp, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { openApp, SHOTS, waitForStep, watchErrors, test, relayCspViolations } from './helpers';
 
 // Everyone can use it: axe-core finds no serious or critical WCAG 2.1 A/AA violation on each
 // screen a lesson shows; every control is reached and worked by keyboard alone with a visible
@@ -28,6 +28,7 @@ async function seriousViolations(page: Page, screen: string) {
 test('axe: the trained page, the lesson, the math, presentation mode and a phone', async ({ browser }) => {
   test.setTimeout(150_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await relayCspViolations(context);
   const page = await context.newPage();
   const errors = watchErrors(page);
   await openApp(page, '#batchSize=16');
@@ -79,6 +80,7 @@ test('keyboard alone: every control is reached with a visible ring, training run
 }) => {
   test.setTimeout(150_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await relayCspViolations(context);
   const page = await context.newPage();
   const errors = watchErrors(page);
   await openApp(page, '#batchSize=16');
@@ -159,6 +161,7 @@ test('reduced motion: the points jump to each new place; without it they glide',
   test.setTimeout(150_000);
   for (const reducedMotion of ['reduce', 'no-preference'] as const) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion });
+    await relayCspViolations(context);
     const page = await context.newPage();
     const errors = watchErrors(page);
     await openApp(page, '#batchSize=16');

@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { LESSON } from '../../src/core/lesson';
 import { PRESETS } from '../../src/core/presets';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 const playButton = (page: Page) => page.getByRole('button', { name: 'Play', exact: true });
 const pauseButton = (page: Page) => page.getByRole('button', { name: 'Pause', exact: true });

@@ -1,6 +1,6 @@
-import { expect, test, type Download } from '@playwright/test';
+import { expect, type Download } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 // CLIP on Shapes with a small batch: software backends are slow, so the run is short and the
 // assertions are what a short run can honestly show (below each one says how strong it is).

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 
 // On WebGPU and WebGL a training step costs per GPU program dispatched. The benchmark page
 // counts the programs one update of the default model dispatches (src/engine/dispatchCount.ts);

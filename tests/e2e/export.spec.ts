@@ -1,6 +1,6 @@
-import { expect, test, type Download, type Page } from '@playwright/test';
+import { expect, type Download, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 // Export and restore, as a user does it: the Projector files, the model file (and the copy in
 // the browser), loading it back into a run that had moved on, and files that are not models.

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { readNumber, watchErrors } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { readNumber, watchErrors, test } from './helpers';
 
 // Faults a lesson throws at the playground: a lost GPU, a crashed or hung worker, storage that
 // is full or blocked. Training goes on from the last checkpoint, a notice says what happened,

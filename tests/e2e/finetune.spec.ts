@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 // The declared budgets (up to 3,000 supervised steps per method and draw) take minutes per label
 // count; here every step budget is shrunk to 1% through the test-only window.__studyBudgetScale,

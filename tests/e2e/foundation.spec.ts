@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 test('loads without console errors and picks wasm on a machine without a GPU', async ({ page, context }) => {
   const errors = watchErrors(page);

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 
 // Outside Playwright's outputDir, which is wiped at every run.
 export const SHOTS = 'screenshots';
@@ -6,28 +6,18 @@ export const SHOTS = 'screenshots';
 const cspWatchers = new WeakMap<Page, string[][]>();
 
 /**
- * Collects console errors, uncaught exceptions and Content-Security-Policy violations from the
- * page. A violation is reported to the page as a `securitypolicyviolation` event (a blocked
- * script or style need not log an error), so each document relays its own through a binding;
- * workers' violations surface as "Refused to ..." console errors, which land here too.
+ * Relays every document's Content-Security-Policy violations in the context to the lists
+ * `watchErrors` made for its page. A violation is reported to the page as a
+ * `securitypolicyviolation` event (a blocked script or style need not log an error), so an init
+ * script forwards each through a binding. Both must be in place before the first navigation:
+ * Playwright's server runs calls concurrently, so an un-awaited install can lose the race with
+ * `page.goto` (it did, once, in CI), hence a fixture that awaits it.
  */
-export function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+export async function relayCspViolations(context: BrowserContext) {
+  await context.exposeBinding('__reportCspViolation', (source, text: string) => {
+    for (const list of cspWatchers.get(source.page) ?? []) list.push(text);
   });
-  page.on('pageerror', (e) => errors.push(e.message));
-  const lists = cspWatchers.get(page);
-  if (lists) {
-    lists.push(errors);
-    return errors;
-  }
-  cspWatchers.set(page, [errors]);
-  // Sent ahead of the spec's next command, so the first navigation is covered.
-  void page.exposeBinding('__reportCspViolation', (_source, text: string) => {
-    for (const list of cspWatchers.get(page) ?? []) list.push(text);
-  });
-  void page.addInitScript(() => {
+  await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       const report = (window as unknown as { __reportCspViolation?: (t: string) => void }).__reportCspViolation;
       report?.(
@@ -35,6 +25,30 @@ export function watchErrors(page: Page): string[] {
       );
     });
   });
+}
+
+/** Playwright's `test`, whose context relays CSP violations from before the first page loads. */
+export const test = base.extend({
+  context: async ({ context }, use) => {
+    await relayCspViolations(context);
+    await use(context);
+  },
+});
+
+/**
+ * Collects console errors, uncaught exceptions and CSP violations from the page (the last only
+ * in a context given to `relayCspViolations`, as `test`'s is). Workers' violations surface as
+ * "Refused to ..." console errors, which land here too.
+ */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const lists = cspWatchers.get(page) ?? [];
+  lists.push(errors);
+  cspWatchers.set(page, lists);
   return errors;
 }
 

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 // The probe's supervised budgets are shrunk to 5% (test-only window.__studyBudgetScale; the
 // declared ones take minutes): the budget's arithmetic is checked, not its figures.

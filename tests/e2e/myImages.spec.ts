@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Download, type Page } from '@playwright/test';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect, type Download, type Page } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 import { noisyPng } from './pngFile';
 
 // "Your own images" in the app itself: a drawn query and its neighbours, the query as the

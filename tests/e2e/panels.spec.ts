@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 const stepOnce = async (page: Page, expected: number) => {
   await page.getByRole('button', { name: 'Step', exact: true }).click();

@@ -1,5 +1,5 @@
-import { expect, type Page, test } from '@playwright/test';
-import { openApp, waitForStep } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { openApp, waitForStep, test } from './helpers';
 
 // The page stays smooth while the worker trains: frames per second in the embedding view and
 // main-thread long tasks, measured over 20 s of training. Reported; asserted only loosely,

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { openApp, readNumber, SHOTS, waitForStep, watchErrors } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { openApp, readNumber, SHOTS, waitForStep, watchErrors, test } from './helpers';
 
 const canvas = (page: Page) => page.getByTestId('embedding-canvas');
 

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openApp, watchErrors } from './helpers';
+import { expect } from '@playwright/test';
+import { openApp, watchErrors, test } from './helpers';
 
 // The page runs under a strict Content-Security-Policy, sent as a header and in the meta tag
 // alike, and the error watch every spec uses fails on a violation. Both are checked here: the

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { judge, openForSoak, runSoak } from '../../scripts/lib/soakDriver.mjs';
 
 // Ninety seconds of `npm run soak`: the same class, the same sampling, the same verdict. Held

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { SHOTS, watchErrors } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { SHOTS, watchErrors, test } from './helpers';
 import { solidPng } from './pngFile';
 
 // The "your own images" parts in a real browser, on a test-only page (tests/e2e/imageLab),

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { defaultWasmThreads } from '../../src/core/wasmThreads';
-import { openApp, readNumber, waitForStep, watchErrors } from './helpers';
+import { openApp, readNumber, waitForStep, watchErrors, test } from './helpers';
 
 // tfjs-backend-wasm's threaded build, started from the bundled worker: serve.mjs makes the page
 // cross-origin isolated, ?threads=N asks for N threads (this machine may have too few cores for

@@ -1,5 +1,5 @@
-import { expect, type Page, test } from '@playwright/test';
-import { readNumber, waitForStep, watchErrors } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { readNumber, waitForStep, watchErrors, test } from './helpers';
 
 // The GPU paths for real: on WebGPU (here SwiftShader, in software) the stock gradient kernels
 // run and the losses are read back only every few steps, so a NaN is found after the update
