@@ -69,7 +69,8 @@ async function focusRing(page: Page) {
     if (!el || el === document.body) return null;
     const s = getComputedStyle(el);
     const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
-    const name = el.getAttribute('aria-label') || el.textContent?.trim().slice(0, 40) || el.tagName;
+    const labelled = (el as HTMLInputElement).labels?.[0]?.textContent?.trim();
+    const name = el.getAttribute('aria-label') || labelled || el.textContent?.trim().slice(0, 40) || el.tagName;
     const r = el.getBoundingClientRect();
     return { name, tag: el.tagName.toLowerCase(), ring, visible: r.width > 0 && r.height > 0 };
   });
