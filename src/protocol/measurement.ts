@@ -1,10 +1,11 @@
 // The page-worker contract for measurement: what the encoder has learned (kNN, geometry,
 // linear probes, fine-tuning, baselines, the label curve).
 
-import type { CurveLabels, MethodId, MethodStat } from '../core/labelRecipe';
+import { CURVE_LABELS, type CurveLabels, type MethodId, type MethodStat } from '../core/labelRecipe';
 
-export type LabelsPerClass = 1 | 10 | 100 | 'all';
-export const LABELS_PER_CLASS: LabelsPerClass[] = [1, 10, 100, 'all'];
+/** A probe row can be any count on the label curve, so a single row can be rerun on its own. */
+export type LabelsPerClass = CurveLabels;
+export const LABELS_PER_CLASS: LabelsPerClass[] = CURVE_LABELS;
 
 /** kNN accuracy (0..1) of held-out images against the training set, for one labelled factor. */
 export interface FactorKnn {
