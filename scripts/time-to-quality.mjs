@@ -24,7 +24,8 @@ helpOr(`npm run bench:quality [-- options]   (or: node scripts/time-to-quality.m
   --curve          then run the label-efficiency curve; written to bench-results/ (or --curve-json FILE)
   --curve-json FILE  where to write the curve (default bench-results/label-curve-<dataset>-<date>.json)
   --budget-scale X shrink every few-label step budget by X (0 < X <= 1; not the recipe's figures)
-  --json FILE      also write the points (and probes, and the curve) as JSON`);
+  --json FILE      also write the points (and probes, and the curve) as JSON
+  --dist DIR       the build to serve (default dist), so a run can go on while dist is rebuilt`);
 const target = Number(opt('target', 95));
 const maxSeconds = Number(opt('max', 600));
 const hash = opt('hash', 'dataset=mnist');
@@ -38,7 +39,7 @@ if (!(budgetScale > 0 && budgetScale <= 1)) {
 }
 const METHODS = ['pretrained', 'finetune', 'scratch', 'converged', 'pixels', 'random'];
 
-const server = await startServer({ port: 0, dir: resolve('dist'), quiet: true });
+const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 if (budgetScale !== 1)
