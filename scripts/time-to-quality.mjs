@@ -18,6 +18,8 @@ const { opt, flag, helpOr } = cliArgs();
 helpOr(`npm run bench:quality [-- options]   (or: node scripts/time-to-quality.mjs [options] after a build)
   --target PCT     stop when kNN on h reaches it (default 95)
   --max S          stop after this many seconds of training (default 600)
+  --max-steps N    or after N steps: a fixed amount of pre-training whatever else the machine
+                   runs (the probes and curve then measure the same encoder as a quiet run would)
   --hash HASH      the app's settings, as in its URL (default dataset=mnist); with loss=clip, logs
                    zero-shot accuracy per factor, held-out compositions, precision at 12 and binding
   --probes LIST    then run the few-label probes, e.g. 10,1,all
@@ -28,6 +30,7 @@ helpOr(`npm run bench:quality [-- options]   (or: node scripts/time-to-quality.m
   --dist DIR       the build to serve (default dist), so a run can go on while dist is rebuilt`);
 const target = Number(opt('target', 95));
 const maxSeconds = Number(opt('max', 600));
+const maxSteps = Number(opt('max-steps', Infinity));
 const hash = opt('hash', 'dataset=mnist');
 const jsonPath = opt('json', null);
 const probeGroups = opt('probes', '').split(',').filter(Boolean);
@@ -86,6 +89,7 @@ let last = '';
 let reached = null;
 while ((Date.now() - t0) / 1000 < maxSeconds) {
   await page.waitForTimeout(1000);
+  if ((await num('step-count')) >= maxSteps) break;
   const text = (await page.getByTestId('knn-accuracy').textContent())?.trim() ?? '';
   if (text === last || !/\d/.test(text)) continue;
   last = text;
@@ -215,6 +219,7 @@ const result = {
   ...header(backend),
   target,
   maxSeconds,
+  maxSteps: Number.isFinite(maxSteps) ? maxSteps : undefined,
   trainedSeconds,
   budgetScale,
   reached,
