@@ -21,7 +21,9 @@ const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options
   --dist DIR       the build to serve (default dist)
   --json FILE      also write the results as JSON
   --profile        print the slowest kernels of each run
-  --check          also compare the GPU path's loss, gradients and Adam with the cpu backend's`;
+  --check          also compare the GPU path's loss, gradients and Adam with the cpu backend's
+  --no-precompile  GPU backends: compile programs as the first update meets them, not all
+                   ahead in parallel (engine/precompile.ts), to compare first steps`;
 
 const { opt, flag, helpOr } = cliArgs();
 helpOr(USAGE);
@@ -33,6 +35,7 @@ const budgetMs = Number(opt('budget', 20000));
 const threads = Number(opt('threads', 1));
 const profile = flag('profile');
 const check = flag('check');
+const noPrecompile = flag('no-precompile');
 
 // --dist: another build, so two versions can be compared side by side in one session.
 const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
@@ -44,7 +47,7 @@ for (const backend of backends) {
   for (const N of sizes) {
     const page = await browser.newPage();
     await page.goto(
-      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}${check ? '&check=1' : ''}`,
+      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}${check ? '&check=1' : ''}${noPrecompile ? '&precompile=0' : ''}`,
     );
     const r = await page
       .waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 })
@@ -60,6 +63,7 @@ for (const backend of backends) {
       isolated: r.isolated,
       backendInitMs: round(r.backendInitMs),
       firstStepMs: round(r.firstStepMs),
+      precompileMs: round(r.precompileMs),
       programsCompiled: r.programsCompiled,
       medianStepMs: round(r.medianStepMs),
       stepsPerSecond: r.medianStepMs ? round(1000 / r.medianStepMs, 2) : undefined,
@@ -71,6 +75,7 @@ for (const backend of backends) {
       dispatchesPerStep: r.dispatchesPerStep,
       augmentDispatches: r.augmentDispatches,
       firstLoss: round(r.firstLoss, 3),
+      secondLoss: round(r.secondLoss, 3),
       lastLoss: round(r.lastLoss, 3),
       tensorsLeft: r.tensorsLeft,
       againstCpu: r.againstCpu,
@@ -117,6 +122,7 @@ const rows = results.map((r) => {
     N: r.N,
     model: r.model,
     'first step ms': r.firstStepMs ?? '-',
+    'of it compiling ahead': r.precompileMs ?? '-',
     'compiled at first step': r.programsCompiled ?? '-',
     'median ms/step': r.medianStepMs ?? '-',
     'steps/s': r.medianStepMs ? round(1000 / r.medianStepMs, 2) : '-',

@@ -13,6 +13,8 @@ export interface BenchRequest {
   threads?: number;
   /** Also check the GPU path's loss, gradients and Adam against the cpu backend's. */
   check?: boolean;
+  /** false: no compile-ahead pass before the first update (engine/precompile.ts), to compare. */
+  precompile?: boolean;
 }
 
 export interface BenchResult extends BenchRequest {
@@ -29,14 +31,20 @@ export interface BenchResult extends BenchRequest {
   backendInitMs?: number;
   /** GPU programs compiled by the first update (webgpu: pipelines; webgl: shader programs): what its time is mostly spent on. */
   programsCompiled?: number;
-  /** The first update and its loss read: shader compilation and first uploads included. */
+  /** The first update and its loss read: shader compilation (ahead or not) and first uploads included. */
   firstStepMs?: number;
+  /** Of firstStepMs, the compile-ahead pass (GPU backends, unless turned off), and the programs it compiled. */
+  precompileMs?: number;
+  programsPrecompiled?: number;
   medianStepMs?: number;
   minStepMs?: number;
   /** Both views' augmentation, per step (not included in the step times, as in the PyTorch benchmark). */
   augmentMs?: number;
   timedSteps?: number;
   firstLoss?: number;
+  /** The loss of the second update (the first after Adam's first move): equal with or without
+   *  the compile-ahead pass if it put everything back. */
+  secondLoss?: number;
   lastLoss?: number;
   /** Steps per loss read (the trainer's policy on this backend); step times are per step. */
   readEvery?: number;

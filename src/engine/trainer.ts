@@ -17,6 +17,7 @@ import { embedProjections, viewPixels } from './displayReadback';
 import { buildEncoder, type Encoder } from './model';
 import { embed, imagesTensor } from './eval';
 import { installModelState, readModelState } from './runState';
+import { precompile, precompiles } from './precompile';
 import { batchLoss, lossAndGrads } from './step';
 import { NonFiniteLossError, type StepResult } from './stepResult';
 import type { ViewPairs } from '../protocol';
@@ -68,6 +69,8 @@ export class Trainer {
   /** The last step's images (a query made the anchor joins them). */
   lastIndices: Int32Array | null = null;
   private checkpoint: Checkpoint | null = null;
+  /** The batch size whose update's GPU programs were compiled ahead; 0: none yet. */
+  private compiledFor = 0;
 
   /** trainFilter: which training images a run may use (CLIP leaves out its held-out compositions). */
   constructor(
@@ -161,6 +164,7 @@ export class Trainer {
   async trainStep(explain = false, readBatch = true): Promise<StepResult> {
     const s = this.settings;
     const n = this.batchSize;
+    await this.precompileUpdate(n);
     if (this.readEvery > 1 && this.pending.length === 0) this.takeCheckpoint();
     const indices = this.nextBatch(n);
     this.lastIndices = indices;
@@ -228,6 +232,44 @@ export class Trainer {
         Int32Array.from({ length: 2 * n }, (_, r) => f.values[indices[r % n]]),
       ),
     };
+  }
+
+  /**
+   * Before the first update at a batch size on WebGPU, compiles all its programs in one
+   * parallel pass (engine/precompile.ts), which puts back the weights and optimizer state the
+   * unexecuted update assigned.
+   */
+  protected async precompileUpdate(n: number): Promise<void> {
+    if (this.compiledFor === n || !precompiles()) return;
+    this.compiledFor = n;
+    await precompile(() => this.compileWork(n), {
+      variables: this.trainables(),
+      optimizers: this.optimizers(),
+    });
+  }
+
+  /** Every variable an update may assign, and the optimizers that assign them. */
+  protected trainables(): tf.Variable[] {
+    return this.encoder.variables;
+  }
+  protected optimizers(): FlatAdam[] {
+    return [this.optimizer];
+  }
+
+  /** The update of one batch of n, for the compile-only pass: the same ops on the same shapes. */
+  protected compileWork(n: number): tf.TensorContainer {
+    const s = this.settings;
+    const indices = this.train.subarray(0, n);
+    const labels = new Int32Array(2 * n);
+    for (let i = 0; i < n; i++) labels[i] = labels[i + n] = this.data.labels[indices[i]];
+    const [v1, v2] = makeViews(imagesTensor(this.data, indices), augmentParams(s.augments), 0);
+    const { value, grads, z } = lossAndGrads(this.encoder, v1, v2, {
+      loss: s.loss,
+      temperature: s.temperature,
+      labels,
+    });
+    this.optimizer.applyGradients(grads);
+    return [value, z];
   }
 
   /** Reads every pending loss now (in one read); a deferred window that held a bad one is undone. */

@@ -123,6 +123,37 @@ export class ClipTrainer extends Trainer {
     this.textOptimizer.learningRate = settings.learningRate;
   }
 
+  protected override trainables(): tf.Variable[] {
+    return this.model.variables;
+  }
+  protected override optimizers(): FlatAdam[] {
+    return [this.optimizer, this.textOptimizer];
+  }
+
+  /** A CLIP update on n images and their captions, for the compile-only pass (nothing read). */
+  protected override compileWork(n: number): tf.TensorContainer {
+    const s = this.settings;
+    const d = this.data;
+    const indices = this.train.subarray(0, n);
+    const rng = new Rng(deriveSeed(s.seed, CAPTION_STREAM));
+    const captions = trainingCaptions(d, indices, rng, s.captionDetail);
+    const negatives = d.id === 'twoShapes' ? swappedNegatives(d, indices, rng, (c, sh) => this.isHeldOut(c, sh)) : [];
+    const [v1] = makeViews(
+      imagesTensor(d, indices),
+      augmentParams(clipSafeAugments(s.augments, captionedAttributes(d.id))),
+      0,
+    );
+    const { value, grads, img, txt } = clipLossAndGrads(this.model, v1, this.encode(captions), {
+      temperature: s.temperature,
+      negatives: negatives.length ? this.encode(negatives) : undefined,
+    });
+    const read = this.learned ? tf.stack([value, this.learned.temperature()]) : tf.reshape(value, [1]);
+    this.optimizer.applyGradients(grads);
+    this.textOptimizer.applyGradients(grads);
+    this.learned?.clamp();
+    return [read, img, txt, tf.concat([img, txt], 0)];
+  }
+
   /**
    * One CLIP step: each image (one augmented view, with the augmentations that would falsify a
    * caption switched off) against its caption. The loss (and a learned temperature) are read
@@ -132,6 +163,7 @@ export class ClipTrainer extends Trainer {
     const s = this.settings;
     const n = s.batchSize;
     const d = this.data;
+    await this.precompileUpdate(n);
     const indices = this.nextBatch(n);
     const rng = new Rng(deriveSeed(s.seed, CAPTION_STREAM + this.step));
     const captions = trainingCaptions(d, indices, rng, s.captionDetail);
