@@ -41,20 +41,14 @@ export async function precompile(work: () => tf.TensorContainer, assigned: Assig
   const cache = backend.pipelineCache;
   const t = performance.now();
   const before = new Set(Object.keys(cache));
-  const weights = assigned.variables.map((v) => tf.clone(v));
-  const states = assigned.optimizers.map((o) => o.snapshot());
-  tf.env().set(FLAG, true);
-  try {
-    tf.dispose(tf.tidy(work));
-  } finally {
-    tf.env().set(FLAG, false);
-    assigned.variables.forEach((v, i) => v.assign(weights[i]));
-    assigned.optimizers.forEach((o, i) => {
-      o.restore(states[i]);
-      o.disposeSnapshot(states[i]);
-    });
-    tf.dispose(weights);
-  }
+  keepingState(assigned, () => {
+    tf.env().set(FLAG, true);
+    try {
+      tf.dispose(tf.tidy(work));
+    } finally {
+      tf.env().set(FLAG, false);
+    }
+  });
   try {
     await backend.checkCompileCompletionAsync();
   } catch {
@@ -64,6 +58,22 @@ export async function precompile(work: () => tf.TensorContainer, assigned: Assig
     for (const key of Object.keys(cache)) if (!before.has(key)) delete cache[key];
   }
   return { programs: Object.keys(cache).length - before.size, ms: performance.now() - t };
+}
+
+/** Runs `run`, then puts the variables and the optimizers' state back as they were before it. */
+export function keepingState(assigned: Assigned, run: () => void): void {
+  const weights = assigned.variables.map((v) => tf.clone(v));
+  const states = assigned.optimizers.map((o) => o.snapshot());
+  try {
+    run();
+  } finally {
+    assigned.variables.forEach((v, i) => v.assign(weights[i]));
+    assigned.optimizers.forEach((o, i) => {
+      o.restore(states[i]);
+      o.disposeSnapshot(states[i]);
+    });
+    tf.dispose(weights);
+  }
 }
 
 /** Whether precompile does anything on the backend in use. */
