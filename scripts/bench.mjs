@@ -22,7 +22,7 @@ const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options
   --json FILE      also write the results as JSON
   --profile        print the slowest kernels of each run
   --check          also compare the GPU path's loss, gradients and Adam with the cpu backend's
-  --no-precompile  GPU backends: compile programs as the first update meets them, not all
+  --no-precompile  WebGPU: compile pipelines as the first update meets them, not all
                    ahead in parallel (engine/precompile.ts), to compare first steps`;
 
 const { opt, flag, helpOr } = cliArgs();

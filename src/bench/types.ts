@@ -33,7 +33,7 @@ export interface BenchResult extends BenchRequest {
   programsCompiled?: number;
   /** The first update and its loss read: shader compilation (ahead or not) and first uploads included. */
   firstStepMs?: number;
-  /** Of firstStepMs, the compile-ahead pass (GPU backends, unless turned off), and the programs it compiled. */
+  /** Of firstStepMs, the compile-ahead pass (WebGPU, unless turned off), and the programs it compiled. */
   precompileMs?: number;
   programsPrecompiled?: number;
   medianStepMs?: number;

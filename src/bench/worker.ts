@@ -92,7 +92,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
 
     const compiledBefore = programsCompiled();
     let t = performance.now();
-    // As the trainer does: the update's programs compiled in parallel first (GPU backends).
+    // As the trainer does: the update's pipelines compiled in parallel first (WebGPU only).
     if (req.precompile !== false) {
       const pre = await precompile(update, { variables: encoder.variables, optimizers: [opt] });
       if (pre) {

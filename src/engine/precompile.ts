@@ -8,13 +8,7 @@
 // (bench-results/first-step-precompile-ab.json), so it is not used.
 
 import * as tf from '@tensorflow/tfjs';
-import type { FlatAdam } from './adam';
-
-/** What a pass may assign: it is saved before and put back after. */
-export interface Assigned {
-  variables: tf.Variable[];
-  optimizers: FlatAdam[];
-}
+import { keepingState, type Assigned } from './savedState';
 
 interface CompilingBackend {
   checkCompileCompletionAsync(): Promise<unknown>;
@@ -58,22 +52,6 @@ export async function precompile(work: () => tf.TensorContainer, assigned: Assig
     for (const key of Object.keys(cache)) if (!before.has(key)) delete cache[key];
   }
   return { programs: Object.keys(cache).length - before.size, ms: performance.now() - t };
-}
-
-/** Runs `run`, then puts the variables and the optimizers' state back as they were before it. */
-export function keepingState(assigned: Assigned, run: () => void): void {
-  const weights = assigned.variables.map((v) => tf.clone(v));
-  const states = assigned.optimizers.map((o) => o.snapshot());
-  try {
-    run();
-  } finally {
-    assigned.variables.forEach((v, i) => v.assign(weights[i]));
-    assigned.optimizers.forEach((o, i) => {
-      o.restore(states[i]);
-      o.disposeSnapshot(states[i]);
-    });
-    tf.dispose(weights);
-  }
 }
 
 /** Whether precompile does anything on the backend in use. */

@@ -7,8 +7,8 @@ import type { Dataset } from '../core/dataset';
 import { augmentParams, type AugmentSettings } from '../core/augmentSettings';
 import { deriveSeed, Rng } from '../core/rng';
 import type { Settings } from '../core/settings';
-import { balancedSubset, balancedSplit } from '../core/split';
-import { capBatchSize, upToPerClass, USER_DATASET_ID, userSplit } from '../core/userDataset';
+import { runSplit } from '../core/runSplit';
+import { capBatchSize } from '../core/userDataset';
 import { l2Normalize } from './ops/losses';
 import { shapeMismatch, type ModelState } from '../core/modelFile';
 import { FlatAdam } from './adam';
@@ -18,6 +18,7 @@ import { buildEncoder, type Encoder } from './model';
 import { embed, imagesTensor } from './eval';
 import { installModelState, readModelState } from './runState';
 import { precompile, precompiles } from './precompile';
+import { saveState, type SavedState } from './savedState';
 import { batchLoss, lossAndGrads } from './step';
 import { NonFiniteLossError, type StepResult } from './stepResult';
 import type { ViewPairs } from '../protocol';
@@ -25,11 +26,10 @@ import { BATCH_VIEW_MAX } from '../protocol';
 
 export { NonFiniteLossError, type StepResult } from './stepResult';
 
-export const DISPLAY_PER_CLASS = 50;
+export { DISPLAY_PER_CLASS } from '../core/runSplit';
 export const PREVIEW_PAIRS = 6;
 /** deriveSeed stream of the preview's views, apart from every training step's. */
 const PREVIEW_STREAM = 0x70726576;
-const TEST_PER_CLASS_SHARE = 0.2;
 
 /** The state a deferred window can fall back to: weights, Adam and the data position, on the device. */
 interface Checkpoint {
@@ -38,8 +38,7 @@ interface Checkpoint {
   cursor: number;
   orderEpoch: number;
   order: Int32Array;
-  weights: tf.Tensor[];
-  adam: ReturnType<FlatAdam['snapshot']>;
+  state: SavedState;
 }
 
 export class Trainer {
@@ -79,21 +78,11 @@ export class Trainer {
     trainFilter?: (train: Int32Array) => Int32Array,
   ) {
     this.settings = settings;
-    const numClasses = data.classNames.length;
-    if (data.id === USER_DATASET_ID) {
-      // A user's classes differ in size: each holds out its own share, and the display set takes
-      // what each class has, up to the built-in datasets' count.
-      const split = userSplit(data.labels, data.classNames, settings.seed);
-      this.train = split.train;
-      this.test = split.test;
-      this.displayIndices = upToPerClass(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
-    } else {
-      const testPerClass = Math.round((data.count / numClasses) * TEST_PER_CLASS_SHARE);
-      const split = balancedSplit(data.labels, numClasses, testPerClass, settings.seed);
-      this.train = trainFilter ? trainFilter(split.train) : split.train;
-      this.test = split.test;
-      this.displayIndices = balancedSubset(split.test, data.labels, numClasses, DISPLAY_PER_CLASS, settings.seed + 1);
-    }
+    ({
+      train: this.train,
+      test: this.test,
+      displayIndices: this.displayIndices,
+    } = runSplit(data, settings.seed, trainFilter));
     this.encoder = this.freshEncoder();
     this.optimizer = new FlatAdam(this.encoder.variables, settings.learningRate);
   }
@@ -303,16 +292,14 @@ export class Trainer {
       cursor: this.cursor,
       orderEpoch: this.orderEpoch,
       order: this.order,
-      weights: this.encoder.variables.map((v) => tf.clone(v)),
-      adam: this.optimizer.snapshot(),
+      state: saveState({ variables: this.trainables(), optimizers: this.optimizers() }),
     };
   }
 
   private restoreCheckpoint(): void {
     const c = this.checkpoint;
     if (!c) throw new Error('No checkpoint to go back to');
-    this.encoder.variables.forEach((v, i) => v.assign(c.weights[i]));
-    this.optimizer.restore(c.adam);
+    c.state.restore();
     this.step = c.step;
     this.seen = c.seen;
     this.cursor = c.cursor;
@@ -322,8 +309,7 @@ export class Trainer {
 
   private dropCheckpoint(): void {
     if (!this.checkpoint) return;
-    tf.dispose(this.checkpoint.weights);
-    this.optimizer.disposeSnapshot(this.checkpoint.adam);
+    this.checkpoint.state.dispose();
     this.checkpoint = null;
   }
 

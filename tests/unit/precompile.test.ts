@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from '../../src/engine/adam';
 import { buildEncoder } from '../../src/engine/model';
-import { keepingState, precompile } from '../../src/engine/precompile';
+import { precompile } from '../../src/engine/precompile';
+import { keepingState } from '../../src/engine/savedState';
 import { lossAndGrads } from '../../src/engine/step';
 import { Rng } from '../../src/core/rng';
 
