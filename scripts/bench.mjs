@@ -23,7 +23,9 @@ const USAGE = `npm run bench [-- options]   (or: node scripts/bench.mjs [options
   --profile        print the slowest kernels of each run
   --check          also compare the GPU path's loss, gradients and Adam with the cpu backend's
   --no-precompile  WebGPU: compile pipelines as the first update meets them, not all
-                   ahead in parallel (engine/precompile.ts), to compare first steps`;
+                   ahead in parallel (engine/precompile.ts), to compare first steps
+  --no-kernel-pool wasm: our gradient kernels on the calling thread only, not cut across
+                   the threads (engine/kernels/kernelPool.ts), to compare`;
 
 const { opt, flag, helpOr } = cliArgs();
 helpOr(USAGE);
@@ -36,6 +38,7 @@ const threads = Number(opt('threads', 1));
 const profile = flag('profile');
 const check = flag('check');
 const noPrecompile = flag('no-precompile');
+const noKernelPool = flag('no-kernel-pool');
 
 // --dist: another build, so two versions can be compared side by side in one session.
 const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
@@ -47,7 +50,7 @@ for (const backend of backends) {
   for (const N of sizes) {
     const page = await browser.newPage();
     await page.goto(
-      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}${check ? '&check=1' : ''}${noPrecompile ? '&precompile=0' : ''}`,
+      `${base}bench.html?backend=${backend}&n=${N}&model=${model}&budgetMs=${budgetMs}&threads=${threads}${check ? '&check=1' : ''}${noPrecompile ? '&precompile=0' : ''}${noKernelPool ? '&kernelPool=0' : ''}`,
     );
     const r = await page
       .waitForFunction(() => window.__bench, null, { timeout: 900_000, polling: 500 })
@@ -60,6 +63,7 @@ for (const backend of backends) {
       adapter: r.adapter,
       gpu: r.gpu,
       threads: r.threadsRan,
+      kernelThreads: r.kernelThreads,
       isolated: r.isolated,
       backendInitMs: round(r.backendInitMs),
       firstStepMs: round(r.firstStepMs),
@@ -132,7 +136,10 @@ const rows = results.map((r) => {
     'x peer': p && r.medianStepMs ? round(r.medianStepMs / p.medianStepMs, 2) : '-',
     note:
       r.error ??
-      `${r.timedSteps} steps timed, loss read every ${r.readEvery}; ${r.adapter}${r.gpu?.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
+      `${r.timedSteps} steps timed, loss read every ${r.readEvery}; ${r.adapter}${r.gpu?.isFallbackAdapter ? ' (fallback adapter)' : ''}` +
+        (r.kernelThreads
+          ? `; our kernels: ${r.kernelThreads.ready} of ${r.kernelThreads.threads} extra threads, ${r.kernelThreads.blocksOnThreads} blocks on them${r.kernelThreads.failure ? ` (${r.kernelThreads.failure})` : ''}`
+          : ''),
   };
 });
 console.table(rows);

@@ -1,5 +1,5 @@
 // The benchmark page: runs one benchmark in a worker (as the app trains) and leaves the
-// result on window.__bench for scripts/bench.mjs. Query: ?backend=wasm&n=64&model=reference&threads=1&check=1&precompile=0
+// result on window.__bench for scripts/bench.mjs. Query: ?backend=wasm&n=64&model=reference&threads=1&check=1&precompile=0&kernelPool=0
 import type { BenchRequest, BenchResult } from './types';
 
 const q = new URLSearchParams(location.search);
@@ -11,6 +11,7 @@ const req: BenchRequest = {
   threads: q.has('threads') ? Number(q.get('threads')) : undefined,
   check: q.get('check') === '1',
   precompile: q.get('precompile') !== '0',
+  kernelPool: q.get('kernelPool') !== '0',
 };
 const out = document.getElementById('out')!;
 const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });

@@ -15,6 +15,8 @@ export interface BenchRequest {
   check?: boolean;
   /** false: no compile-ahead pass before the first update (engine/precompile.ts), to compare. */
   precompile?: boolean;
+  /** false: our gradient kernels on the calling thread only (engine/kernels/kernelPool.ts), to compare. */
+  kernelPool?: boolean;
 }
 
 export interface BenchResult extends BenchRequest {
@@ -25,6 +27,8 @@ export interface BenchResult extends BenchRequest {
   gpu?: GpuAdapterRecord;
   /** wasm only: the threads its kernels ran on. */
   threadsRan?: number;
+  /** wasm only: our gradient kernels' threads, those ready, and the blocks they ran. */
+  kernelThreads?: { threads: number; ready: number; blocksOnThreads: number; failure: string | null } | null;
   /** Whether the page was cross-origin isolated (threads possible). */
   isolated?: boolean;
   /** Choosing and starting the backend, before any model exists. */

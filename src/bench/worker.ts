@@ -16,6 +16,7 @@ import { buildEncoder } from '../engine/model';
 import { GPU_READ_EVERY } from '../engine/readPolicy';
 import { stockGradients } from '../engine/ops/stockGradients';
 import { precompile } from '../engine/precompile';
+import { cutKernelCalls, kernelPoolReport } from '../engine/kernels/gradients';
 import { lossAndGrads } from '../engine/step';
 import type { BenchRequest, BenchResult } from './types';
 
@@ -32,6 +33,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   try {
     res.isolated = crossOriginIsolated();
     if (req.threads !== undefined) setWasmThreads(req.threads);
+    if (req.kernelPool === false) cutKernelCalls(1);
     const t0 = performance.now();
     const info = await selectBackend(req.backend);
     res.backendInitMs = performance.now() - t0;
@@ -137,6 +139,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     }
     times.sort((a, b) => a - b);
     res.timedSteps = times.length;
+    res.kernelThreads = kernelPoolReport();
     if (times.length) {
       res.medianStepMs = median(times);
       res.minStepMs = times[0];

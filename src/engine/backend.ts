@@ -11,6 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { startWasmKernels } from './kernels/gradients';
 import { shareIdentityOnWasm } from './kernels/sharedIdentity';
 import { registerGlslPrograms } from './ops/glslPrograms';
 import { registerWgslPrograms } from './ops/wgslPrograms';
@@ -121,8 +122,10 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       continue;
     }
     try {
-      if (name === 'wasm') await startWasm(() => start('wasm'), failures);
-      else await start(name);
+      if (name === 'wasm') {
+        await startWasm(() => start('wasm'), failures);
+        await startWasmKernels();
+      } else await start(name);
       const adapter =
         name === 'webgpu'
           ? gpu.description

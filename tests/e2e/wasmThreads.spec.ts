@@ -11,6 +11,11 @@ function pthreads(page: Page) {
   return page.workers().filter((w) => /tfjs-backend-wasm-pthread-[\w-]+\.js$/.test(w.url()));
 }
 
+/** The threads of our own gradient kernels (engine/kernels/kernelPool.ts). */
+function kernelThreads(page: Page) {
+  return page.workers().filter((w) => /kernelThread-[\w-]+\.js$/.test(w.url()));
+}
+
 /** Steps on from where it is and returns the losses seen: all finite, the last below the first. */
 async function trainsWithFallingLoss(page: Page) {
   await page.getByRole('button', { name: 'Play' }).click();
@@ -30,8 +35,43 @@ test('on the isolated page, ?threads=2 trains on wasm with 2 threads', async ({ 
   await expect(page.getByTestId('backend-reason')).toContainText('WebAssembly SIMD, 2 threads:');
   // The pthreads are workers of their own, started from the page's origin (worker-src 'self').
   expect(pthreads(page).length).toBeGreaterThanOrEqual(2);
+  // So is the thread that shares our own gradient kernels' work (one beside the training worker).
+  expect(kernelThreads(page)).toHaveLength(1);
   await trainsWithFallingLoss(page);
   expect(errors).toEqual([]);
+});
+
+test('our gradient kernels cut across 2 threads give the same losses as on one, and run there', async ({ page }) => {
+  const errors = watchErrors(page);
+  /** The benchmark's first two losses (one update between them) and its kernel pool's report. */
+  const bench = async (query: string) => {
+    await page.goto(`/bench.html?backend=wasm&n=32&model=reference&budgetMs=0&threads=2${query}`);
+    const r = await page.waitForFunction(() => (window as { __bench?: unknown }).__bench, null, { timeout: 120_000 });
+    return (await r.jsonValue()) as {
+      firstLoss: number;
+      secondLoss: number;
+      error?: string;
+      kernelThreads?: { threads: number; ready: number; blocksOnThreads: number; failure: string | null } | null;
+    };
+  };
+  const pooled = await bench('');
+  const alone = await bench('&kernelPool=0');
+  expect(pooled.error).toBeUndefined();
+  expect(pooled.kernelThreads).toMatchObject({ threads: 1, ready: 1, failure: null });
+  expect(pooled.kernelThreads!.blocksOnThreads).toBeGreaterThan(0);
+  expect(alone.kernelThreads!.blocksOnThreads).toBe(0);
+  expect(pooled.firstLoss).toBe(alone.firstLoss);
+  expect(pooled.secondLoss).toBe(alone.secondLoss);
+  expect(errors).toEqual([]);
+});
+
+test('should our kernel thread fail to load, training goes on with the kernels on one thread', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.route(/kernelThread-[\w-]+\.js$/, (route) => route.abort());
+  await openApp(page, '?backend=wasm&threads=2#batchSize=32');
+  await expect(page.getByTestId('backend-reason')).toContainText('WebAssembly SIMD, 2 threads:');
+  await trainsWithFallingLoss(page);
+  expect(errors.filter((e) => !/kernelThread/.test(e))).toEqual([]);
 });
 
 test('without ?threads, the isolated page keeps a core for itself and uses at most 4', async ({ page }) => {

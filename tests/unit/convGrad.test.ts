@@ -4,6 +4,7 @@
 // backend is far too slow in Node for anything the size of a training batch.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cutKernelCalls } from '../../src/engine/kernels/gradients';
 import { conv2d, maxPool2, samePadding } from '../../src/engine/ops/conv';
 import { Rng } from '../../src/core/rng';
 import { useBackend } from './support/wasmBackend';
@@ -259,6 +260,30 @@ describe("on the wasm backend: matches the cpu backend's native gradients", () =
       expect(relErr(got.dx, poolRefs[i].dx)).toBe(0);
     });
   });
+
+  // On the threaded build each kernel call is cut into blocks for the threads; the blocks,
+  // run here one after another, must give exactly what one call gives.
+  for (const parts of [2, 3, 5]) {
+    it(`our kernels cut into ${parts} blocks give the same bits as one block`, () => {
+      const run = () => [
+        ...CASES.map((c, i) => convGrads(ourConv, c, convData(c, 200 + 10 * i))),
+        ...POOL_SHAPES.map((shape, i) =>
+          poolGrads(
+            maxPool2,
+            randArr(shape, 700 + i),
+            randArr([shape[0], shape[1] / 2, shape[2] / 2, shape[3]], 800 + i),
+          ),
+        ),
+      ];
+      const whole = run();
+      cutKernelCalls(parts);
+      try {
+        expect(run()).toEqual(whole);
+      } finally {
+        cutKernelCalls(null);
+      }
+    });
+  }
 
   it('maxPool2 shares dy equally among tied maxima, four channels at a time', () => {
     // channel c of the window is [c, c, c, 1] (c = 0..3): 3 tied maxima for c >= 2, c = 1 all 4

@@ -13,9 +13,16 @@
 //   broadcast ops (conv.ts) takes six kernels over the full map.
 // docs/decisions/0003 has the measurements.
 
+//
+// On the threaded build each call is cut into blocks (core/workSplit.ts) that run side by side
+// on a pool of threads of our own (kernelPool.ts).
+
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { filterGradBlocks, splitRange } from '../../core/workSplit';
+import { wasmThreadsRunning } from '../wasmThreads';
 import { gradientsSharedWasm, gradientsWasm } from './gradientsWasm';
+import { KernelPool, type KernelCall } from './kernelPool';
 
 interface Exports {
   filterGrad(
@@ -31,6 +38,10 @@ interface Exports {
     cout: number,
     k: number,
     s: number,
+    mBegin: number,
+    mEnd: number,
+    oBegin: number,
+    oEnd: number,
   ): void;
   maxPool2Grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number): void;
   inputGrad(
@@ -68,8 +79,12 @@ const MAX_POOL2_GRAD = 'PlaygroundMaxPool2Grad';
 const INPUT_GRAD = 'PlaygroundConvInputGrad';
 
 // One instance per tfjs-backend-wasm memory (a re-initialised backend has a new one).
-let instance: { memory: WebAssembly.Memory; exports: Exports } | null = null;
+let instance: { memory: WebAssembly.Memory; exports: Exports; pool: KernelPool | null } | null = null;
 let unavailable = false;
+
+/** Below this much work (multiply-adds, or floats moved) a block is not worth a thread's wake-up. */
+const MIN_BLOCK_MADDS = 1 << 20;
+const MIN_BLOCK_FLOATS = 1 << 16;
 
 /** tfjs-backend-wasm's WebAssembly.Memory. The single-threaded builds export theirs (Emscripten
  *  keeps the exports as `asm`); the threaded build imports a shared one, kept as `wasmMemory`. */
@@ -78,18 +93,75 @@ function wasmMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
   return m.asm?.memory ?? m.wasmMemory;
 }
 
-function kernels(backend: BackendWasm): Exports {
+function kernels(backend: BackendWasm): NonNullable<typeof instance> {
   const memory = wasmMemory(backend);
   if (!memory) throw new Error('tfjs-backend-wasm does not expose its memory');
   if (instance?.memory !== memory) {
+    instance?.pool?.dispose();
     // The threaded build's memory is shared, and a module links only to the kind it declares.
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const bytes = Uint8Array.from(atob(shared ? gradientsSharedWasm : gradientsWasm), (c) => c.charCodeAt(0));
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-      .exports as unknown as Exports;
-    instance = { memory, exports };
+    const module = new WebAssembly.Module(bytes);
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    // As many threads as tfjs runs its own kernels on, the calling thread being one of them.
+    const pool = shared ? KernelPool.start(wasmThreadsRunning() - 1, module, memory) : null;
+    instance = { memory, exports, pool };
   }
-  return instance.exports;
+  return instance;
+}
+
+let blocksForced: number | null = null;
+
+/**
+ * Cuts every call into `parts` blocks (null: as the pool and the work decide). For tests, where
+ * blocks run one after another must add up to what one block gives, and for the benchmark's
+ * comparison without threads (1).
+ */
+export function cutKernelCalls(parts: number | null): void {
+  blocksForced = parts;
+}
+
+/**
+ * Runs a kernel call cut into blocks by `blocksFor(parts)`, on the pool's threads where it has
+ * any ready and the work is worth it (`work / minWork` blocks at most), else here in one block.
+ */
+function runSplit(b: BackendWasm, work: number, minWork: number, blocksFor: (parts: number) => KernelCall[]): void {
+  const { exports, pool } = kernels(b);
+  const runHere = ({ kernel, args }: KernelCall) => (exports[kernel] as (...a: number[]) => void)(...args);
+  const parts = blocksForced ?? Math.min(1 + (pool?.ready() ?? 0), Math.floor(work / minWork));
+  const blocks = blocksFor(Math.max(1, parts));
+  if (pool && blocks.length > 1) blocksOnThreads += pool.run(blocks, runHere);
+  else blocks.forEach(runHere);
+}
+
+let blocksOnThreads = 0;
+
+/** The kernel pool as it stands: its threads, those ready, the blocks they ran, and why it stopped if it did. */
+export function kernelPoolReport(): {
+  threads: number;
+  ready: number;
+  blocksOnThreads: number;
+  failure: string | null;
+} | null {
+  const pool = instance?.pool;
+  return pool ? { threads: pool.threads, ready: pool.ready(), blocksOnThreads, failure: pool.failure } : null;
+}
+
+/**
+ * A call cut into blocks of whole images, for kernels whose images are independent: the image
+ * count is argument `nAt`, and `perImage` gives each argument's bytes per image (0 for sizes).
+ */
+function imageBlocks(
+  kernel: KernelCall['kernel'],
+  args: number[],
+  nAt: number,
+  perImage: number[],
+  parts: number,
+): KernelCall[] {
+  return splitRange(args[nAt], parts).map(([begin, end]) => ({
+    kernel,
+    args: args.map((a, i) => (i === nAt ? end - begin : a + perImage[i] * begin)),
+  }));
 }
 
 const offset = (backend: BackendWasm, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
@@ -115,9 +187,24 @@ function register(): void {
         wp = w + pad[1][0] + pad[1][1];
       const xp = b.makeOutput([n, hp, wp, cin], 'float32');
       const out = b.makeOutput([k, k, cin, cout], 'float32');
-      const K = kernels(b);
-      K.pad(offset(b, x), offset(b, xp), n, h, w, cin, pad[0][0], pad[1][0], hp, wp);
-      K.filterGrad(offset(b, xp), offset(b, dy), offset(b, out), n, hp, wp, cin, ho, wo, cout, k, s);
+      const [px, pxp] = [offset(b, x), offset(b, xp)];
+      runSplit(b, n * h * w * cin, MIN_BLOCK_FLOATS, (parts) =>
+        imageBlocks(
+          'pad',
+          [px, pxp, n, h, w, cin, pad[0][0], pad[1][0], hp, wp],
+          2,
+          [4 * h * w * cin, 4 * hp * wp * cin, 0, 0, 0, 0, 0, 0, 0, 0],
+          parts,
+        ),
+      );
+      const taps = k * k * cin;
+      const args = [pxp, offset(b, dy), offset(b, out), n, hp, wp, cin, ho, wo, cout, k, s];
+      runSplit(b, n * ho * wo * taps * cout, MIN_BLOCK_MADDS, (parts) =>
+        filterGradBlocks(taps, cout, parts).map(({ taps: [m0, m1], channels: [o0, o1] }) => ({
+          kernel: 'filterGrad',
+          args: [...args, m0, m1, o0, o1],
+        })),
+      );
       b.disposeData(xp.dataId);
       return out;
     },
@@ -127,33 +214,35 @@ function register(): void {
     (b, { dy, wT }, { xShape, s, top, left }) => {
       const [n, h, w, cin] = xShape;
       const [, ho, wo, cout] = dy.shape;
+      const k = wT.shape[0];
       const dx = b.makeOutput(xShape, 'float32');
-      kernels(b).inputGrad(
-        offset(b, dy),
-        offset(b, wT),
-        offset(b, dx),
-        n,
-        h,
-        w,
-        cin,
-        ho,
-        wo,
-        cout,
-        wT.shape[0],
-        s,
-        top,
-        left,
-      );
+      const args = [offset(b, dy), offset(b, wT), offset(b, dx), n, h, w, cin, ho, wo, cout, k, s, top, left];
+      const perImage = [4 * ho * wo * cout, 0, 4 * h * w * cin, ...args.slice(3).map(() => 0)];
+      const madds = (n * ho * wo * k * k * cin * cout) / Math.max(1, s * s);
+      runSplit(b, madds, MIN_BLOCK_MADDS, (parts) => imageBlocks('inputGrad', args, 3, perImage, parts));
       return dx;
     },
   );
   registerWasm<object>(MAX_POOL2_GRAD, (b, { x, dy }) => {
     const [n, h, w, c] = x.shape;
     const dx = b.makeOutput(x.shape, 'float32');
-    kernels(b).maxPool2Grad(offset(b, x), offset(b, dy), offset(b, dx), n, h, w, c);
+    const args = [offset(b, x), offset(b, dy), offset(b, dx), n, h, w, c];
+    const perImage = [4 * h * w * c, h * w * c, 4 * h * w * c, 0, 0, 0, 0];
+    runSplit(b, n * h * w * c, MIN_BLOCK_FLOATS, (parts) => imageBlocks('maxPool2Grad', args, 3, perImage, parts));
     return dx;
   });
 }
+
+/**
+ * Links the kernels to the wasm backend just started and, on the threaded build, waits for the
+ * pool's threads (a few seconds at most: without them the kernels run on one thread).
+ */
+export async function startWasmKernels(): Promise<void> {
+  if (!available()) return;
+  await instance?.pool?.whenStarted(POOL_START_MS);
+}
+
+const POOL_START_MS = 5_000;
 
 /** Whether the kernels run here: on the wasm backend, where WebAssembly SIMD compiles. */
 function available(): boolean {
@@ -180,7 +269,7 @@ export function wasmFilterGrad(
   s: number,
   pad: [[number, number], [number, number]],
 ): tf.Tensor4D | null {
-  if (dy.shape[3] % 8 !== 0 || !available()) return null;
+  if (dy.shape[3] % 8 !== 0 || x.shape[0] === 0 || !available()) return null;
   return tf.engine().runKernel(FILTER_GRAD, { x, dy }, { k, s, pad } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 

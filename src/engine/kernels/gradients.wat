@@ -12,7 +12,10 @@
 ;; scalar loads (splatted), two vector loads and sixteen vector multiply-adds for 32
 ;; multiply-adds. The image loop is outermost so that its xp and dy (tens of KB) stay in cache
 ;; across the tiles. cout must be a multiple of 8; the last tile of taps may be partial (its
-;; spare rows repeat the last tap and are not stored).
+;; spare rows repeat the last tap and are not stored). One call computes the block of dW from tap
+;; mBegin (a multiple of 4) to mEnd and from channel oBegin to oEnd (multiples of 8), so that
+;; threads can each take a block (gradients.ts splits the work, kernelPool.ts runs it); the first
+;; image stores its tile and later ones add to it, so a block never reads another's rows.
 ;;
 ;; inputGrad: dL/dx of a convolution of x [n, h, w, cin] by w [k, k, cin, cout] with stride s,
 ;; 'same' padding (top, left in front), from dy [n, ho, wo, cout]:
@@ -51,6 +54,8 @@
     (param $xp i32) (param $dy i32) (param $out i32)
     (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
     (param $ho i32) (param $wo i32) (param $cout i32) (param $k i32) (param $s i32)
+    (param $mBegin i32) (param $mEnd i32) (param $oBegin i32) (param $oEnd i32)
+    (local $first i32)
     (local $taps i32) (local $img i32) (local $m0 i32) (local $o0 i32) (local $i i32) (local $j i32)
     (local $off0 i32) (local $off1 i32) (local $off2 i32) (local $off3 i32) (local $last i32)
     (local $xImg i32) (local $dyImg i32) (local $xRow i32) (local $dyRow i32) (local $xq i32) (local $dq i32)
@@ -58,14 +63,13 @@
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local $x v128) (local $d0 v128) (local $d1 v128)
-    (local.set $taps (i32.mul (i32.mul (local.get $k) (local.get $k)) (local.get $cin)))
+    ;; the block's taps end at mEnd: tiles past it repeat its last tap and are not stored
+    (local.set $taps (local.get $mEnd))
     (local.set $last (i32.sub (local.get $taps) (i32.const 1)))
     (local.set $rowBytes (i32.shl (local.get $cout) (i32.const 2)))
     (local.set $xStep (i32.shl (i32.mul (local.get $s) (local.get $cin)) (i32.const 2)))
     (local.set $xRowStep (i32.shl (i32.mul (i32.mul (local.get $s) (local.get $wp)) (local.get $cin)) (i32.const 2)))
     (local.set $dyStep (local.get $rowBytes))
-    ;; dW starts at zero; every image adds to it
-    (memory.fill (local.get $out) (i32.const 0) (i32.mul (local.get $taps) (local.get $rowBytes)))
     (local.set $img (i32.const 0))
     (block $imgDone (loop $imgLoop
       (br_if $imgDone (i32.ge_u (local.get $img) (local.get $n)))
@@ -73,7 +77,8 @@
         (i32.shl (i32.mul (i32.mul (i32.mul (local.get $img) (local.get $hp)) (local.get $wp)) (local.get $cin)) (i32.const 2))))
       (local.set $dyImg (i32.add (local.get $dy)
         (i32.shl (i32.mul (i32.mul (i32.mul (local.get $img) (local.get $ho)) (local.get $wo)) (local.get $cout)) (i32.const 2))))
-      (local.set $m0 (i32.const 0))
+      (local.set $first (i32.eqz (local.get $img)))
+      (local.set $m0 (local.get $mBegin))
       (block $mDone (loop $mLoop
         (br_if $mDone (i32.ge_u (local.get $m0) (local.get $taps)))
         (local.set $off0 (call $tapOffset (local.get $m0) (local.get $k) (local.get $cin) (local.get $wp)))
@@ -83,9 +88,9 @@
           (i32.lt_u (i32.add (local.get $m0) (i32.const 2)) (local.get $taps))) (local.get $k) (local.get $cin) (local.get $wp)))
         (local.set $off3 (call $tapOffset (select (i32.add (local.get $m0) (i32.const 3)) (local.get $last)
           (i32.lt_u (i32.add (local.get $m0) (i32.const 3)) (local.get $taps))) (local.get $k) (local.get $cin) (local.get $wp)))
-        (local.set $o0 (i32.const 0))
+        (local.set $o0 (local.get $oBegin))
         (block $oDone (loop $oLoop
-          (br_if $oDone (i32.ge_u (local.get $o0) (local.get $cout)))
+          (br_if $oDone (i32.ge_u (local.get $o0) (local.get $oEnd)))
           (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $b0 (v128.const i32x4 0 0 0 0))
           (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))
           (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $b2 (v128.const i32x4 0 0 0 0))
@@ -121,23 +126,23 @@
             (local.set $dyRow (i32.add (local.get $dyRow) (i32.mul (local.get $wo) (local.get $rowBytes))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $iLoop)))
-          ;; add the tile to dW, row by row; rows past the last tap are not stored
+          ;; add the tile to dW (the first image stores it), row by row; rows past the last tap are not stored
           (local.set $dst (i32.add (i32.add (local.get $out) (i32.mul (local.get $m0) (local.get $rowBytes)))
             (i32.shl (local.get $o0) (i32.const 2))))
-          (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a0)))
-          (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b0)))
+          (v128.store (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load (local.get $dst)) (local.get $first)) (local.get $a0)))
+          (v128.store offset=16 (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load offset=16 (local.get $dst)) (local.get $first)) (local.get $b0)))
           (if (i32.lt_u (i32.add (local.get $m0) (i32.const 1)) (local.get $taps)) (then
             (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
-            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a1)))
-            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b1)))))
+            (v128.store (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load (local.get $dst)) (local.get $first)) (local.get $a1)))
+            (v128.store offset=16 (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load offset=16 (local.get $dst)) (local.get $first)) (local.get $b1)))))
           (if (i32.lt_u (i32.add (local.get $m0) (i32.const 2)) (local.get $taps)) (then
             (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
-            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a2)))
-            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b2)))))
+            (v128.store (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load (local.get $dst)) (local.get $first)) (local.get $a2)))
+            (v128.store offset=16 (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load offset=16 (local.get $dst)) (local.get $first)) (local.get $b2)))))
           (if (i32.lt_u (i32.add (local.get $m0) (i32.const 3)) (local.get $taps)) (then
             (local.set $dst (i32.add (local.get $dst) (local.get $rowBytes)))
-            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a3)))
-            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $b3)))))
+            (v128.store (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load (local.get $dst)) (local.get $first)) (local.get $a3)))
+            (v128.store offset=16 (local.get $dst) (f32x4.add (select (result v128) (v128.const i32x4 0 0 0 0) (v128.load offset=16 (local.get $dst)) (local.get $first)) (local.get $b3)))))
           (local.set $o0 (i32.add (local.get $o0) (i32.const 8)))
           (br $oLoop)))
         (local.set $m0 (i32.add (local.get $m0) (i32.const 4)))
