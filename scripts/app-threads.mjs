@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { cliArgs } from './lib/args.mjs';
+import { measureFrames } from './lib/frames.mjs';
 import { launchChromium } from './chromium.mjs';
 import { startServer } from './serve.mjs';
 
@@ -19,30 +20,6 @@ const { opt, helpOr } = cliArgs();
 helpOr(USAGE);
 const counts = opt('threads', '1,2,1,2').split(',').map(Number);
 const jsonPath = opt('json', null);
-
-/** Frames per second and main-thread long tasks over `ms`, measured in the page. */
-const measureFrames = (page, ms) =>
-  page.evaluate(async (ms) => {
-    const long = [];
-    const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
-    obs.observe({ type: 'longtask', buffered: false });
-    let frames = 0;
-    const t0 = performance.now();
-    await new Promise((done) => {
-      const tick = () => {
-        frames++;
-        if (performance.now() - t0 < ms) requestAnimationFrame(tick);
-        else done();
-      };
-      requestAnimationFrame(tick);
-    });
-    obs.disconnect();
-    return {
-      fps: frames / ((performance.now() - t0) / 1000),
-      longTasks: long.length,
-      maxLongTask: Math.max(0, ...long),
-    };
-  }, ms);
 
 const server = await startServer({ port: 0, dir: resolve(opt('dist', 'dist')), quiet: true });
 const base = `http://127.0.0.1:${server.address().port}/`;

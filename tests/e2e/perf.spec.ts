@@ -1,33 +1,10 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { measureFrames } from '../../scripts/lib/frames.mjs';
 import { openApp, waitForStep, test } from './helpers';
 
 // The page stays smooth while the worker trains: frames per second in the embedding view and
 // main-thread long tasks, measured over 20 s of training. Reported; asserted only loosely,
 // because this machine is shared and renders in software.
-
-/** Frames per second and main-thread long tasks over `ms`, measured in the page. */
-async function measureFrames(page: Page, ms: number) {
-  return page.evaluate(async (ms) => {
-    const long: number[] = [];
-    const obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) long.push(e.duration);
-    });
-    obs.observe({ type: 'longtask', buffered: false });
-    let frames = 0;
-    const t0 = performance.now();
-    await new Promise<void>((done) => {
-      const tick = () => {
-        frames++;
-        if (performance.now() - t0 < ms) requestAnimationFrame(tick);
-        else done();
-      };
-      requestAnimationFrame(tick);
-    });
-    obs.disconnect();
-    const seconds = (performance.now() - t0) / 1000;
-    return { fps: frames / seconds, longTasks: long.length, maxLongTask: Math.max(0, ...long) };
-  }, ms);
-}
 
 // The idle page is measured first, in the same run, so the training figure can be read
 // against what this machine's software compositor gives a page that is doing nothing.
