@@ -8,9 +8,11 @@
 // by one more (ops/fusedKernels.ts): no concatenation, no slice, no scalar uploaded, about 12
 // programs for the default model's 10 variables. Elsewhere (wasm, cpu), where a kernel costs
 // little, the gradients are concatenated into one vector, both moments are single vectors, and
-// the update is subtracted from the parameters, concatenated the same way, and split back.
+// the update is subtracted from the parameters, concatenated the same way, and split back; on
+// wasm one kernel of our own does all of it in one pass (kernels/gradients.wat's adam).
 
 import * as tf from '@tensorflow/tfjs';
+import { wasmAdam } from './kernels/gradients';
 import { ADAM_GROUP, adamApply, adamMoments } from './ops/fusedKernels';
 import { stockGradients } from './ops/stockGradients';
 
@@ -123,6 +125,18 @@ export class FlatAdam {
         return;
       }
       const [mState, vState] = this.state;
+      const own = wasmAdam(mState as tf.Tensor1D, vState as tf.Tensor1D, this.vars.map(gradOf), this.vars, {
+        b1,
+        b2,
+        step: stepSize,
+        eps,
+      });
+      if (own) {
+        mState.assign(own.m);
+        vState.assign(own.v);
+        this.vars.forEach((x, i) => x.assign(own.vars[i]));
+        return;
+      }
       const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((t) => tf.reshape(t, [-1])));
       const g = flat(this.vars.map(gradOf));
       const m = tf.add(tf.mul(mState, b1), tf.mul(g, 1 - b1));

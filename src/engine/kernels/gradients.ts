@@ -60,6 +60,22 @@ interface Exports {
     top: number,
     left: number,
   ): void;
+  adam(
+    g: number,
+    x: number,
+    m: number,
+    v: number,
+    xOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    step: number,
+    eps: number,
+  ): void;
   pad(
     x: number,
     xp: number,
@@ -77,6 +93,7 @@ interface Exports {
 const FILTER_GRAD = 'PlaygroundConvFilterGrad';
 const MAX_POOL2_GRAD = 'PlaygroundMaxPool2Grad';
 const INPUT_GRAD = 'PlaygroundConvInputGrad';
+const ADAM = 'PlaygroundAdam';
 
 // One instance per tfjs-backend-wasm memory (a re-initialised backend has a new one).
 let instance: { memory: WebAssembly.Memory; exports: Exports; pool: KernelPool | null } | null = null;
@@ -223,6 +240,47 @@ function register(): void {
       return dx;
     },
   );
+  tf.registerKernel({
+    kernelName: ADAM,
+    backendName: 'wasm',
+    // inputs m, v, then g0..g(k-1) and x0..x(k-1); outputs m', v', x0'..x(k-1)'
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as BackendWasm;
+      const { count, b1, c1, b2, c2, step, eps } = attrs as unknown as Record<string, number>;
+      const { m, v } = inputs as Inputs;
+      const mOut = b.makeOutput(m.shape, 'float32'),
+        vOut = b.makeOutput(v.shape, 'float32');
+      const K = kernels(b).exports;
+      const xs: tf.TensorInfo[] = [];
+      let o = 0;
+      for (let i = 0; i < count; i++) {
+        const g = (inputs as Inputs)[`g${i}`],
+          x = (inputs as Inputs)[`x${i}`];
+        const n = x.shape.reduce((a, d) => a * d, 1);
+        const xOut = b.makeOutput(x.shape, 'float32');
+        const at = (t: tf.TensorInfo) => offset(b, t) + 4 * o;
+        K.adam(
+          offset(b, g),
+          offset(b, x),
+          at(m),
+          at(v),
+          offset(b, xOut),
+          at(mOut),
+          at(vOut),
+          n,
+          b1,
+          c1,
+          b2,
+          c2,
+          step,
+          eps,
+        );
+        xs.push(xOut);
+        o += n;
+      }
+      return [mOut, vOut, ...xs];
+    },
+  });
   registerWasm<object>(MAX_POOL2_GRAD, (b, { x, dy }) => {
     const [n, h, w, c] = x.shape;
     const dx = b.makeOutput(x.shape, 'float32');
@@ -298,4 +356,34 @@ export function wasmInputGrad(
 export function wasmMaxPool2Grad(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D | null {
   if (x.shape[3] % 4 !== 0 || x.size === 0 || !available()) return null;
   return tf.engine().runKernel(MAX_POOL2_GRAD, { x, dy }) as tf.Tensor4D;
+}
+
+/**
+ * One Adam update on the wasm backend in one kernel (gradients.wat's adam): from the flat
+ * moments m and v (the variables' sizes end to end), the gradients and the variables, the new
+ * m, v and variables; or null off wasm. Constants are float32, as tfjs would round them.
+ */
+export function wasmAdam(
+  m: tf.Tensor1D,
+  v: tf.Tensor1D,
+  grads: tf.Tensor[],
+  vars: tf.Tensor[],
+  c: { b1: number; b2: number; step: number; eps: number },
+): { m: tf.Tensor1D; v: tf.Tensor1D; vars: tf.Tensor[] } | null {
+  if (!available()) return null;
+  const inputs: tf.NamedTensorMap = { m, v };
+  grads.forEach((g, i) => (inputs[`g${i}`] = g));
+  vars.forEach((x, i) => (inputs[`x${i}`] = x));
+  const f = Math.fround;
+  const attrs = {
+    count: vars.length,
+    b1: f(c.b1),
+    c1: f(1 - c.b1),
+    b2: f(c.b2),
+    c2: f(1 - c.b2),
+    step: f(c.step),
+    eps: f(c.eps),
+  };
+  const [m2, v2, ...xs] = tf.engine().runKernel(ADAM, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return { m: m2 as tf.Tensor1D, v: v2 as tf.Tensor1D, vars: xs };
 }

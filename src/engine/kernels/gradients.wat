@@ -30,6 +30,11 @@
 ;; (wasm's PadV2 is slow on short rows, such as MNIST's 28 floats; memory.copy moves each row
 ;; at once).
 ;;
+;; adam: one Adam update of n parameters (FlatAdam's arithmetic, in its order, all float32):
+;;   m' = m*b1 + g*c1,  v' = v*b2 + (g*g)*c2,  x' = x - (m' / (sqrt(v') + eps)) * step
+;; with c1 = 1 - b1, c2 = 1 - b2 as the caller rounded them, four at a time and the rest one by
+;; one. One pass over g, m, v and x, where tfjs's ops take eleven, and no concatenation or split.
+;;
 ;; maxPool2Grad: dL/dx of a 2x2, stride-2 max pool of x [n, h, w, c] (h, w even; c a multiple of
 ;; 4), from dy [n, h/2, w/2, c]: each window's dy goes to its maxima, shared equally when they
 ;; tie (the subgradient conv.ts's maxPool2 defines), four channels at a time.
@@ -304,5 +309,53 @@
       (local.set $pd (i32.add (local.get $pd) (local.get $rowBytes)))
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br_if $rowLoop (local.get $rows)))
+  )
+
+  (func (export "adam")
+    (param $g i32) (param $x i32) (param $m i32) (param $v i32)
+    (param $xOut i32) (param $mOut i32) (param $vOut i32) (param $n i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $step f32) (param $eps f32)
+    (local $i i32) (local $end4 i32) (local $o i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (block $vecDone (loop $vecLoop
+      (br_if $vecDone (i32.ge_u (local.get $i) (local.get $end4)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+      (local.set $mv (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (f32x4.splat (local.get $b1)))
+        (f32x4.mul (local.get $gv) (f32x4.splat (local.get $c1)))))
+      (local.set $vv (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (f32x4.splat (local.get $b2)))
+        (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $c2)))))
+      (v128.store (i32.add (local.get $mOut) (local.get $o)) (local.get $mv))
+      (v128.store (i32.add (local.get $vOut) (local.get $o)) (local.get $vv))
+      (v128.store (i32.add (local.get $xOut) (local.get $o))
+        (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o)))
+          (f32x4.mul
+            (f32x4.div (local.get $mv) (f32x4.add (f32x4.sqrt (local.get $vv)) (f32x4.splat (local.get $eps))))
+            (f32x4.splat (local.get $step)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $vecLoop)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+      (local.set $ms (f32.add
+        (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1))
+        (f32.mul (local.get $gs) (local.get $c1))))
+      (local.set $vs (f32.add
+        (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
+        (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+      (f32.store (i32.add (local.get $mOut) (local.get $o)) (local.get $ms))
+      (f32.store (i32.add (local.get $vOut) (local.get $o)) (local.get $vs))
+      (f32.store (i32.add (local.get $xOut) (local.get $o))
+        (f32.sub (f32.load (i32.add (local.get $x) (local.get $o)))
+          (f32.mul
+            (f32.div (local.get $ms) (f32.add (f32.sqrt (local.get $vs)) (local.get $eps)))
+            (local.get $step))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop)))
   )
 )
