@@ -11,6 +11,8 @@
 //   real dy.
 // - 2x2 max-pool gradient: wasm's MaxPoolGrad is a scalar loop, and the same gradient from
 //   broadcast ops (conv.ts) takes six kernels over the full map.
+// - Adam: one pass over the moments, the gradients and the variables, where tfjs's ops took 38
+//   kernels with a concatenation and a split (docs/decisions/0018).
 // docs/decisions/0003 has the measurements.
 
 //
