@@ -14,7 +14,6 @@
 // - Adam: one pass over the moments, the gradients and the variables, where tfjs's ops took 38
 //   kernels with a concatenation and a split (docs/decisions/0018).
 // docs/decisions/0003 has the measurements.
-
 //
 // On the threaded build each call is cut into blocks (core/workSplit.ts) that run side by side
 // on a pool of threads of our own (kernelPool.ts).
