@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../core/dataset';
 import { augmentParams, type AugmentSettings } from '../core/augmentSettings';
-import { deriveSeed, Rng } from '../core/rng';
+import { EpochOrder } from '../core/epochOrder';
+import { deriveSeed } from '../core/rng';
 import type { Settings } from '../core/settings';
 import { runSplit } from '../core/runSplit';
 import { capBatchSize } from '../core/userDataset';
@@ -35,9 +36,7 @@ const PREVIEW_STREAM = 0x70726576;
 interface Checkpoint {
   step: number;
   seen: number;
-  cursor: number;
-  orderEpoch: number;
-  order: Int32Array;
+  order: ReturnType<EpochOrder['mark']>;
   state: SavedState;
 }
 
@@ -48,10 +47,7 @@ export class Trainer {
   readonly displayIndices: Int32Array;
   protected optimizer: FlatAdam;
   protected settings: Settings;
-  private order: Int32Array = new Int32Array(0);
-  private cursor = 0;
-  /** The epoch number the current order was drawn for (saved, so a restored run draws the same). */
-  private orderEpoch = 0;
+  private readonly order: EpochOrder;
   step = 0;
   /** Set by a test to make the next loss NaN, exercising the real divergence path. */
   poisonNext = false;
@@ -83,6 +79,7 @@ export class Trainer {
       test: this.test,
       displayIndices: this.displayIndices,
     } = runSplit(data, settings.seed, trainFilter));
+    this.order = new EpochOrder(this.train, settings.seed);
     this.encoder = this.freshEncoder();
     this.optimizer = new FlatAdam(this.encoder.variables, settings.learningRate);
   }
@@ -125,22 +122,7 @@ export class Trainer {
 
   /** Next batch of training indices: a seeded permutation per epoch, walked in order. */
   protected nextBatch(n: number): Int32Array {
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (this.cursor >= this.order.length) {
-        this.orderEpoch = Math.floor(this.seen / this.train.length);
-        this.order = this.orderFor(this.orderEpoch);
-        this.cursor = 0;
-      }
-      out[i] = this.order[this.cursor++];
-    }
-    return out;
-  }
-
-  private orderFor(epoch: number): Int32Array {
-    return new Rng(deriveSeed(this.settings.seed, 1_000_000 + epoch)).shuffle(
-      Int32Array.from(this.train),
-    ) as Int32Array;
+    return this.order.next(n, this.seen);
   }
 
   /**
@@ -289,9 +271,7 @@ export class Trainer {
     this.checkpoint = {
       step: this.step,
       seen: this.seen,
-      cursor: this.cursor,
-      orderEpoch: this.orderEpoch,
-      order: this.order,
+      order: this.order.mark(),
       state: saveState({ variables: this.trainables(), optimizers: this.optimizers() }),
     };
   }
@@ -302,9 +282,7 @@ export class Trainer {
     c.state.restore();
     this.step = c.step;
     this.seen = c.seen;
-    this.cursor = c.cursor;
-    this.orderEpoch = c.orderEpoch;
-    this.order = c.order;
+    this.order.restore(c.order);
   }
 
   private dropCheckpoint(): void {
@@ -368,7 +346,7 @@ export class Trainer {
   async saveState(): Promise<ModelState> {
     // Never save weights whose losses are still unread (deferred reads): read them first.
     if (this.pending.length) throw new Error('Losses are still unread; call flush() first.');
-    const position = { step: this.step, seen: this.seen, orderEpoch: this.orderEpoch, cursor: this.cursor };
+    const position = { step: this.step, seen: this.seen, ...this.order.position };
     return readModelState(this.encoder.variables, this.optimizer, this.settings, position);
   }
 
@@ -388,9 +366,7 @@ export class Trainer {
     this.atInit = false;
     this.step = state.step;
     this.seen = state.seen;
-    this.orderEpoch = state.orderEpoch;
-    this.order = state.step > 0 ? this.orderFor(state.orderEpoch) : new Int32Array(0);
-    this.cursor = Math.min(state.cursor, this.order.length);
+    this.order.resume(state, state.step > 0);
     return null;
   }
 
