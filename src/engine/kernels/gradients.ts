@@ -186,8 +186,11 @@ const offset = (backend: BackendWasm, t: tf.TensorInfo) => backend.dataIdMap.get
 
 type Inputs = Record<string, tf.TensorInfo>;
 
-/** Registers a wasm kernel: run gets the backend, the inputs and the attributes, and returns its output. */
-function registerWasm<A>(kernelName: string, run: (b: BackendWasm, inputs: Inputs, attrs: A) => tf.TensorInfo): void {
+/** Registers a wasm kernel: run gets the backend, the inputs and the attributes, and returns its output(s). */
+function registerWasm<A>(
+  kernelName: string,
+  run: (b: BackendWasm, inputs: Inputs, attrs: A) => tf.TensorInfo | tf.TensorInfo[],
+): void {
   tf.registerKernel({
     kernelName,
     backendName: 'wasm',
@@ -241,46 +244,39 @@ function register(): void {
       return dx;
     },
   );
-  tf.registerKernel({
-    kernelName: ADAM,
-    backendName: 'wasm',
-    // inputs m, v, then g0..g(k-1) and x0..x(k-1); outputs m', v', x0'..x(k-1)'
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const b = backend as BackendWasm;
-      const { count, b1, c1, b2, c2, step, eps } = attrs as unknown as Record<string, number>;
-      const { m, v } = inputs as Inputs;
-      const mOut = b.makeOutput(m.shape, 'float32'),
-        vOut = b.makeOutput(v.shape, 'float32');
-      const K = kernels(b).exports;
-      const xs: tf.TensorInfo[] = [];
-      let o = 0;
-      for (let i = 0; i < count; i++) {
-        const g = (inputs as Inputs)[`g${i}`],
-          x = (inputs as Inputs)[`x${i}`];
-        const n = x.shape.reduce((a, d) => a * d, 1);
-        const xOut = b.makeOutput(x.shape, 'float32');
-        const at = (t: tf.TensorInfo) => offset(b, t) + 4 * o;
-        K.adam(
-          offset(b, g),
-          offset(b, x),
-          at(m),
-          at(v),
-          offset(b, xOut),
-          at(mOut),
-          at(vOut),
-          n,
-          b1,
-          c1,
-          b2,
-          c2,
-          step,
-          eps,
-        );
-        xs.push(xOut);
-        o += n;
-      }
-      return [mOut, vOut, ...xs];
-    },
+  // inputs m, v, then g0..g(k-1) and x0..x(k-1); outputs m', v', x0'..x(k-1)'
+  registerWasm<Record<'count' | 'b1' | 'c1' | 'b2' | 'c2' | 'step' | 'eps', number>>(ADAM, (b, inputs, a) => {
+    const { m, v } = inputs;
+    const mOut = b.makeOutput(m.shape, 'float32'),
+      vOut = b.makeOutput(v.shape, 'float32');
+    const K = kernels(b).exports;
+    const xs: tf.TensorInfo[] = [];
+    let o = 0; // bytes into m and v
+    for (let i = 0; i < a.count; i++) {
+      const [g, x] = [inputs[`g${i}`], inputs[`x${i}`]];
+      const n = tf.util.sizeFromShape(x.shape);
+      const xOut = b.makeOutput(x.shape, 'float32');
+      const [pm, pv, pmOut, pvOut] = [m, v, mOut, vOut].map((t) => offset(b, t) + o);
+      K.adam(
+        offset(b, g),
+        offset(b, x),
+        pm,
+        pv,
+        offset(b, xOut),
+        pmOut,
+        pvOut,
+        n,
+        a.b1,
+        a.c1,
+        a.b2,
+        a.c2,
+        a.step,
+        a.eps,
+      );
+      xs.push(xOut);
+      o += 4 * n;
+    }
+    return [mOut, vOut, ...xs];
   });
   registerWasm<object>(MAX_POOL2_GRAD, (b, { x, dy }) => {
     const [n, h, w, c] = x.shape;
